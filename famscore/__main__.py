@@ -1,0 +1,5 @@
+"""python -m famscore."""
+
+from famscore.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Everything famscore writes or shows: terminal tables, summary workbook, JSON."""

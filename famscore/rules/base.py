@@ -1,0 +1,181 @@
+"""The rule contract, the registry of rule kinds, and parameter parsing shared by all kinds."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import ClassVar
+
+from famscore.numbers import to_decimal
+from famscore.rules.expr import MissingInput
+from famscore.scheme.model import Field, Item
+
+__all__ = [
+    "MissingInput",
+    "Part",
+    "Rule",
+    "RuleSpec",
+    "RuleSpecError",
+    "kinds",
+    "register",
+]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One row of the 规则 sheet, as written."""
+
+    item_id: str
+    kind: str
+    fields: str
+    params: str
+    note: str
+    sheet: str
+    row: int
+
+
+class RuleSpecError(ValueError):
+    """A rule row is wrong; `column` names the 规则 sheet column to fix."""
+
+    def __init__(self, column: str, message: str, fix: str = "") -> None:
+        super().__init__(message)
+        self.column = column
+        self.message = message
+        self.fix = fix
+
+
+@dataclass(frozen=True)
+class Part:
+    """What one rule contributed to an item: points (negative for deductions) and why."""
+
+    points: Decimal
+    text: str
+    flag: str = ""  # a veto outcome (取消评优 / 排名末位), empty when none
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A scoring rule: parsed once from its row, then a pure function of a unit's values."""
+
+    kind: ClassVar[str] = ""
+    aliases: ClassVar[tuple[str, ...]] = ()
+    item: Item
+    spec: RuleSpec
+    fields: tuple[Field, ...]
+    options: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, spec: RuleSpec, item: Item, fields: Mapping[str, Field]) -> Rule:
+        raise NotImplementedError
+
+    def field_ids(self) -> tuple[str, ...]:
+        """Every field this rule may read."""
+        return tuple(f.id for f in self.fields)
+
+    def bounds(self) -> tuple[Decimal | None, Decimal | None]:
+        """Least and most this rule can contribute; None means unbounded."""
+        raise NotImplementedError
+
+    def score(self, values: Mapping[str, object]) -> Part:
+        raise NotImplementedError
+
+
+_REGISTRY: dict[str, type[Rule]] = {}
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    for name in (cls.kind, *cls.aliases):
+        _REGISTRY[name] = cls
+    return cls
+
+
+def kinds() -> dict[str, type[Rule]]:
+    """Rule kinds by the Chinese name authors write (aliases included)."""
+    return dict(_REGISTRY)
+
+
+def primary_kinds() -> list[str]:
+    return list(dict.fromkeys(cls.kind for cls in _REGISTRY.values()))
+
+
+# ---------------------------------------------------------------- parameter text helpers
+
+_SPLIT = re.compile(r"[;\n]+")
+
+
+def normalise(text: str) -> str:
+    """NFKC folds full-width ；：＝ and digits that authors type in Chinese IMEs."""
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def split_entries(text: str) -> list[str]:
+    return [e.strip() for e in _SPLIT.split(normalise(text)) if e.strip()]
+
+
+def parse_keyvalues(text: str, allowed: set[str]) -> dict[str, str]:
+    """'标准=98；每=1；扣=0.2' -> {'标准': '98', ...}; unknown keys are an error."""
+    result: dict[str, str] = {}
+    for entry in split_entries(text):
+        if "=" not in entry:
+            raise RuleSpecError("参数", f"参数「{entry}」缺少等号", f"请写成 名称=值，可用名称：{'、'.join(sorted(allowed))}")
+        key, _, value = entry.partition("=")
+        key, value = key.strip(), value.strip()
+        if key not in allowed:
+            raise RuleSpecError("参数", f"不认识的参数「{key}」", f"可用参数：{'、'.join(sorted(allowed))}")
+        if key in result:
+            raise RuleSpecError("参数", f"参数「{key}」写了两次", "每个参数只写一次")
+        result[key] = value
+    return result
+
+
+def number_param(params: Mapping[str, str], key: str, *, required: bool = True,
+                 default: Decimal | None = None, positive: bool = True) -> Decimal | None:
+    raw = params.get(key)
+    if raw is None or raw == "":
+        if required:
+            raise RuleSpecError("参数", f"缺少参数「{key}」", f"请在参数中写 {key}=数值")
+        return default
+    number = to_decimal(raw.rstrip("%分"))
+    if number is None:
+        raise RuleSpecError("参数", f"参数「{key}={raw}」不是数值", f"请写成 {key}=数值")
+    if positive and number <= 0:
+        raise RuleSpecError("参数", f"参数「{key}={raw}」应大于 0", "扣分、步长等参数请写正数")
+    return number
+
+
+def field_list(spec: RuleSpec, fields: Mapping[str, Field], *, allowed_types: tuple[str, ...],
+               minimum: int = 1, maximum: int | None = None) -> tuple[Field, ...]:
+    """Resolve the 字段 column (ids separated by commas or 、) and check their types."""
+    ids = [p.strip() for p in re.split(r"[,、\s]+", normalise(spec.fields)) if p.strip()]
+    if len(ids) < minimum:
+        raise RuleSpecError("字段", f"「{spec.kind}」规则需要填写字段编号", "在「字段」列写本规则读取的字段编号")
+    if maximum is not None and len(ids) > maximum:
+        raise RuleSpecError("字段", f"「{spec.kind}」规则只能读取 {maximum} 个字段", "多余的字段请拆成另一行规则")
+    resolved = []
+    for fid in ids:
+        resolve = fields.get(fid)
+        if resolve is None:
+            raise RuleSpecError("字段", f"字段「{fid}」在「字段」表中不存在", _near_miss(fid, fields))
+        if resolve.type not in allowed_types:
+            raise RuleSpecError(
+                "字段",
+                f"字段「{fid}」的类型是「{resolve.type}」，「{spec.kind}」规则需要{'/'.join(allowed_types)}类型",
+                "请改字段类型或换用合适的规则类型",
+            )
+        resolved.append(resolve)
+    return tuple(resolved)
+
+
+def _near_miss(name: str, known: Mapping[str, object]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"是否想写「{close[0]}」？" if close else "请检查拼写，或先在「字段」表中添加该字段"
+
+
+def near_miss(name: str, known: Mapping[str, object] | list[str]) -> str:
+    mapping = known if isinstance(known, Mapping) else dict.fromkeys(known)
+    return _near_miss(name, mapping)

@@ -1,0 +1,144 @@
+"""The scheme as frozen dataclasses: settings, bands, categories, items, fields and rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from famscore.rules.base import Rule
+
+# Field types as the scheme author writes them.
+NUMBER = "数值"
+INTEGER = "整数"
+PERCENT = "百分比"
+SCORE = "评分"
+YESNO = "是否"
+CHOICE = "选项"
+DATE = "日期"
+TEXT = "文本"
+FIELD_TYPES = (NUMBER, INTEGER, PERCENT, SCORE, YESNO, CHOICE, DATE, TEXT)
+NUMERIC_TYPES = (NUMBER, INTEGER, PERCENT, SCORE)
+
+MAIN = "主要"
+BONUS = "附加"
+
+BASIS_MAIN = "主要指标得分"
+BASIS_TOTAL = "总分"
+
+VETO_NO_TOP = "取消评优"
+VETO_LAST = "排名末位"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a scheme element was written: sheet and Excel row, for messages."""
+
+    sheet: str
+    row: int
+
+
+@dataclass(frozen=True)
+class Band:
+    name: str
+    lower: Decimal | None  # None: everything below the previous band
+    note: str = ""
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    item_id: str
+    label: str
+    type: str
+    unit: str = ""
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    choices: tuple[str, ...] = ()
+    choice_list: str = ""
+    required: bool = True
+    help: str = ""
+    source: Source | None = None
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in NUMERIC_TYPES
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    category_id: str
+    name: str
+    points: Decimal
+    kind: str  # MAIN or BONUS, inherited from the category
+    floor: Decimal | None  # None: may go negative (上不封顶)
+    criteria: str = ""
+    department: str = ""
+    note: str = ""
+    rules: tuple[Rule, ...] = ()
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: str
+    points: Decimal
+    kind: str
+    items: tuple[Item, ...] = ()
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    title: str
+    year: int | None
+    unit_kind: str
+    version: str
+    decimals: int = 2
+    main_points: Decimal = Decimal(100)
+    bonus_points: Decimal = Decimal(0)
+    grade_basis: str = BASIS_MAIN
+    rank_basis: str = BASIS_TOTAL
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Scheme:
+    settings: Settings
+    bands: tuple[Band, ...]
+    categories: tuple[Category, ...]
+    fields: dict[str, Field]
+    fingerprint: str
+    path: str = ""
+    warnings: tuple = field(default=())  # tuple[Problem, ...] found while loading
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for cat in self.categories for item in cat.items)
+
+    @property
+    def title(self) -> str:
+        return self.settings.title
+
+    @property
+    def version(self) -> str:
+        return self.settings.version
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def fields_of(self, item_id: str) -> list[Field]:
+        return [f for f in self.fields.values() if f.item_id == item_id]
+
+    def grade_for(self, score: Decimal) -> str:
+        for band in self.bands:
+            if band.lower is None or score >= band.lower:
+                return band.name
+        return ""

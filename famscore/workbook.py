@@ -1,0 +1,110 @@
+"""Reading spreadsheet tables with python-calamine, keeping the row numbers users see in Excel."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import python_calamine as calamine
+
+
+def clean_header(value: object) -> str:
+    """Header text compared loosely: NFKC, no spaces, so '填报值 ' and '填 报 值' match."""
+    return "".join(unicodedata.normalize("NFKC", str(value)).split())
+
+
+def clean_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+@dataclass
+class Table:
+    """A sheet read as a header row plus data rows; `row` numbers are Excel's (1-based)."""
+
+    sheet: str
+    header_row: int
+    columns: dict[str, int]  # cleaned header text -> 0-based column index
+    rows: list[tuple[int, list[object]]]
+
+    def get(self, cells: Sequence[object], header: str) -> object:
+        index = self.columns.get(header)
+        if index is None or index >= len(cells):
+            return ""
+        return cells[index]
+
+    def text(self, cells: Sequence[object], header: str) -> str:
+        return clean_text(self.get(cells, header))
+
+    def column_number(self, header: str) -> int | None:
+        """1-based column of a header, for cell addresses in messages."""
+        index = self.columns.get(header)
+        return None if index is None else index + 1
+
+    def __iter__(self) -> Iterator[tuple[int, list[object]]]:
+        return iter(self.rows)
+
+
+def open_workbook(path: Path) -> calamine.CalamineWorkbook:
+    return calamine.CalamineWorkbook.from_path(str(path))
+
+
+def find_sheet(names: Sequence[str], wanted: str) -> str | None:
+    """The sheet named `wanted`, forgiving stray spaces and full-width letters."""
+    target = clean_header(wanted)
+    for name in names:
+        if clean_header(name) == target:
+            return name
+    return None
+
+
+def suggest_sheet(names: Sequence[str], wanted: str) -> str:
+    close = difflib.get_close_matches(wanted, [clean_header(n) for n in names], n=1, cutoff=0.4)
+    if close:
+        original = next(n for n in names if clean_header(n) == close[0])
+        return f"是否是工作表「{original}」？请把它改名为「{wanted}」"
+    return f"现有工作表：{'、'.join(names) or '（无）'}；请添加名为「{wanted}」的工作表"
+
+
+def read_table(book: calamine.CalamineWorkbook, sheet: str, required: Sequence[str],
+               search_rows: int = 10) -> Table | None:
+    """Rows under the first row (within `search_rows`) holding all `required` headers.
+
+    Returns None when no such header row exists; the caller reports which headers are missing.
+    """
+    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    wanted = [clean_header(h) for h in required]
+    for index, cells in enumerate(rows[:search_rows]):
+        headers = [clean_header(c) for c in cells]
+        if all(h in headers for h in wanted):
+            columns: dict[str, int] = {}
+            for col, header in enumerate(headers):
+                if header and header not in columns:
+                    columns[header] = col
+            data = [(index + 2 + n, list(r)) for n, r in enumerate(rows[index + 1:])]
+            return Table(sheet, index + 1, columns, data)
+    return None
+
+
+def best_header_row(book: calamine.CalamineWorkbook, sheet: str, required: Sequence[str],
+                    search_rows: int = 10) -> tuple[int, list[str]]:
+    """For messages: the row that looks most like a header, and which required headers it lacks."""
+    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)[:search_rows]
+    wanted = [clean_header(h) for h in required]
+    best, best_missing = 1, list(required)
+    for index, cells in enumerate(rows):
+        headers = [clean_header(c) for c in cells]
+        missing = [r for r, w in zip(required, wanted, strict=True) if w not in headers]
+        if len(missing) < len(best_missing):
+            best, best_missing = index + 1, missing
+    return best, best_missing
+
+
+def is_blank(cells: Sequence[object]) -> bool:
+    return all(clean_text(c) == "" for c in cells)
