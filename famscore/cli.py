@@ -80,6 +80,130 @@ def check(scheme: SchemeArg) -> None:
     out.print(f"[bold green]考评表可以使用[/]（指纹 {loaded.fingerprint}{note}）。")
 
 
+ReturnsArg = Annotated[
+    Path,
+    typer.Argument(metavar="回表文件夹", help="存放各单位交回的填报表的文件夹", exists=True, file_okay=False),
+]
+UnitsFileOpt = Annotated[
+    Path | None,
+    typer.Option("--units-file", help="单位名单（每行一个单位，.txt/.csv/.xlsx）；用来发现未交回的单位", exists=True, dir_okay=False),
+]
+
+
+def _load(scheme: Path):  # noqa: ANN202  (Scheme; imported lazily for start-up speed)
+    from famscore.errors import SchemeError
+    from famscore.scheme.loader import load_scheme
+
+    try:
+        return load_scheme(scheme)
+    except SchemeError as exc:
+        print_problems(exc.problems)
+        err.print(f"[bold red]考评表 {scheme} 有错误，无法计分。[/]请先运行 famscore check {scheme}")
+        raise typer.Exit(2) from None
+
+
+def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: bool = False):  # noqa: ANN202
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from famscore.returns import read_folder
+    from famscore.scoring import score_batch
+
+    scheme = _load(scheme_path)
+    expected = None
+    if units_file is not None:
+        from famscore.templates import read_units_file
+
+        expected = read_units_file(units_file)
+    with Progress(TextColumn("读取回表"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err, transient=True, disable=quiet) as bar:
+        task = bar.add_task("read", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        data, notes = read_folder(returns, scheme, advance)
+    return score_batch(scheme, data, expected, notes)
+
+
+@app.command()
+def score(
+    scheme: SchemeArg,
+    returns: ReturnsArg,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="汇总工作簿路径；默认放在回表文件夹旁边", dir_okay=False),
+    ] = None,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="另写一份机器可读的 JSON 结果", dir_okay=False)
+    ] = None,
+    units_file: UnitsFileOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条和排名表")] = False,
+) -> None:
+    """计分：读取文件夹中全部回表，逐项计分、汇总、定级、排名，写出汇总工作簿并打印排名表。
+
+    退出码：0 全部回表计分无误；1 有回表存在问题（其余照常计分并写出）；2 考评表无效或用法错误。
+
+    示例：famscore score examples/changning-2023/考评表.xlsx examples/changning-2023/returns
+    """
+    import datetime as dt
+
+    from famscore import __version__
+    from famscore.outputs.jsonout import write_json
+    from famscore.outputs.safe import refuse_inputs
+    from famscore.outputs.summary import write_summary
+    from famscore.outputs.terminal import band_counts, ranking_table
+
+    if output is None:
+        output = returns.resolve().parent / f"{returns.resolve().name}_计分汇总.xlsx"
+    inputs = [scheme, *(p for p in returns.rglob("*") if p.is_file())]
+    refuse_inputs(output, inputs)
+    if json_file is not None:
+        refuse_inputs(json_file, inputs)
+    batch = _score(scheme, returns, units_file, quiet)
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    write_summary(batch, output, generated_at=stamp, famscore_version=__version__)
+    if json_file is not None:
+        write_json(batch, json_file)
+    if not quiet:
+        out.print(ranking_table(batch))
+        if batch.scheme.bands:
+            out.print(band_counts(batch))
+    print_problems(batch.problems)
+    errors = sum(p.is_error for p in batch.problems)
+    scored = sum(u.complete for u in batch.units)
+    out.print(f"已读取 {batch.files} 个文件，{scored} 个单位完整计分；汇总表：{output}"
+              + (f"；JSON：{json_file}" if json_file else ""))
+    if errors:
+        err.print(f"[bold yellow]有 {errors} 个问题需要处理（见上表）。[/]")
+        raise typer.Exit(1)
+
+
+@app.command()
+def explain(
+    scheme: SchemeArg,
+    returns: ReturnsArg,
+    unit: Annotated[str, typer.Option("--unit", "-u", help="单位名称")],
+    units_file: UnitsFileOpt = None,
+) -> None:
+    """逐项说明某个单位的得分和理由（可发给该单位核对）。
+
+    示例：famscore explain examples/changning-2023/考评表.xlsx examples/changning-2023/returns --unit 新华街道
+    """
+    from famscore.outputs.terminal import unit_breakdown
+
+    batch = _score(scheme, returns, units_file, quiet=True)
+    match = [u for u in batch.units if u.unit == unit]
+    if not match:
+        names = "、".join(u.unit for u in batch.units)
+        err.print(f"[bold red]没有找到单位「{unit}」。[/]已计分的单位：{names}")
+        raise typer.Exit(2)
+    out.print(unit_breakdown(batch, match[0]))
+    own = [p for p in batch.problems if p.file == match[0].file]
+    print_problems(own)
+    if any(p.is_error for p in own):
+        raise typer.Exit(1)
+
+
 def main() -> None:
     try:
         app()

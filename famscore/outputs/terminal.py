@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -9,6 +11,7 @@ from rich.tree import Tree
 from famscore.errors import Problem
 from famscore.numbers import fmt
 from famscore.scheme.model import BONUS, Scheme
+from famscore.scoring import BatchResult, UnitResult
 
 
 def scheme_tree(scheme: Scheme) -> Tree:
@@ -46,4 +49,87 @@ def problems_table(problems: list[Problem]) -> Table:
         style = "red" if p.is_error else "yellow"
         text = f"{p.message}。{p.fix}" if p.fix else p.message
         table.add_row(Text(p.severity, style=style), p.file, p.sheet, p.cell, text)
+    return table
+
+
+GRADE_STYLES = ("bold green", "cyan", "yellow", "magenta", "red")
+
+
+def grade_style(scheme: Scheme, grade: str) -> str:
+    names = [b.name for b in scheme.bands]
+    if grade not in names:
+        return "dim"
+    index = names.index(grade)
+    if index == len(names) - 1 and len(names) > 1:
+        return "bold red"
+    return GRADE_STYLES[min(index, len(GRADE_STYLES) - 2)]
+
+
+def ranking_table(batch: BatchResult) -> Table:
+    """The ranked grade table: rank, unit, main, bonus, total, grade, flags."""
+    scheme = batch.scheme
+    s = scheme.settings
+    table = Table(title=f"{s.title}  计分结果", title_style="bold", header_style="bold")
+    table.add_column("名次", justify="right", no_wrap=True)
+    table.add_column("单位", no_wrap=True)
+    table.add_column(f"主要指标（{fmt(s.main_points)}）", justify="right", no_wrap=True)
+    if s.bonus_points:
+        table.add_column(f"附加分（{fmt(s.bonus_points)}）", justify="right", no_wrap=True)
+    table.add_column("总分", justify="right", no_wrap=True)
+    if scheme.bands:
+        table.add_column("等级", no_wrap=True)
+    table.add_column("标记", overflow="fold")
+    for unit in batch.units:
+        row = [str(unit.rank) if unit.rank is not None else "—", unit.unit, _num(unit.main, s.decimals)]
+        if s.bonus_points:
+            row.append(_num(unit.bonus, s.decimals))
+        row.append(Text(_num(unit.total, s.decimals), style="bold"))
+        if scheme.bands:
+            row.append(Text(unit.grade, style=grade_style(scheme, unit.grade)))
+        notes = list(unit.flags)
+        if not unit.complete:
+            notes.insert(0, "有未计分项")
+        row.append(Text("；".join(notes), style="red" if notes else ""))
+        table.add_row(*row)
+    return table
+
+
+def band_counts(batch: BatchResult) -> Text:
+    counts = batch.grade_counts()
+    text = Text("等级分布：")
+    for n, (name, count) in enumerate(counts.items()):
+        if n:
+            text.append("  ")
+        text.append(f"{name} {count}", style=grade_style(batch.scheme, name))
+    return text
+
+
+def _num(value: Decimal, decimals: int) -> str:
+    return f"{value:.{decimals}f}"
+
+
+def unit_breakdown(batch: BatchResult, unit: UnitResult) -> Table:
+    """One unit item by item with the reason for each score (famscore explain)."""
+    scheme = batch.scheme
+    d = scheme.settings.decimals
+    title = f"{unit.unit}  总分 {_num(unit.total, d)}"
+    if unit.grade:
+        title += f"  {unit.grade}"
+    if unit.rank is not None:
+        title += f"  第 {unit.rank} 名"
+    table = Table(title=title, title_style="bold", show_lines=True, header_style="bold")
+    table.add_column("编号", no_wrap=True)
+    table.add_column("指标", overflow="fold", max_width=18)
+    table.add_column("满分", justify="right", no_wrap=True)
+    table.add_column("得分", justify="right", no_wrap=True)
+    table.add_column("计分说明", overflow="fold")
+    for cat in scheme.categories:
+        sub = unit.categories.get(cat.id)
+        table.add_row(Text(cat.id, style="bold"), Text(cat.name, style="bold"), fmt(cat.points),
+                      Text(_num(sub, d) if sub is not None else "—", style="bold"), "",
+                      style="on grey15")
+        for item in cat.items:
+            s = unit.item(item.id)
+            score = Text(_num(s.score, d), style="red" if s.score < item.points else "green") if s.score is not None else Text("未计分", style="bold red")
+            table.add_row(item.id, item.name, fmt(item.points), score, s.explanation)
     return table

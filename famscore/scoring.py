@@ -1,0 +1,178 @@
+"""Values + scheme -> unit results with subtotals, bonus, grade, flags and shared ranks (pure, no I/O)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from famscore.errors import ERROR, Problem
+from famscore.numbers import fmt
+from famscore.returns import ReturnData
+from famscore.rules.engine import ItemScore, score_item
+from famscore.scheme.model import BASIS_TOTAL, BONUS, MAIN, VETO_LAST, VETO_NO_TOP, Scheme
+
+PENDING = "待定"  # grade of a unit with unscored items: it cannot be graded honestly
+
+
+@dataclass
+class UnitResult:
+    unit: str
+    file: str
+    items: list[ItemScore]
+    categories: dict[str, Decimal | None]
+    main: Decimal
+    bonus: Decimal
+    bonus_raw: Decimal
+    total: Decimal
+    grade: str
+    flags: list[str]
+    complete: bool
+    rank: int | None = None
+    values: dict[str, object] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+    remarks: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def forced_last(self) -> bool:
+        return any(f.startswith(VETO_LAST) for f in self.flags)
+
+    @property
+    def no_top(self) -> bool:
+        return any(f.startswith(VETO_NO_TOP) for f in self.flags)
+
+    def item(self, item_id: str) -> ItemScore:
+        return next(s for s in self.items if s.item.id == item_id)
+
+
+@dataclass
+class BatchResult:
+    scheme: Scheme
+    units: list[UnitResult]
+    problems: list[Problem]
+    files: int = 0
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+    def grade_counts(self) -> dict[str, int]:
+        counts = {b.name: 0 for b in self.scheme.bands}
+        for unit in self.units:
+            counts[unit.grade] = counts.get(unit.grade, 0) + 1
+        return counts
+
+
+def basis_score(unit: UnitResult, basis: str) -> Decimal:
+    return unit.total if basis == BASIS_TOTAL else unit.main
+
+
+def score_unit(scheme: Scheme, data: ReturnData) -> UnitResult:
+    decimals = scheme.settings.decimals
+    items = [score_item(item, data.values, decimals) for item in scheme.items]
+    by_cat: dict[str, list[ItemScore]] = defaultdict(list)
+    for s in items:
+        by_cat[s.item.category_id].append(s)
+    categories: dict[str, Decimal | None] = {}
+    for cat in scheme.categories:
+        scores = [s.score for s in by_cat[cat.id]]
+        categories[cat.id] = None if any(v is None for v in scores) else sum(scores, Decimal(0))  # type: ignore[arg-type]
+    main = sum((s.score for s in items if s.item.kind == MAIN and s.score is not None), Decimal(0))
+    bonus_raw = sum((s.score for s in items if s.item.kind == BONUS and s.score is not None), Decimal(0))
+    cap = scheme.settings.bonus_points
+    bonus = min(bonus_raw, cap) if cap else bonus_raw
+    complete = all(s.score is not None for s in items)
+    flags = [f for s in items for f in s.flags]
+    if bonus != bonus_raw:
+        flags_note = f"附加分 {fmt(bonus_raw)} 超过上限 {fmt(cap)}，按 {fmt(cap)} 计"
+    else:
+        flags_note = ""
+    result = UnitResult(
+        unit=data.unit, file=data.file, items=items, categories=categories, main=main, bonus=bonus,
+        bonus_raw=bonus_raw, total=main + bonus, grade="", flags=flags, complete=complete,
+        values=dict(data.values), raw=dict(data.raw), remarks=dict(data.remarks),
+    )
+    result.grade = grade_of(scheme, result)
+    if flags_note:
+        result.flags.append(flags_note)
+    return result
+
+
+def grade_of(scheme: Scheme, unit: UnitResult) -> str:
+    if not scheme.bands:
+        return ""
+    if not unit.complete:
+        return PENDING
+    grade = scheme.grade_for(basis_score(unit, scheme.settings.grade_basis))
+    names = [b.name for b in scheme.bands]
+    if unit.no_top and grade == names[0] and len(names) > 1:
+        return names[1]
+    return grade
+
+
+def rank_units(scheme: Scheme, units: list[UnitResult]) -> list[UnitResult]:
+    """Ranks shared on ties (1, 2, 2, 4); forced-last units after all others; incomplete unranked.
+
+    The order of the input never matters: ties are listed by unit name.
+    """
+    basis = scheme.settings.rank_basis
+    ranked = sorted(
+        (u for u in units if u.complete),
+        key=lambda u: (u.forced_last, -basis_score(u, basis), u.unit, u.file),
+    )
+    previous: tuple[bool, Decimal] | None = None
+    for position, unit in enumerate(ranked, start=1):
+        key = (unit.forced_last, basis_score(unit, basis))
+        if key != previous:
+            unit.rank = position
+            previous = key
+        else:
+            unit.rank = ranked[position - 2].rank
+    rest = sorted((u for u in units if not u.complete), key=lambda u: (u.unit, u.file))
+    for unit in rest:
+        unit.rank = None
+    return ranked + rest
+
+
+def score_batch(scheme: Scheme, returns: Iterable[ReturnData], expected_units: list[str] | None = None,
+                extra_problems: Iterable[Problem] = ()) -> BatchResult:
+    """Score every readable return; report duplicates, strays and units that sent nothing."""
+    problems = list(extra_problems)
+    readable: list[ReturnData] = []
+    count = 0
+    for data in sorted(returns, key=lambda d: d.file):
+        count += 1
+        problems.extend(data.problems)
+        if data.readable:
+            readable.append(data)
+    by_unit: dict[str, list[ReturnData]] = defaultdict(list)
+    for data in readable:
+        by_unit[data.unit].append(data)
+    chosen: list[ReturnData] = []
+    for unit, group in by_unit.items():
+        chosen.append(group[0])
+        if len(group) > 1:
+            files = "、".join(d.file for d in group)
+            for data in group:
+                problems.append(Problem(data.file, "", "", ERROR,
+                                        f"单位「{unit}」有 {len(group)} 份回表（{files}），只采用了 {group[0].file}",
+                                        "请删除多余的文件后重新计分"))
+    if expected_units is not None:
+        expected = set(expected_units)
+        for unit in expected_units:
+            if unit not in by_unit:
+                problems.append(Problem("", "", "", ERROR, f"单位「{unit}」没有交回填报表", "请催交后重新计分"))
+        for unit in sorted(by_unit):
+            if unit not in expected:
+                files = "、".join(d.file for d in by_unit[unit])
+                problems.append(Problem(files, "", "", ERROR, f"单位「{unit}」不在单位名单中",
+                                        "请核对单位名称，或把它加入单位名单"))
+    units = [score_unit(scheme, data) for data in chosen]
+    for unit in units:
+        if not unit.complete:
+            missing = [s.item.name for s in unit.items if s.score is None]
+            problems.append(Problem(unit.file, "", "", ERROR,
+                                    f"「{unit.unit}」有 {len(missing)} 项无法计分（{'、'.join(missing[:5])}{'等' if len(missing) > 5 else ''}），不参加定级和排名",
+                                    "改正上面列出的填报问题后重新计分"))
+    return BatchResult(scheme, rank_units(scheme, units), problems, count)

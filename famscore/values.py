@@ -1,0 +1,163 @@
+"""Turns what a unit typed into a typed value for its field, or says precisely why not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from famscore.numbers import fmt, to_decimal
+from famscore.rules.kinds import NEVER
+from famscore.scheme.model import (
+    CHOICE,
+    DATE,
+    INTEGER,
+    NUMERIC_TYPES,
+    PERCENT,
+    TEXT,
+    YESNO,
+    Field,
+)
+
+YES_WORDS = {"是", "有", "√", "✓", "✔", "Y", "YES", "TRUE", "1", "对", "已完成", "完成"}
+NO_WORDS = {"否", "无", "没有", "×", "✗", "✘", "X", "N", "NO", "FALSE", "0", "未完成"}
+NEVER_WORDS = {"未完成", "未下达", "未办理", "无", "没有", "从未"}
+PERCENT_RULE = "百分比填百分数：95 表示 95%；填 0.95 这类 0 到 1 之间的小数时按 95% 理解并给出提示"
+# Excel day serials for 1955..2100: anything else numeric in a date cell is not a date.
+_SERIAL_MIN, _SERIAL_MAX = 20000, 73051
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed cell: `value` is None when blank or invalid; `error`/`warning` say why."""
+
+    value: object = None
+    error: str = ""
+    fix: str = ""
+    warning: str = ""
+
+
+def normalise_text(raw: object) -> str:
+    """NFKC folds full-width digits and ％; control characters and stray spaces go."""
+    text = unicodedata.normalize("NFKC", str(raw))
+    text = "".join(ch for ch in text if ch >= " " or ch in "\t\n")
+    return text.strip()
+
+
+def is_blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and normalise_text(raw) == "")
+
+
+def parse_value(field: Field, raw: object) -> Parsed:
+    """Parse `raw` (as python-calamine returns a cell) for `field`; blank gives Parsed()."""
+    if is_blank(raw):
+        return Parsed()
+    if isinstance(raw, float) and raw != raw:  # NaN: an error cell or a formula without a result
+        return Parsed(error="单元格是错误值或没有计算结果的公式", fix="请填写数值本身，不要用公式")
+    if isinstance(raw, str) and normalise_text(raw).startswith("#"):
+        return Parsed(error=f"单元格是错误值「{normalise_text(raw)}」", fix="请改正公式或直接填写数值")
+    if field.type in NUMERIC_TYPES:
+        return _number(field, raw)
+    if field.type == YESNO:
+        return _yes_no(raw)
+    if field.type == CHOICE:
+        return _choice(field, raw)
+    if field.type == DATE:
+        return _date(raw)
+    if field.type == TEXT:
+        return Parsed(normalise_text(raw))
+    return Parsed(error=f"未知字段类型「{field.type}」")
+
+
+def _number(field: Field, raw: object) -> Parsed:
+    warning = ""
+    percent_sign = False
+    if isinstance(raw, bool):
+        return Parsed(error="应填数值，却是逻辑值", fix="请填写数值")
+    if isinstance(raw, (int, float, Decimal)):
+        number = to_decimal(raw)
+    else:
+        text = normalise_text(raw).replace(" ", "")
+        for suffix in ("%", "‰", "分", "人次", "人", "次", "件", "篇", "项", "个", "名", "/10万"):
+            if text.endswith(suffix) and len(text) > len(suffix):
+                percent_sign = percent_sign or suffix == "%"
+                text = text[: -len(suffix)]
+                break
+        number = to_decimal(text)
+        if number is None:
+            return Parsed(error=f"「{normalise_text(raw)}」不是数值", fix=_range_hint(field))
+    if number is None:
+        return Parsed(error="不是有效的数值", fix=_range_hint(field))
+    if field.type == PERCENT and not percent_sign and 0 < number < 1:
+        # Excel stores a cell formatted as 95% as 0.95; units also type 0.95 by habit.
+        scaled = number * 100
+        warning = f"填写的 {fmt(number)} 按 {fmt(scaled)}% 理解；如果本意是 {fmt(number)}%，请填写「{fmt(number)}%」"
+        number = scaled
+    if field.type == INTEGER and number != number.to_integral_value():
+        return Parsed(error=f"「{fmt(number)}」不是整数", fix="人次、件数、名次等请填写整数")
+    if field.minimum is not None and number < field.minimum:
+        return Parsed(error=f"{fmt(number)} 小于最小值 {fmt(field.minimum)}", fix=_range_hint(field))
+    if field.maximum is not None and number > field.maximum:
+        return Parsed(error=f"{fmt(number)} 超过最大值 {fmt(field.maximum)}", fix=_range_hint(field))
+    return Parsed(number, warning=warning)
+
+
+def _range_hint(field: Field) -> str:
+    low = fmt(field.minimum) if field.minimum is not None else ""
+    high = fmt(field.maximum) if field.maximum is not None else ""
+    span = f"，范围 {low or '不限'}～{high or '不限'}" if (low or high) else ""
+    kind = "整数" if field.type == INTEGER else "数值"
+    extra = "；" + PERCENT_RULE if field.type == PERCENT else ""
+    return f"请填写{kind}{span}{extra}"
+
+
+def _yes_no(raw: object) -> Parsed:
+    if isinstance(raw, bool):
+        return Parsed(raw)
+    text = normalise_text(raw).upper()
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        return Parsed(bool(raw))
+    if text in YES_WORDS:
+        return Parsed(True)
+    if text in NO_WORDS:
+        return Parsed(False)
+    return Parsed(error=f"「{normalise_text(raw)}」不是“是/否”", fix="请填写 是 或 否（也可填 有/无、√/×、Y/N）")
+
+
+def _choice(field: Field, raw: object) -> Parsed:
+    text = normalise_text(raw)
+    if text in field.choices:
+        return Parsed(text)
+    squashed = {"".join(normalise_text(c).split()): c for c in field.choices}
+    key = "".join(text.split())
+    if key in squashed:
+        return Parsed(squashed[key])
+    return Parsed(error=f"「{text}」不是可选项", fix=f"请从下拉列表中选择：{'、'.join(field.choices)}")
+
+
+def _date(raw: object) -> Parsed:
+    if isinstance(raw, dt.datetime):
+        return Parsed(raw.date())
+    if isinstance(raw, dt.date):
+        return Parsed(raw)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if _SERIAL_MIN <= raw <= _SERIAL_MAX:
+            return Parsed(_EXCEL_EPOCH + dt.timedelta(days=int(raw)))
+        return Parsed(error=f"「{raw}」不是日期", fix="请填写日期，如 2024-08-15；从未完成的填「未完成」")
+    text = normalise_text(raw)
+    if text in NEVER_WORDS:
+        return Parsed(NEVER)
+    m = _DATE_TEXT.match(text)
+    if m:
+        try:
+            return Parsed(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            pass
+    number = to_decimal(text)
+    if number is not None and _SERIAL_MIN <= number <= _SERIAL_MAX:
+        return Parsed(_EXCEL_EPOCH + dt.timedelta(days=int(number)))
+    return Parsed(error=f"「{text}」不是日期", fix="请填写日期，如 2024-08-15；从未完成的填「未完成」")
