@@ -86,11 +86,16 @@ ReturnsArg = Annotated[
 ]
 UnitsFileOpt = Annotated[
     Path | None,
-    typer.Option("--units-file", help="单位名单（每行一个单位，.txt/.csv/.xlsx）；用来发现未交回的单位", exists=True, dir_okay=False),
+    typer.Option(
+        "--units-file",
+        help="单位名单（每行一个单位，.txt/.csv/.xlsx）；用来发现未交回的单位",
+        exists=True,
+        dir_okay=False,
+    ),
 ]
 
 
-def _load(scheme: Path):  # noqa: ANN202  (Scheme; imported lazily for start-up speed)
+def _load(scheme: Path):
     from famscore.errors import SchemeError
     from famscore.scheme.loader import load_scheme
 
@@ -102,7 +107,7 @@ def _load(scheme: Path):  # noqa: ANN202  (Scheme; imported lazily for start-up 
         raise typer.Exit(2) from None
 
 
-def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: bool = False):  # noqa: ANN202
+def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: bool = False):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from famscore.returns import read_folder
@@ -114,8 +119,15 @@ def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: boo
         from famscore.templates import read_units_file
 
         expected = read_units_file(units_file)
-    with Progress(TextColumn("读取回表"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err, transient=True, disable=quiet) as bar:
+    with Progress(
+        TextColumn("读取回表"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=quiet,
+    ) as bar:
         task = bar.add_task("read", total=None)
 
         def advance(done: int, total: int) -> None:
@@ -171,8 +183,10 @@ def score(
     print_problems(batch.problems)
     errors = sum(p.is_error for p in batch.problems)
     scored = sum(u.complete for u in batch.units)
-    out.print(f"已读取 {batch.files} 个文件，{scored} 个单位完整计分；汇总表：{output}"
-              + (f"；JSON：{json_file}" if json_file else ""))
+    out.print(
+        f"已读取 {batch.files} 个文件，{scored} 个单位完整计分；汇总表：{output}"
+        + (f"；JSON：{json_file}" if json_file else "")
+    )
     if errors:
         err.print(f"[bold yellow]有 {errors} 个问题需要处理（见上表）。[/]")
         raise typer.Exit(1)

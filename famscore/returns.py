@@ -54,7 +54,9 @@ def list_returns(folder: Path) -> tuple[list[Path], list[Problem]]:
             continue
         name = path.name
         if name.startswith("~$") or name.startswith(".~lock"):
-            skipped.append(Problem(name, "", "", WARNING, "这是 Office/WPS 打开文件时留下的临时锁文件，已跳过"))
+            skipped.append(
+                Problem(name, "", "", WARNING, "这是 Office/WPS 打开文件时留下的临时锁文件，已跳过")
+            )
             continue
         if name.startswith("."):
             continue
@@ -69,8 +71,12 @@ def read_return(path: Path, scheme: Scheme, display_name: str | None = None) -> 
         _read(path, scheme, data)
     except Exception as exc:  # a reader failing in a way we did not foresee must not stop the batch
         data.readable = False
-        data.problem("", "", f"读取时出错（{type(exc).__name__}），本文件未计分",
-                     "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回")
+        data.problem(
+            "",
+            "",
+            f"读取时出错（{type(exc).__name__}），本文件未计分",
+            "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回",
+        )
     return data
 
 
@@ -95,7 +101,9 @@ def _read(path: Path, scheme: Scheme, data: ReturnData) -> None:
     sheet = find_sheet(names, ENTRY_SHEET)
     if sheet is None:
         data.readable = False
-        data.problem(ENTRY_SHEET, "", f"找不到工作表「{ENTRY_SHEET}」，本文件未计分", suggest_sheet(names, ENTRY_SHEET))
+        data.problem(
+            ENTRY_SHEET, "", f"找不到工作表「{ENTRY_SHEET}」，本文件未计分", suggest_sheet(names, ENTRY_SHEET)
+        )
         return
     rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     _read_entries(rows, scheme, data, sheet)
@@ -117,20 +125,38 @@ def _identify(scheme: Scheme, data: ReturnData, path: Path) -> None:
     else:
         data.unit, data.unit_from = unit_from_filename(path, scheme), "文件名"
         where = "没有隐藏的 _meta 工作表" if not meta else "_meta 工作表中没有单位名称"
-        data.problem(META_SHEET, "", f"{where}，按文件名认定为「{data.unit}」",
-                     "请确认单位名称正确；以后请用 famscore template 生成的填报表填写", WARNING)
+        data.problem(
+            META_SHEET,
+            "",
+            f"{where}，按文件名认定为「{data.unit}」",
+            "请确认单位名称正确；以后请用 famscore template 生成的填报表填写",
+            WARNING,
+        )
     if not meta:
         return
     title, version, fingerprint = meta.get("标题", ""), meta.get("版本", ""), meta.get("指纹", "")
     if title and title != scheme.title:
-        data.problem(META_SHEET, "", f"这份回表来自另一份考评表「{title}」，不是「{scheme.title}」",
-                     "请确认发错了文件，或用正确的考评表计分")
+        data.problem(
+            META_SHEET,
+            "",
+            f"这份回表来自另一份考评表「{title}」，不是「{scheme.title}」",
+            "请确认发错了文件，或用正确的考评表计分",
+        )
     elif version and version != scheme.version:
-        data.problem(META_SHEET, "", f"这份回表来自考评表版本 {version}，当前考评表是版本 {scheme.version}",
-                     "请让该单位用新版填报表重新填写，或核对两版的差别")
+        data.problem(
+            META_SHEET,
+            "",
+            f"这份回表来自考评表版本 {version}，当前考评表是版本 {scheme.version}",
+            "请让该单位用新版填报表重新填写，或核对两版的差别",
+        )
     elif fingerprint and fingerprint != scheme.fingerprint:
-        data.problem(META_SHEET, "", "考评表的标题和版本相同，但内容有改动（指纹不同）",
-                     "如改动了字段或规则，请核对这份回表的填报内容", WARNING)
+        data.problem(
+            META_SHEET,
+            "",
+            "考评表的标题和版本相同，但内容有改动（指纹不同）",
+            "如改动了字段或规则，请核对这份回表的填报内容",
+            WARNING,
+        )
 
 
 def unit_from_filename(path: Path, scheme: Scheme) -> str:
@@ -155,11 +181,15 @@ def _read_entries(rows: list[list[object]], scheme: Scheme, data: ReturnData, sh
             break
     if header_index is None:
         data.readable = False
-        data.problem(sheet, "", f"找不到表头「{KEY_HEADER}」和「{VALUE_HEADER}」，本文件未计分",
-                     "请不要删除或改动填报表的表头行")
+        data.problem(
+            sheet,
+            "",
+            f"找不到表头「{KEY_HEADER}」和「{VALUE_HEADER}」，本文件未计分",
+            "请不要删除或改动填报表的表头行",
+        )
         return
     seen: dict[str, str] = {}
-    for offset, cells in enumerate(rows[header_index + 1:]):
+    for offset, cells in enumerate(rows[header_index + 1 :]):
         row = header_index + 2 + offset
         key = normalise_text(cells[key_col]) if key_col < len(cells) else ""
         if not key:
@@ -168,12 +198,21 @@ def _read_entries(rows: list[list[object]], scheme: Scheme, data: ReturnData, sh
         address = cell_name(row, value_col + 1)
         if fdef is None:
             if _looks_like_field_id(key):
-                data.problem(sheet, cell_name(row, key_col + 1), f"字段编号「{key}」不在考评表中，已忽略",
-                             "请不要改动字段编号；多出的行可以删除", WARNING)
+                data.problem(
+                    sheet,
+                    cell_name(row, key_col + 1),
+                    f"字段编号「{key}」不在考评表中，已忽略",
+                    "请不要改动字段编号；多出的行可以删除",
+                    WARNING,
+                )
             continue
         if key in seen:
-            data.problem(sheet, address, f"字段「{key}」出现了两次（另一处在 {seen[key]}），两处都不采用",
-                         "删除重复的一行")
+            data.problem(
+                sheet,
+                address,
+                f"字段「{key}」出现了两次（另一处在 {seen[key]}），两处都不采用",
+                "删除重复的一行",
+            )
             data.values.pop(key, None)
             continue
         seen[key] = address
@@ -191,26 +230,38 @@ def _read_entries(rows: list[list[object]], scheme: Scheme, data: ReturnData, sh
             data.problem(sheet, address, f"「{label}」（{key}）：{parsed.warning}", "", WARNING)
         if parsed.value is None:
             if fdef.required:
-                data.problem(sheet, address, f"「{label}」（{key}）是必填项，但没有填写，本项暂不计分", "请补填后重新计分")
+                data.problem(
+                    sheet,
+                    address,
+                    f"「{label}」（{key}）是必填项，但没有填写，本项暂不计分",
+                    "请补填后重新计分",
+                )
             continue
         data.values[key] = parsed.value
     for fid, fdef in scheme.fields.items():
         if fid not in seen and fdef.required:
-            data.problem(sheet, "", f"填报表中没有字段「{fdef.label or fid}」（{fid}）这一行，本项暂不计分",
-                         "请用最新的填报表重新填写，不要删除行")
+            data.problem(
+                sheet,
+                "",
+                f"填报表中没有字段「{fdef.label or fid}」（{fid}）这一行，本项暂不计分",
+                "请用最新的填报表重新填写，不要删除行",
+            )
 
 
 def _looks_like_field_id(key: str) -> bool:
     return bool(re.match(r"^[^\W\d]\w*$", key))
 
 
-def read_folder(folder: Path, scheme: Scheme, progress: Callable[[int, int], None] | None = None,
-                ) -> tuple[list[ReturnData], list[Problem]]:
-    """Read every return in `folder`; `progress(done, total)` is called after each file."""
+def read_folder(
+    folder: Path,
+    scheme: Scheme,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> tuple[list[ReturnData], list[Problem]]:
+    """Read every return in `folder` in worker processes; `progress(done, total)` after each file."""
+    from famscore.workers import default_workers, read_in_workers
+
     files, notes = list_returns(folder)
-    results: list[ReturnData] = []
-    for done, path in enumerate(files, start=1):
-        results.append(read_return(path, scheme, str(path.relative_to(folder))))
-        if progress is not None:
-            progress(done, len(files))
-    return results, notes
+    jobs = [(path, path.relative_to(folder).as_posix()) for path in files]
+    count = workers if workers is not None else default_workers(len(jobs))
+    return read_in_workers(jobs, scheme, count, progress), notes

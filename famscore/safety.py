@@ -42,9 +42,15 @@ def check_zip(path: Path) -> Reason | None:
                 total += info.file_size
                 ratio = info.file_size / max(info.compress_size, 1)
                 if info.file_size > MAX_MEMBER_BYTES or (info.file_size > 10_000_000 and ratio > MAX_RATIO):
-                    return ("文件解压后异常巨大（疑似“压缩炸弹”），已拒绝读取", "请确认文件来源；正常的填报表只有几百 KB")
+                    return (
+                        "文件解压后异常巨大（疑似“压缩炸弹”），已拒绝读取",
+                        "请确认文件来源；正常的填报表只有几百 KB",
+                    )
             if total > MAX_TOTAL_BYTES:
-                return ("文件解压后异常巨大（疑似“压缩炸弹”），已拒绝读取", "请确认文件来源；正常的填报表只有几百 KB")
+                return (
+                    "文件解压后异常巨大（疑似“压缩炸弹”），已拒绝读取",
+                    "请确认文件来源；正常的填报表只有几百 KB",
+                )
             names = {i.filename for i in infos}
             if "EncryptedPackage" in names:
                 return ("文件设置了打开密码，无法读取", "请去掉密码（文件→信息→保护工作簿）后另存再发回")
@@ -82,6 +88,9 @@ def open_spreadsheet(path: Path) -> tuple[calamine.CalamineWorkbook | None, Reas
         return None, ("文件设置了打开密码，无法读取", "请去掉密码（文件→信息→保护工作簿）后另存再发回")
     except Exception as exc:  # calamine raises several error types for damaged files
         if kind == "ole":
-            return None, (f"文件已损坏，或设置了打开密码（{type(exc).__name__}）", "请去掉密码，或用 Excel/WPS 另存为 .xlsx 后发回")
+            return None, (
+                f"文件已损坏，或设置了打开密码（{type(exc).__name__}）",
+                "请去掉密码，或用 Excel/WPS 另存为 .xlsx 后发回",
+            )
         return None, (f"文件已损坏，无法读取（{type(exc).__name__}）", "请让该单位重新发送原文件")
     return book, ("", "")

@@ -89,9 +89,20 @@ def score_unit(scheme: Scheme, data: ReturnData) -> UnitResult:
     else:
         flags_note = ""
     result = UnitResult(
-        unit=data.unit, file=data.file, items=items, categories=categories, main=main, bonus=bonus,
-        bonus_raw=bonus_raw, total=main + bonus, grade="", flags=flags, complete=complete,
-        values=dict(data.values), raw=dict(data.raw), remarks=dict(data.remarks),
+        unit=data.unit,
+        file=data.file,
+        items=items,
+        categories=categories,
+        main=main,
+        bonus=bonus,
+        bonus_raw=bonus_raw,
+        total=main + bonus,
+        grade="",
+        flags=flags,
+        complete=complete,
+        values=dict(data.values),
+        raw=dict(data.raw),
+        remarks=dict(data.remarks),
     )
     result.grade = grade_of(scheme, result)
     if flags_note:
@@ -135,8 +146,12 @@ def rank_units(scheme: Scheme, units: list[UnitResult]) -> list[UnitResult]:
     return ranked + rest
 
 
-def score_batch(scheme: Scheme, returns: Iterable[ReturnData], expected_units: list[str] | None = None,
-                extra_problems: Iterable[Problem] = ()) -> BatchResult:
+def score_batch(
+    scheme: Scheme,
+    returns: Iterable[ReturnData],
+    expected_units: list[str] | None = None,
+    extra_problems: Iterable[Problem] = (),
+) -> BatchResult:
     """Score every readable return; report duplicates, strays and units that sent nothing."""
     problems = list(extra_problems)
     readable: list[ReturnData] = []
@@ -155,24 +170,48 @@ def score_batch(scheme: Scheme, returns: Iterable[ReturnData], expected_units: l
         if len(group) > 1:
             files = "、".join(d.file for d in group)
             for data in group:
-                problems.append(Problem(data.file, "", "", ERROR,
-                                        f"单位「{unit}」有 {len(group)} 份回表（{files}），只采用了 {group[0].file}",
-                                        "请删除多余的文件后重新计分"))
+                problems.append(
+                    Problem(
+                        data.file,
+                        "",
+                        "",
+                        ERROR,
+                        f"单位「{unit}」有 {len(group)} 份回表（{files}），只采用了 {group[0].file}",
+                        "请删除多余的文件后重新计分",
+                    )
+                )
     if expected_units is not None:
         expected = set(expected_units)
         for unit in expected_units:
             if unit not in by_unit:
-                problems.append(Problem("", "", "", ERROR, f"单位「{unit}」没有交回填报表", "请催交后重新计分"))
+                problems.append(
+                    Problem("", "", "", ERROR, f"单位「{unit}」没有交回填报表", "请催交后重新计分")
+                )
         for unit in sorted(by_unit):
             if unit not in expected:
                 files = "、".join(d.file for d in by_unit[unit])
-                problems.append(Problem(files, "", "", ERROR, f"单位「{unit}」不在单位名单中",
-                                        "请核对单位名称，或把它加入单位名单"))
+                problems.append(
+                    Problem(
+                        files,
+                        "",
+                        "",
+                        ERROR,
+                        f"单位「{unit}」不在单位名单中",
+                        "请核对单位名称，或把它加入单位名单",
+                    )
+                )
     units = [score_unit(scheme, data) for data in chosen]
     for unit in units:
         if not unit.complete:
             missing = [s.item.name for s in unit.items if s.score is None]
-            problems.append(Problem(unit.file, "", "", ERROR,
-                                    f"「{unit.unit}」有 {len(missing)} 项无法计分（{'、'.join(missing[:5])}{'等' if len(missing) > 5 else ''}），不参加定级和排名",
-                                    "改正上面列出的填报问题后重新计分"))
+            problems.append(
+                Problem(
+                    unit.file,
+                    "",
+                    "",
+                    ERROR,
+                    f"「{unit.unit}」有 {len(missing)} 项无法计分（{'、'.join(missing[:5])}{'等' if len(missing) > 5 else ''}），不参加定级和排名",
+                    "改正上面列出的填报问题后重新计分",
+                )
+            )
     return BatchResult(scheme, rank_units(scheme, units), problems, count)

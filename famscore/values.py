@@ -125,7 +125,9 @@ def _yes_no(raw: object) -> Parsed:
         return Parsed(True)
     if text in NO_WORDS:
         return Parsed(False)
-    return Parsed(error=f"「{normalise_text(raw)}」不是“是/否”", fix="请填写 是 或 否（也可填 有/无、√/×、Y/N）")
+    return Parsed(
+        error=f"「{normalise_text(raw)}」不是“是/否”", fix="请填写 是 或 否（也可填 有/无、√/×、Y/N）"
+    )
 
 
 def _choice(field: Field, raw: object) -> Parsed:

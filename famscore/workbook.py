@@ -72,8 +72,9 @@ def suggest_sheet(names: Sequence[str], wanted: str) -> str:
     return f"现有工作表：{'、'.join(names) or '（无）'}；请添加名为「{wanted}」的工作表"
 
 
-def read_table(book: calamine.CalamineWorkbook, sheet: str, required: Sequence[str],
-               search_rows: int = 10) -> Table | None:
+def read_table(
+    book: calamine.CalamineWorkbook, sheet: str, required: Sequence[str], search_rows: int = 10
+) -> Table | None:
     """Rows under the first row (within `search_rows`) holding all `required` headers.
 
     Returns None when no such header row exists; the caller reports which headers are missing.
@@ -87,13 +88,14 @@ def read_table(book: calamine.CalamineWorkbook, sheet: str, required: Sequence[s
             for col, header in enumerate(headers):
                 if header and header not in columns:
                     columns[header] = col
-            data = [(index + 2 + n, list(r)) for n, r in enumerate(rows[index + 1:])]
+            data = [(index + 2 + n, list(r)) for n, r in enumerate(rows[index + 1 :])]
             return Table(sheet, index + 1, columns, data)
     return None
 
 
-def best_header_row(book: calamine.CalamineWorkbook, sheet: str, required: Sequence[str],
-                    search_rows: int = 10) -> tuple[int, list[str]]:
+def best_header_row(
+    book: calamine.CalamineWorkbook, sheet: str, required: Sequence[str], search_rows: int = 10
+) -> tuple[int, list[str]]:
     """For messages: the row that looks most like a header, and which required headers it lacks."""
     rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)[:search_rows]
     wanted = [clean_header(h) for h in required]

@@ -26,8 +26,13 @@ def scheme_tree(scheme: Scheme) -> Tree:
         for item in cat.items:
             kinds = "、".join(dict.fromkeys(r.kind for r in item.rules)) or "无规则"
             floor = "，可为负分" if item.floor is None else ""
-            branch.add(Text.assemble(f"{item.id} {item.name} ", (f"{fmt(item.points)} 分", "cyan"),
-                                     (f"  [{kinds}{floor}]", "dim")))
+            branch.add(
+                Text.assemble(
+                    f"{item.id} {item.name} ",
+                    (f"{fmt(item.points)} 分", "cyan"),
+                    (f"  [{kinds}{floor}]", "dim"),
+                )
+            )
     if scheme.bands:
         bands = "、".join(
             f"{b.name} ≥{fmt(b.lower)}" if b.lower is not None else f"{b.name}（其余）" for b in scheme.bands
@@ -125,11 +130,20 @@ def unit_breakdown(batch: BatchResult, unit: UnitResult) -> Table:
     table.add_column("计分说明", overflow="fold")
     for cat in scheme.categories:
         sub = unit.categories.get(cat.id)
-        table.add_row(Text(cat.id, style="bold"), Text(cat.name, style="bold"), fmt(cat.points),
-                      Text(_num(sub, d) if sub is not None else "—", style="bold"), "",
-                      style="on grey15")
+        table.add_row(
+            Text(cat.id, style="bold"),
+            Text(cat.name, style="bold"),
+            fmt(cat.points),
+            Text(_num(sub, d) if sub is not None else "—", style="bold"),
+            "",
+            style="on grey15",
+        )
         for item in cat.items:
             s = unit.item(item.id)
-            score = Text(_num(s.score, d), style="red" if s.score < item.points else "green") if s.score is not None else Text("未计分", style="bold red")
+            score = (
+                Text(_num(s.score, d), style="red" if s.score < item.points else "green")
+                if s.score is not None
+                else Text("未计分", style="bold red")
+            )
             table.add_row(item.id, item.name, fmt(item.points), score, s.explanation)
     return table

@@ -12,12 +12,27 @@ COLUMNS: dict[str, list[tuple[str, int]]] = {
     SETTINGS: [("项目", 16), ("内容", 70)],
     BANDS: [("等级", 12), ("最低分", 10), ("说明", 50)],
     INDICATORS: [
-        ("编号", 8), ("一级指标", 28), ("二级指标", 26), ("分值", 8), ("计分类别", 10),
-        ("最低分", 8), ("评分标准", 70), ("考核部门", 16), ("说明", 40),
+        ("编号", 8),
+        ("一级指标", 28),
+        ("二级指标", 26),
+        ("分值", 8),
+        ("计分类别", 10),
+        ("最低分", 8),
+        ("评分标准", 70),
+        ("考核部门", 16),
+        ("说明", 40),
     ],
     FIELDS: [
-        ("字段编号", 22), ("指标编号", 10), ("填报项目", 36), ("类型", 8), ("单位", 8),
-        ("最小值", 8), ("最大值", 8), ("选项", 16), ("必填", 6), ("填报说明", 50),
+        ("字段编号", 22),
+        ("指标编号", 10),
+        ("填报项目", 36),
+        ("类型", 8),
+        ("单位", 8),
+        ("最小值", 8),
+        ("最大值", 8),
+        ("选项", 16),
+        ("必填", 6),
+        ("填报说明", 50),
     ],
     CHOICES: [("列表", 20), ("选项", 30)],
     RULES: [("指标编号", 10), ("规则类型", 14), ("字段", 36), ("参数", 50), ("说明", 50)],
@@ -43,7 +58,7 @@ def write_scheme(sheets: Mapping[str, Sequence[Mapping[str, object]]], path: Pat
             raise ValueError(f"{name}: unknown columns {sorted(unknown)}")
         sheet = book.create_sheet(name)
         sheet.append([h for h, _ in columns])
-        for col, (header, width) in enumerate(columns, start=1):
+        for col, (_header, width) in enumerate(columns, start=1):
             cell = sheet.cell(row=1, column=col)
             cell.font, cell.fill = header_font, header_fill
             sheet.column_dimensions[cell.column_letter].width = width
@@ -61,9 +76,10 @@ def write_scheme(sheets: Mapping[str, Sequence[Mapping[str, object]]], path: Pat
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=col, max_col=col):
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.freeze_panes = "A2"
-    book.properties.title = str(next((r["内容"] for r in sheets.get(SETTINGS, []) if r.get("项目") == "标题"), ""))
+    book.properties.title = str(
+        next((r["内容"] for r in sheets.get(SETTINGS, []) if r.get("项目") == "标题"), "")
+    )
     book.properties.creator = "famscore"
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
-

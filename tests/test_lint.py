@@ -1,0 +1,21 @@
+"""The code style checks CI relies on, run as tests so the README's one test command covers them."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _ruff(*args: str) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("ruff") or f"{sys.executable} -m ruff"
+    return subprocess.run([*exe.split(), *args], cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.parametrize("args", [("check", "."), ("format", "--check", ".")], ids=["check", "format"])
+def test_ruff_clean(args: tuple[str, ...]) -> None:
+    result = _ruff(*args)
+    assert result.returncode == 0, result.stdout + result.stderr
