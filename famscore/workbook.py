@@ -17,11 +17,17 @@ def clean_header(value: object) -> str:
 
 
 def clean_text(value: object) -> str:
+    """Display text as written (full-width punctuation kept), trimmed; 95.0 shown as 95."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return str(value).strip()
+
+
+def clean_key(value: object) -> str:
+    """Text compared or parsed (ids, types, numbers): NFKC folds full-width letters and digits."""
+    return unicodedata.normalize("NFKC", clean_text(value)).strip()
 
 
 @dataclass
@@ -41,6 +47,9 @@ class Table:
 
     def text(self, cells: Sequence[object], header: str) -> str:
         return clean_text(self.get(cells, header))
+
+    def key(self, cells: Sequence[object], header: str) -> str:
+        return clean_key(self.get(cells, header))
 
     def column_number(self, header: str) -> int | None:
         """1-based column of a header, for cell addresses in messages."""

@@ -31,7 +31,7 @@ def _limit_memory() -> None:
         import resource
     except ImportError:  # Windows: no rlimits; the per-file timeout still bounds a runaway read
         return
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
@@ -144,7 +144,9 @@ def read_in_workers(
                 if failure:
                     index, path, name = slot.job
                     data = ReturnData(name, path, readable=False)
-                    data.problem("", "", failure + "，本文件未计分", "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回")
+                    data.problem(
+                        "", "", failure + "，本文件未计分", "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回"
+                    )
                     results[index] = data
                     done += 1
                     if progress is not None:

@@ -120,7 +120,9 @@ def parse_keyvalues(text: str, allowed: set[str]) -> dict[str, str]:
     result: dict[str, str] = {}
     for entry in split_entries(text):
         if "=" not in entry:
-            raise RuleSpecError("参数", f"参数「{entry}」缺少等号", f"请写成 名称=值，可用名称：{'、'.join(sorted(allowed))}")
+            raise RuleSpecError(
+                "参数", f"参数「{entry}」缺少等号", f"请写成 名称=值，可用名称：{'、'.join(sorted(allowed))}"
+            )
         key, _, value = entry.partition("=")
         key, value = key.strip(), value.strip()
         if key not in allowed:
@@ -131,8 +133,14 @@ def parse_keyvalues(text: str, allowed: set[str]) -> dict[str, str]:
     return result
 
 
-def number_param(params: Mapping[str, str], key: str, *, required: bool = True,
-                 default: Decimal | None = None, positive: bool = True) -> Decimal | None:
+def number_param(
+    params: Mapping[str, str],
+    key: str,
+    *,
+    required: bool = True,
+    default: Decimal | None = None,
+    positive: bool = True,
+) -> Decimal | None:
     raw = params.get(key)
     if raw is None or raw == "":
         if required:
@@ -146,14 +154,24 @@ def number_param(params: Mapping[str, str], key: str, *, required: bool = True,
     return number
 
 
-def field_list(spec: RuleSpec, fields: Mapping[str, Field], *, allowed_types: tuple[str, ...],
-               minimum: int = 1, maximum: int | None = None) -> tuple[Field, ...]:
+def field_list(
+    spec: RuleSpec,
+    fields: Mapping[str, Field],
+    *,
+    allowed_types: tuple[str, ...],
+    minimum: int = 1,
+    maximum: int | None = None,
+) -> tuple[Field, ...]:
     """Resolve the 字段 column (ids separated by commas or 、) and check their types."""
     ids = [p.strip() for p in re.split(r"[,、\s]+", normalise(spec.fields)) if p.strip()]
     if len(ids) < minimum:
-        raise RuleSpecError("字段", f"「{spec.kind}」规则需要填写字段编号", "在「字段」列写本规则读取的字段编号")
+        raise RuleSpecError(
+            "字段", f"「{spec.kind}」规则需要填写字段编号", "在「字段」列写本规则读取的字段编号"
+        )
     if maximum is not None and len(ids) > maximum:
-        raise RuleSpecError("字段", f"「{spec.kind}」规则只能读取 {maximum} 个字段", "多余的字段请拆成另一行规则")
+        raise RuleSpecError(
+            "字段", f"「{spec.kind}」规则只能读取 {maximum} 个字段", "多余的字段请拆成另一行规则"
+        )
     resolved = []
     for fid in ids:
         resolve = fields.get(fid)

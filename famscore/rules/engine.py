@@ -35,7 +35,9 @@ def score_item(item: Item, values: Mapping[str, object], decimals: int = 2) -> I
             return ItemScore(item, None, f"无法计分：{exc}", missing=tuple(rule.field_ids()))
     if missing:
         names = "、".join(dict.fromkeys(missing))
-        return ItemScore(item, None, f"无法计分：缺少或无效的填报值（{names}）", missing=tuple(dict.fromkeys(missing)))
+        return ItemScore(
+            item, None, f"无法计分：缺少或无效的填报值（{names}）", missing=tuple(dict.fromkeys(missing))
+        )
     raw = sum((p.points for p in parts), Decimal(0))
     texts = [p.text for p in parts]
     score = raw

@@ -46,9 +46,7 @@ class Expression:
         return isinstance(self._tree, ast.Name)
 
     def _check(self, node: ast.AST, names: list[str]) -> None:
-        if isinstance(node, ast.BinOp) and isinstance(
-            node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)
-        ):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
             self._check(node.left, names)
             self._check(node.right, names)
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -67,9 +65,7 @@ class Expression:
             for arg in node.args:
                 self._check(arg, names)
         else:
-            raise ExpressionError(
-                f"算式「{self.text}」只能包含字段编号、数字、+ - × ÷、括号和 min/max"
-            )
+            raise ExpressionError(f"算式「{self.text}」只能包含字段编号、数字、+ - × ÷、括号和 min/max")
 
     def evaluate(self, values: Mapping[str, object]) -> Decimal:
         return self._eval(self._tree, values)
@@ -107,7 +103,5 @@ class Expression:
         for name in sorted(self.names, key=len, reverse=True):
             value = values.get(name)
             shown = fmt(value) if isinstance(value, Decimal) else "?"
-            text = re.sub(
-                rf"(?<![\w]){re.escape(name)}(?![\w])", f"{labels.get(name, name)} {shown}", text
-            )
+            text = re.sub(rf"(?<![\w]){re.escape(name)}(?![\w])", f"{labels.get(name, name)} {shown}", text)
         return text

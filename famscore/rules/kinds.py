@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from collections.abc import Mapping
@@ -61,9 +62,7 @@ def _label(f: Field) -> str:
 
 
 def _with_unit(value: Decimal, f: Field | None) -> str:
-    if f is None or not f.unit:
-        return fmt(value)
-    return f"{fmt(value)}{f.unit}" if f.unit in ("%", "‰") else f"{fmt(value)} {f.unit}"
+    return _fmt_unit(value, f.unit if f is not None else "")
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,9 @@ def _source_fields(spec: RuleSpec, fields: Mapping[str, Field]) -> tuple[Express
     """The 字段 column of a numeric rule: one field id, or an expression over field ids."""
     text = normalise(spec.fields)
     if not text:
-        raise RuleSpecError("字段", f"「{spec.kind}」规则需要填写字段编号或算式", "例如 B3_rate，或 托位总数/总人口*1000")
+        raise RuleSpecError(
+            "字段", f"「{spec.kind}」规则需要填写字段编号或算式", "例如 B3_rate，或 托位总数/总人口*1000"
+        )
     try:
         expr = Expression(text)
     except ExpressionError as exc:
@@ -113,15 +114,21 @@ def _source_fields(spec: RuleSpec, fields: Mapping[str, Field]) -> tuple[Express
         if f is None:
             raise RuleSpecError("字段", f"字段「{name}」在「字段」表中不存在", near_miss(name, fields))
         if f.type not in NUMERIC_TYPES:
-            raise RuleSpecError("字段", f"字段「{name}」不是数值类型，不能参与计算", "数值/整数/百分比/评分类型才能参与计算")
+            raise RuleSpecError(
+                "字段", f"字段「{name}」不是数值类型，不能参与计算", "数值/整数/百分比/评分类型才能参与计算"
+            )
         used.append(f)
     return expr, tuple(used)
 
 
-def _describe_source(expr: Expression, used: tuple[Field, ...], values: Mapping[str, object]) -> tuple[Decimal, str]:
+def _describe_source(
+    expr: Expression, used: tuple[Field, ...], values: Mapping[str, object]
+) -> tuple[Decimal, str]:
     value = expr.evaluate(values)
     if expr.is_single_field:
-        return value, f"「{_label(used[0])}」{_with_unit(value, used[0])}"
+        # `used` may hold several fields (信息报送: one per month); name the one this expression reads.
+        f = next(u for u in used if u.id == expr.names[0])
+        return value, f"「{_label(f)}」{_with_unit(value, f)}"
     labels = {f.id: _label(f) for f in used}
     return value, f"{expr.describe(values, labels)} = {fmt(value.quantize(Decimal('0.0001')).normalize())}"
 
@@ -168,7 +175,9 @@ class Judged(Rule):
     def parse(cls, spec: RuleSpec, item: Item, fields: Mapping[str, Field]) -> Rule:
         (f,) = field_list(spec, fields, allowed_types=NUMERIC_TYPES, maximum=1)
         if f.maximum is None:
-            raise RuleSpecError("字段", f"评分字段「{f.id}」没有最大值", "在「字段」表写明最大值（本部分的满分）")
+            raise RuleSpecError(
+                "字段", f"评分字段「{f.id}」没有最大值", "在「字段」表写明最大值（本部分的满分）"
+            )
         parse_keyvalues(spec.params, set())
         return cls(item, spec, (f,))
 
@@ -216,8 +225,17 @@ _COND = re.compile(r"^(>=|<=|≥|≤|>|<|=)?\s*(-?[\d.]+)\s*$")
 _RANGE = re.compile(r"^(-?[\d.]+)\s*[-~–至到]\s*(-?[\d.]+)$")
 
 
+_WORD_OPS = (("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"))
+
+
 def _condition(text: str) -> Condition:
-    text = text.strip().replace("以上", "").replace("及", "")
+    text = text.strip()
+    # 以上/以下 include the number itself (民法典第 1259 条): "95以上" is ≥95, never "=95".
+    for suffix, op in _WORD_OPS:
+        if text.endswith(suffix):
+            body = text[: -len(suffix)].strip()
+            text = body if body[:1] in ("<", ">", "=", "≤", "≥") else f"{op}{body}"
+            break
     m = _RANGE.match(text)
     if m:
         lo, hi = to_decimal(m.group(1)), to_decimal(m.group(2))
@@ -249,7 +267,9 @@ def _merge(conds: list[Condition]) -> list[Condition]:
     for c in ordered:
         if merged and _touches(merged[-1], c):
             last = merged[-1]
-            if last.hi is None or (c.hi is not None and (c.hi < last.hi or (c.hi == last.hi and last.hi_closed))):
+            if last.hi is None or (
+                c.hi is not None and (c.hi < last.hi or (c.hi == last.hi and last.hi_closed))
+            ):
                 hi, hi_closed = last.hi, last.hi_closed
             else:
                 hi, hi_closed = c.hi, c.hi_closed
@@ -268,10 +288,12 @@ def _touches(a: Condition, b: Condition) -> bool:
 
 def _contains(outer: Condition, inner: Condition) -> bool:
     lo_ok = outer.lo is None or (
-        inner.lo is not None and (inner.lo > outer.lo or (inner.lo == outer.lo and (outer.lo_closed or not inner.lo_closed)))
+        inner.lo is not None
+        and (inner.lo > outer.lo or (inner.lo == outer.lo and (outer.lo_closed or not inner.lo_closed)))
     )
     hi_ok = outer.hi is None or (
-        inner.hi is not None and (inner.hi < outer.hi or (inner.hi == outer.hi and (outer.hi_closed or not inner.hi_closed)))
+        inner.hi is not None
+        and (inner.hi < outer.hi or (inner.hi == outer.hi and (outer.hi_closed or not inner.hi_closed)))
     )
     return lo_ok and hi_ok
 
@@ -286,7 +308,7 @@ def _overlaps(a: Condition, b: Condition) -> bool:
 def _holes(conds: list[Condition], integer: bool) -> list[tuple[Decimal, Decimal]]:
     merged = _merge(conds)
     holes = []
-    for a, b in zip(merged, merged[1:], strict=False):
+    for a, b in itertools.pairwise(merged):
         assert a.hi is not None and b.lo is not None
         if integer:
             first = math.floor(a.hi) + 1 if a.hi_closed or a.hi != a.hi.to_integral_value() else int(a.hi)
@@ -326,13 +348,23 @@ class Tiers(Rule):
             cond = _condition(cond_text)
             earlier = [c for c, _ in tiers]
             if earlier and cond.covered_by(earlier):
-                raise RuleSpecError("参数", f"第 {n} 档「{cond.text}」与前面的档位重叠，永远不会命中", "检查档位顺序：≥ 档从高到低写，≤ 档从低到高写")
+                raise RuleSpecError(
+                    "参数",
+                    f"第 {n} 档「{cond.text}」与前面的档位重叠，永远不会命中",
+                    "检查档位顺序：≥ 档从高到低写，≤ 档从低到高写",
+                )
             for m, prev in enumerate(earlier, start=1):
                 if cond.is_range and prev.is_range and _overlaps(cond, prev):
-                    raise RuleSpecError("参数", f"第 {n} 档「{cond.text}」与第 {m} 档「{prev.text}」重叠", "区间不能重叠，例如 1-3、4-7、8-10")
+                    raise RuleSpecError(
+                        "参数",
+                        f"第 {n} 档「{cond.text}」与第 {m} 档「{prev.text}」重叠",
+                        "区间不能重叠，例如 1-3、4-7、8-10",
+                    )
             tiers.append((cond, outcome))
         if other is None:
-            raise RuleSpecError("参数", "分档缺少「其他」档：不在任何档位的数值得几分？", "在末尾加上「其他:0」")
+            raise RuleSpecError(
+                "参数", "分档缺少「其他」档：不在任何档位的数值得几分？", "在末尾加上「其他:0」"
+            )
         integer = all(f.type == INTEGER for f in used) and expr.is_single_field
         holes = _holes([c for c, _ in tiers], integer)
         if holes:
@@ -398,12 +430,16 @@ class Level(Rule):
             if choice in mapping:
                 raise RuleSpecError("参数", f"选项「{choice}」写了两次", "每个选项只写一次")
             if choice not in f.choices and choice not in OTHER_WORDS:
-                raise RuleSpecError("参数", f"「{choice}」不在字段「{f.id}」的选项中", f"可选：{'、'.join(f.choices)}")
+                raise RuleSpecError(
+                    "参数", f"「{choice}」不在字段「{f.id}」的选项中", f"可选：{'、'.join(f.choices)}"
+                )
             mapping[choice] = _outcome(out.strip(), fields)
         fallback = next((mapping[w] for w in OTHER_WORDS if w in mapping), None)
         missing = [c for c in f.choices if c not in mapping]
         if missing and fallback is None:
-            raise RuleSpecError("参数", f"选项「{'、'.join(missing)}」没有对应得分", "为每个选项写得分，或加「其他:分值」")
+            raise RuleSpecError(
+                "参数", f"选项「{'、'.join(missing)}」没有对应得分", "为每个选项写得分，或加「其他:分值」"
+            )
         return cls(item, spec, (f,), {"mapping": mapping, "fallback": fallback})
 
     def field_ids(self) -> tuple[str, ...]:
@@ -452,15 +488,22 @@ class _Gap(Rule):
         step = number_param(params, "每", required=False, default=Decimal(1))
         amount = number_param(params, "扣")
         cap = number_param(params, "最多扣", required=False)
-        ids = [p for p in re.split(r"[,、]+", normalise(spec.fields)) if p.strip()]
-        if len(ids) > 1:  # several fields: shortfalls add up (信息报送: each month's missing reports)
+        text = normalise(spec.fields)
+        ids = [p for p in re.split(r"[,、]+", text) if p.strip()]
+        # several fields: shortfalls add up (信息报送: each month's missing reports); a comma inside
+        # brackets belongs to an expression such as min(覆盖率, 准确率), not to a list of fields.
+        if len(ids) > 1 and "(" not in text:
             used = field_list(spec, fields, allowed_types=NUMERIC_TYPES)
             exprs = tuple(Expression(f.id) for f in used)
         else:
             expr, used = _source_fields(spec, fields)
             exprs = (expr,)
-        return cls(item, spec, used, {"exprs": exprs, "standard": standard, "step": step,
-                                      "amount": amount, "mode": mode, "cap": cap})
+        return cls(
+            item,
+            spec,
+            used,
+            {"exprs": exprs, "standard": standard, "step": step, "amount": amount, "mode": mode, "cap": cap},
+        )
 
     def bounds(self) -> tuple[Decimal | None, Decimal | None]:
         cap = self.options["cap"]
@@ -492,19 +535,27 @@ class _Gap(Rule):
             deduct, how = amount, f"扣 {fmt(amount)} 分"
         elif mode == "按整档":
             steps = (gap / step).to_integral_value(rounding="ROUND_FLOOR")
-            deduct, how = steps * amount, f"满 {fmt(steps)} 档（每档 {fmt(step)}）× {fmt(amount)} = 扣 {fmt(steps * amount)} 分"
+            deduct, how = (
+                steps * amount,
+                f"满 {fmt(steps)} 档（每档 {fmt(step)}）× {fmt(amount)} = 扣 {fmt(steps * amount)} 分",
+            )
         else:
             deduct = gap / step * amount
             how = f"按比例 {fmt(gap)} ÷ {fmt(step)} × {fmt(amount)} = 扣 {fmt(deduct)} 分"
         cap = o["cap"]
         if isinstance(cap, Decimal) and deduct > cap:
             deduct, how = cap, f"{how}，本条最多扣 {fmt(cap)} 分"
-        lead = f"{what}，{word}标准 {_fmt_unit(standard, unit)}" + (f"，差 {fmt(gap)}" if len(shown) > 1 or mode != "一次性" else "")
+        lead = f"{what}，{word}标准 {_fmt_unit(standard, unit)}" + (
+            f"，差 {fmt(gap)}" if len(shown) > 1 or mode != "一次性" else ""
+        )
         return Part(-deduct, f"{lead}，{how}")
 
 
 def _fmt_unit(value: Decimal, unit: str) -> str:
-    return f"{fmt(value)}{unit}" if unit in ("%", "‰") else (f"{fmt(value)} {unit}" if unit else fmt(value))
+    # %, ‰ and rate units such as /10万 attach to the number: 3.1‰, 15.2/10万; others follow a space.
+    if unit in ("%", "‰") or unit.startswith("/"):
+        return f"{fmt(value)}{unit}"
+    return f"{fmt(value)} {unit}" if unit else fmt(value)
 
 
 @register
@@ -553,7 +604,9 @@ class PerCount(Rule):
         unit = f.unit or "次"
         if count == 0:
             return Part(Decimal(0), f"「{_label(f)}」0 {unit}，不扣分")
-        return Part(-count * each, f"「{_label(f)}」{fmt(count)} {unit} × {fmt(each)} = 扣 {fmt(count * each)} 分")
+        return Part(
+            -count * each, f"「{_label(f)}」{fmt(count)} {unit} × {fmt(each)} = 扣 {fmt(count * each)} 分"
+        )
 
 
 @register
@@ -568,8 +621,12 @@ class PerCountBonus(Rule):
     def parse(cls, spec: RuleSpec, item: Item, fields: Mapping[str, Field]) -> Rule:
         (f,) = field_list(spec, fields, allowed_types=NUMERIC_TYPES, maximum=1)
         params = parse_keyvalues(spec.params, {"每次", "上限"})
-        return cls(item, spec, (f,), {"each": number_param(params, "每次"),
-                                      "cap": number_param(params, "上限", required=False)})
+        return cls(
+            item,
+            spec,
+            (f,),
+            {"each": number_param(params, "每次"), "cap": number_param(params, "上限", required=False)},
+        )
 
     def bounds(self) -> tuple[Decimal | None, Decimal | None]:
         each, cap, f = self.options["each"], self.options["cap"], self.fields[0]
@@ -601,7 +658,9 @@ class JudgedDeduction(Rule):
     def parse(cls, spec: RuleSpec, item: Item, fields: Mapping[str, Field]) -> Rule:
         (f,) = field_list(spec, fields, allowed_types=NUMERIC_TYPES, maximum=1)
         if f.minimum is None or f.minimum < 0:
-            raise RuleSpecError("字段", f"扣分字段「{f.id}」的最小值应为 0", "扣分填正数，在「字段」表写最小值 0")
+            raise RuleSpecError(
+                "字段", f"扣分字段「{f.id}」的最小值应为 0", "扣分填正数，在「字段」表写最小值 0"
+            )
         parse_keyvalues(spec.params, set())
         return cls(item, spec, (f,))
 
@@ -643,7 +702,10 @@ class Checklist(Rule):
         if not unmet:
             return Part(Decimal(0), f"{len(self.fields)} 项要求均达到，不扣分")
         names = "、".join(_label(f) for f in unmet)
-        return Part(-each * len(unmet), f"未达到 {len(unmet)} 项（{names}）× {fmt(each)} = 扣 {fmt(each * len(unmet))} 分")
+        return Part(
+            -each * len(unmet),
+            f"未达到 {len(unmet)} 项（{names}）× {fmt(each)} = 扣 {fmt(each * len(unmet))} 分",
+        )
 
 
 @register
@@ -663,7 +725,9 @@ class Deadlines(Rule):
             try:
                 day = dt.date.fromisoformat(day_text.strip().replace("/", "-"))
             except ValueError as exc:
-                raise RuleSpecError("参数", f"期限「{entry}」的日期无法识别", "每个期限写成 2024-04-30:1.5") from exc
+                raise RuleSpecError(
+                    "参数", f"期限「{entry}」的日期无法识别", "每个期限写成 2024-04-30:1.5"
+                ) from exc
             amount = to_decimal(amount_text)
             if amount is None or amount <= 0:
                 raise RuleSpecError("参数", f"期限「{entry}」的扣分无法识别", "每个期限写成 2024-04-30:1.5")
@@ -712,8 +776,11 @@ class Veto(Rule):
         params = parse_keyvalues(spec.params, {"后果"})
         effect = params.get("后果", "")
         if effect not in (VETO_NO_TOP, VETO_LAST):
-            raise RuleSpecError("参数", "否决规则没有写明后果" if not effect else f"后果「{effect}」无法识别",
-                                f"请写 后果={VETO_NO_TOP}（不能评为最高等级）或 后果={VETO_LAST}（排在最后）")
+            raise RuleSpecError(
+                "参数",
+                "否决规则没有写明后果" if not effect else f"后果「{effect}」无法识别",
+                f"请写 后果={VETO_NO_TOP}（不能评为最高等级）或 后果={VETO_LAST}（排在最后）",
+            )
         return cls(item, spec, (f,), {"effect": effect})
 
     def bounds(self) -> tuple[Decimal | None, Decimal | None]:

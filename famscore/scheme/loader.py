@@ -64,7 +64,18 @@ HEADERS: dict[str, tuple[str, ...]] = {
 }
 OPTIONAL_SHEETS = (BANDS, CHOICES)
 
-SETTING_KEYS = ("标题", "年度", "考核对象", "版本", "小数位数", "主要指标满分", "附加分满分", "定级依据", "排名依据", "说明")
+SETTING_KEYS = (
+    "标题",
+    "年度",
+    "考核对象",
+    "版本",
+    "小数位数",
+    "主要指标满分",
+    "附加分满分",
+    "定级依据",
+    "排名依据",
+    "说明",
+)
 NEGATIVE_WORDS = ("不限", "可为负分", "无下限", "上不封顶")
 # Field ids appear inside 算式 (托位总数/总人口*1000), so they must be identifier-like.
 FIELD_ID = re.compile(r"^[^\W\d]\w*$")
@@ -77,8 +88,15 @@ class _Collector:
         self.file = path.name
         self.problems: list[Problem] = []
 
-    def add(self, sheet: str, row: int | None, column: int | None, message: str, fix: str = "",
-            severity: str = ERROR) -> None:
+    def add(
+        self,
+        sheet: str,
+        row: int | None,
+        column: int | None,
+        message: str,
+        fix: str = "",
+        severity: str = ERROR,
+    ) -> None:
         self.problems.append(Problem(self.file, sheet, cell_name(row, column), severity, message, fix))
 
     def warn(self, sheet: str, row: int | None, column: int | None, message: str, fix: str = "") -> None:
@@ -99,7 +117,13 @@ def load_scheme(path: Path | str) -> Scheme:
     try:
         book = open_workbook(path)
     except Exception as exc:  # calamine raises several unrelated types for unreadable files
-        out.add("", None, None, f"无法打开考评表（{type(exc).__name__}）", "请确认它是 Excel/WPS 保存的 .xlsx/.xls/.ods 文件，并且没有设置打开密码")
+        out.add(
+            "",
+            None,
+            None,
+            f"无法打开考评表（{type(exc).__name__}）",
+            "请确认它是 Excel/WPS 保存的 .xlsx/.xls/.ods 文件，并且没有设置打开密码",
+        )
         raise SchemeError(path, out.problems) from None
 
     tables: dict[str, Table | None] = {}
@@ -113,8 +137,13 @@ def load_scheme(path: Path | str) -> Scheme:
         table = read_table(book, actual, headers)
         if table is None:
             row, missing = best_header_row(book, actual, headers)
-            out.add(actual, row, None, f"找不到表头「{'、'.join(missing)}」",
-                    f"第一行应包含表头：{'、'.join(headers)}")
+            out.add(
+                actual,
+                row,
+                None,
+                f"找不到表头「{'、'.join(missing)}」",
+                f"第一行应包含表头：{'、'.join(headers)}",
+            )
         tables[sheet] = table
 
     settings = _settings(tables[SETTINGS], out)
@@ -125,15 +154,16 @@ def load_scheme(path: Path | str) -> Scheme:
     fields = _fields(tables[FIELDS], item_by_id, choice_lists, out)
     categories = _rules(tables[RULES], categories, fields, out)
     if settings is not None:
-        settings = _check_points(settings, categories, out)
+        settings = _check_points(settings, tables[SETTINGS], categories, out)
         _check_bands_fit(settings, bands, out)
     _check_usage(categories, fields, out)
 
     if out.failed or settings is None:
         raise SchemeError(path, out.problems)
     fingerprint = _fingerprint(book, tables)
-    return Scheme(settings, tuple(bands), tuple(categories), fields, fingerprint, str(path),
-                  tuple(out.problems))
+    return Scheme(
+        settings, tuple(bands), tuple(categories), fields, fingerprint, str(path), tuple(out.problems)
+    )
 
 
 def check_scheme(path: Path | str) -> tuple[Scheme | None, list[Problem]]:
@@ -155,7 +185,7 @@ def _settings(table: Table | None, out: _Collector) -> Settings | None:
     notes: list[str] = []
     value_col = table.column_number("内容")
     for row, cells in table:
-        key = table.text(cells, "项目")
+        key = table.key(cells, "项目")
         if not key:
             continue
         value = table.text(cells, "内容")
@@ -164,17 +194,30 @@ def _settings(table: Table | None, out: _Collector) -> Settings | None:
                 notes.append(value)
             continue
         if key not in SETTING_KEYS:
-            out.add(table.sheet, row, table.column_number("项目"), f"不认识的设置项「{key}」",
-                    f"可用设置项：{'、'.join(SETTING_KEYS)}")
+            out.add(
+                table.sheet,
+                row,
+                table.column_number("项目"),
+                f"不认识的设置项「{key}」",
+                f"可用设置项：{'、'.join(SETTING_KEYS)}",
+            )
             continue
         if key in values:
-            out.add(table.sheet, row, table.column_number("项目"), f"设置项「{key}」写了两次", "删除重复的一行")
+            out.add(
+                table.sheet, row, table.column_number("项目"), f"设置项「{key}」写了两次", "删除重复的一行"
+            )
         values[key] = (value, row)
 
     def need(key: str) -> tuple[str, int | None]:
         value, row = values.get(key, ("", None))
         if not value:
-            out.add(table.sheet, row, value_col if row else None, f"缺少设置项「{key}」", f"在「项目」列写「{key}」，在「内容」列填写")
+            out.add(
+                table.sheet,
+                row,
+                value_col if row else None,
+                f"缺少设置项「{key}」",
+                f"在「项目」列写「{key}」，在「内容」列填写",
+            )
         return value, row
 
     title, _ = need("标题")
@@ -208,12 +251,23 @@ def _settings(table: Table | None, out: _Collector) -> Settings | None:
     rank_basis = _basis(values, "排名依据", BASIS_TOTAL, table, value_col, out)
     if not title or not version or main_points is None or main_points <= 0:
         return None
-    return Settings(title, year, values.get("考核对象", ("", 0))[0], version, decimals, main_points,
-                    bonus_points, grade_basis, rank_basis, "\n".join(notes))
+    return Settings(
+        title,
+        year,
+        values.get("考核对象", ("", 0))[0],
+        version,
+        decimals,
+        main_points,
+        bonus_points,
+        grade_basis,
+        rank_basis,
+        "\n".join(notes),
+    )
 
 
-def _basis(values: dict[str, tuple[str, int]], key: str, default: str, table: Table,
-           col: int | None, out: _Collector) -> str:
+def _basis(
+    values: dict[str, tuple[str, int]], key: str, default: str, table: Table, col: int | None, out: _Collector
+) -> str:
     text, row = values.get(key, ("", None))
     if not text:
         return default
@@ -230,7 +284,7 @@ def _bands(table: Table | None, out: _Collector) -> list[Band]:
     col = table.column_number("最低分")
     for row, cells in table:
         name = table.text(cells, "等级")
-        lower_text = table.text(cells, "最低分")
+        lower_text = table.key(cells, "最低分")
         if not name and not lower_text:
             continue
         if not name:
@@ -238,16 +292,32 @@ def _bands(table: Table | None, out: _Collector) -> list[Band]:
             continue
         lower = to_decimal(lower_text) if lower_text else None
         if lower_text and lower is None:
-            out.add(table.sheet, row, col, f"最低分「{lower_text}」不是数值", "填写该等级的最低分（含），最后一档可留空")
+            out.add(
+                table.sheet,
+                row,
+                col,
+                f"最低分「{lower_text}」不是数值",
+                "填写该等级的最低分（含），最后一档可留空",
+            )
             continue
         if any(b.name == name for b in bands):
             out.add(table.sheet, row, table.column_number("等级"), f"等级「{name}」重复", "每个等级只写一行")
         if bands and bands[-1].lower is None:
-            out.add(table.sheet, row, col, f"等级「{bands[-1].name}」最低分为空，应是最后一档", "最低分为空的等级放在最后")
+            out.add(
+                table.sheet,
+                row,
+                col,
+                f"等级「{bands[-1].name}」最低分为空，应是最后一档",
+                "最低分为空的等级放在最后",
+            )
         elif bands and lower is not None and bands[-1].lower is not None and lower >= bands[-1].lower:
-            out.add(table.sheet, row, col,
-                    f"等级顺序不对：「{name}」的最低分 {fmt(lower)} 不低于上一档「{bands[-1].name}」的 {fmt(bands[-1].lower)}",
-                    "等级按最低分从高到低排列")
+            out.add(
+                table.sheet,
+                row,
+                col,
+                f"等级顺序不对：「{name}」的最低分 {fmt(lower)} 不低于上一档「{bands[-1].name}」的 {fmt(bands[-1].lower)}",
+                "等级按最低分从高到低排列",
+            )
         bands.append(Band(name, lower, table.text(cells, "说明"), Source(table.sheet, row)))
     return bands
 
@@ -258,16 +328,24 @@ def _choice_lists(table: Table | None, out: _Collector) -> dict[str, list[str]]:
         return lists
     current = ""
     for row, cells in table:
-        name = table.text(cells, "列表") or current
+        name = table.key(cells, "列表") or current
         value = table.text(cells, "选项")
         if not value:
             continue
         if not name:
-            out.add(table.sheet, row, table.column_number("列表"), "选项没有所属列表", "在「列表」列写列表名称")
+            out.add(
+                table.sheet, row, table.column_number("列表"), "选项没有所属列表", "在「列表」列写列表名称"
+            )
             continue
         current = name
         if value in lists[name]:
-            out.add(table.sheet, row, table.column_number("选项"), f"列表「{name}」中选项「{value}」重复", "删除重复项")
+            out.add(
+                table.sheet,
+                row,
+                table.column_number("选项"),
+                f"列表「{name}」中选项「{value}」重复",
+                "删除重复项",
+            )
         lists[name].append(value)
     return lists
 
@@ -282,15 +360,21 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
     for row, cells in table:
         if is_blank(cells):
             continue
-        ident = table.text(cells, "编号")
+        ident = table.key(cells, "编号")
         cat_name = table.text(cells, "一级指标")
         item_name = table.text(cells, "二级指标")
-        points_text = table.text(cells, "分值")
+        points_text = table.key(cells, "分值")
         if not ident:
             out.add(table.sheet, row, col("编号"), "编号为空", "每个一级、二级指标都要有唯一编号")
             continue
         if ident in seen:
-            out.add(table.sheet, row, col("编号"), f"编号「{ident}」重复（第 {seen[ident]} 行已使用）", "改为唯一编号")
+            out.add(
+                table.sheet,
+                row,
+                col("编号"),
+                f"编号「{ident}」重复（第 {seen[ident]} 行已使用）",
+                "改为唯一编号",
+            )
             continue
         seen[ident] = row
         points = to_decimal(points_text)
@@ -298,41 +382,78 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
             out.add(table.sheet, row, col("分值"), f"分值「{points_text}」不是正数", "填写该指标的满分")
             points = Decimal(0)
         if cat_name and item_name:
-            out.add(table.sheet, row, col("二级指标"), "同一行同时写了一级指标和二级指标",
-                    "一级指标单独占一行，其下各二级指标各占一行")
+            out.add(
+                table.sheet,
+                row,
+                col("二级指标"),
+                "同一行同时写了一级指标和二级指标",
+                "一级指标单独占一行，其下各二级指标各占一行",
+            )
             continue
         if cat_name:
-            kind = table.text(cells, "计分类别") or MAIN
+            kind = table.key(cells, "计分类别") or MAIN
             if kind not in (MAIN, BONUS):
-                out.add(table.sheet, row, col("计分类别"), f"计分类别「{kind}」无法识别", f"请写「{MAIN}」或「{BONUS}」")
+                out.add(
+                    table.sheet,
+                    row,
+                    col("计分类别"),
+                    f"计分类别「{kind}」无法识别",
+                    f"请写「{MAIN}」或「{BONUS}」",
+                )
                 kind = MAIN
             categories.append(Category(ident, cat_name, points, kind, (), Source(table.sheet, row)))
             continue
         if not item_name:
-            out.add(table.sheet, row, col("二级指标"), "一级指标和二级指标都为空", "填写指标名称，或删除这一行")
+            out.add(
+                table.sheet, row, col("二级指标"), "一级指标和二级指标都为空", "填写指标名称，或删除这一行"
+            )
             continue
         if not categories:
-            out.add(table.sheet, row, col("一级指标"), f"二级指标「{item_name}」前面没有一级指标", "先写一行一级指标")
+            out.add(
+                table.sheet,
+                row,
+                col("一级指标"),
+                f"二级指标「{item_name}」前面没有一级指标",
+                "先写一行一级指标",
+            )
             continue
-        floor_text = table.text(cells, "最低分")
+        floor_text = table.key(cells, "最低分")
         floor: Decimal | None = Decimal(0)
         if floor_text in NEGATIVE_WORDS:
             floor = None
         elif floor_text:
             floor = to_decimal(floor_text)
             if floor is None:
-                out.add(table.sheet, row, col("最低分"), f"最低分「{floor_text}」无法识别",
-                        "留空表示最低 0 分；写「不限」表示扣分上不封顶、可为负分")
+                out.add(
+                    table.sheet,
+                    row,
+                    col("最低分"),
+                    f"最低分「{floor_text}」无法识别",
+                    "留空表示最低 0 分；写「不限」表示扣分上不封顶、可为负分",
+                )
                 floor = Decimal(0)
         cat = categories[-1]
-        items[cat.id].append(Item(ident, cat.id, item_name, points, cat.kind, floor,
-                                  table.text(cells, "评分标准"), table.text(cells, "考核部门"),
-                                  table.text(cells, "说明"), (), Source(table.sheet, row)))
+        items[cat.id].append(
+            Item(
+                ident,
+                cat.id,
+                item_name,
+                points,
+                cat.kind,
+                floor,
+                table.text(cells, "评分标准"),
+                table.text(cells, "考核部门"),
+                table.text(cells, "说明"),
+                (),
+                Source(table.sheet, row),
+            )
+        )
     return [replace(cat, items=tuple(items[cat.id])) for cat in categories]
 
 
-def _fields(table: Table | None, items: dict[str, Item], choice_lists: dict[str, list[str]],
-            out: _Collector) -> dict[str, Field]:
+def _fields(
+    table: Table | None, items: dict[str, Item], choice_lists: dict[str, list[str]], out: _Collector
+) -> dict[str, Field]:
     fields: dict[str, Field] = {}
     if table is None:
         return fields
@@ -340,31 +461,49 @@ def _fields(table: Table | None, items: dict[str, Item], choice_lists: dict[str,
     for row, cells in table:
         if is_blank(cells):
             continue
-        fid = table.text(cells, "字段编号")
-        item_id = table.text(cells, "指标编号")
+        fid = table.key(cells, "字段编号")
+        item_id = table.key(cells, "指标编号")
         label = table.text(cells, "填报项目")
-        ftype = table.text(cells, "类型")
+        ftype = table.key(cells, "类型")
         if not fid:
             out.add(table.sheet, row, col("字段编号"), "字段编号为空", "每个字段都要有唯一编号，如 B3_rate")
             continue
         if not FIELD_ID.match(fid):
-            out.add(table.sheet, row, col("字段编号"), f"字段编号「{fid}」不能用作编号",
-                    "只用字母、汉字、数字和下划线，且不以数字开头，如 B3_完成率")
+            out.add(
+                table.sheet,
+                row,
+                col("字段编号"),
+                f"字段编号「{fid}」不能用作编号",
+                "只用字母、汉字、数字和下划线，且不以数字开头，如 B3_完成率",
+            )
             continue
         if fid in fields:
             out.add(table.sheet, row, col("字段编号"), f"字段编号「{fid}」重复", "改为唯一编号")
             continue
         if item_id not in items:
-            out.add(table.sheet, row, col("指标编号"), f"指标编号「{item_id}」在「指标」表中不存在",
-                    near_miss(item_id, items))
+            out.add(
+                table.sheet,
+                row,
+                col("指标编号"),
+                f"指标编号「{item_id}」在「指标」表中不存在",
+                near_miss(item_id, items),
+            )
             continue
         if ftype not in FIELD_TYPES:
-            out.add(table.sheet, row, col("类型"), f"字段类型「{ftype}」无法识别", f"可用类型：{'、'.join(FIELD_TYPES)}")
+            out.add(
+                table.sheet,
+                row,
+                col("类型"),
+                f"字段类型「{ftype}」无法识别",
+                f"可用类型：{'、'.join(FIELD_TYPES)}",
+            )
             continue
         minimum = _bound(table, cells, row, "最小值", out)
         maximum = _bound(table, cells, row, "最大值", out)
         if ftype in (YESNO, CHOICE, DATE, TEXT) and (minimum is not None or maximum is not None):
-            out.add(table.sheet, row, col("最小值"), f"「{ftype}」类型的字段不能设最小值/最大值", "清空这两列")
+            out.add(
+                table.sheet, row, col("最小值"), f"「{ftype}」类型的字段不能设最小值/最大值", "清空这两列"
+            )
         if ftype == SCORE and minimum is None:
             minimum = Decimal(0)
         if ftype == PERCENT and minimum is None:
@@ -374,40 +513,83 @@ def _fields(table: Table | None, items: dict[str, Item], choice_lists: dict[str,
                 if bound is not None and bound != int(bound):
                     out.add(table.sheet, row, col("最小值"), "整数字段的范围应为整数", "改为整数")
         if minimum is not None and maximum is not None and minimum > maximum:
-            out.add(table.sheet, row, col("最大值"), f"最大值 {fmt(maximum)} 小于最小值 {fmt(minimum)}", "交换或改正这两个值")
+            out.add(
+                table.sheet,
+                row,
+                col("最大值"),
+                f"最大值 {fmt(maximum)} 小于最小值 {fmt(minimum)}",
+                "交换或改正这两个值",
+            )
         choices: tuple[str, ...] = ()
         list_name = table.text(cells, "选项")
         if ftype == CHOICE:
             if not list_name:
-                out.add(table.sheet, row, col("选项"), "选项字段没有指定选项列表", "在「选项」列写「选项」表中的列表名")
+                out.add(
+                    table.sheet,
+                    row,
+                    col("选项"),
+                    "选项字段没有指定选项列表",
+                    "在「选项」列写「选项」表中的列表名",
+                )
             elif list_name not in choice_lists:
-                out.add(table.sheet, row, col("选项"), f"选项列表「{list_name}」在「选项」表中不存在",
-                        near_miss(list_name, choice_lists))
+                out.add(
+                    table.sheet,
+                    row,
+                    col("选项"),
+                    f"选项列表「{list_name}」在「选项」表中不存在",
+                    near_miss(list_name, choice_lists),
+                )
             else:
                 choices = tuple(choice_lists[list_name])
         elif list_name:
-            out.warn(table.sheet, row, col("选项"), f"「{ftype}」类型的字段不使用选项列表", "清空「选项」列，或把类型改为「选项」")
-        required_text = table.text(cells, "必填")
+            out.warn(
+                table.sheet,
+                row,
+                col("选项"),
+                f"「{ftype}」类型的字段不使用选项列表",
+                "清空「选项」列，或把类型改为「选项」",
+            )
+        required_text = table.key(cells, "必填")
         if required_text not in ("", "是", "否"):
-            out.add(table.sheet, row, col("必填"), f"必填「{required_text}」无法识别", "写「是」或「否」，留空表示是")
-        fields[fid] = Field(fid, item_id, label, ftype, table.text(cells, "单位"), minimum, maximum,
-                            choices, list_name, required_text != "否", table.text(cells, "填报说明"),
-                            Source(table.sheet, row))
+            out.add(
+                table.sheet,
+                row,
+                col("必填"),
+                f"必填「{required_text}」无法识别",
+                "写「是」或「否」，留空表示是",
+            )
+        fields[fid] = Field(
+            fid,
+            item_id,
+            label,
+            ftype,
+            table.text(cells, "单位"),
+            minimum,
+            maximum,
+            choices,
+            list_name,
+            required_text != "否",
+            table.text(cells, "填报说明"),
+            Source(table.sheet, row),
+        )
     return fields
 
 
 def _bound(table: Table, cells: list[object], row: int, header: str, out: _Collector) -> Decimal | None:
-    text = table.text(cells, header)
+    text = table.key(cells, header)
     if not text:
         return None
     number = to_decimal(text)
     if number is None:
-        out.add(table.sheet, row, table.column_number(header), f"{header}「{text}」不是数值", "填写数值或留空")
+        out.add(
+            table.sheet, row, table.column_number(header), f"{header}「{text}」不是数值", "填写数值或留空"
+        )
     return number
 
 
-def _rules(table: Table | None, categories: list[Category], fields: dict[str, Field],
-           out: _Collector) -> list[Category]:
+def _rules(
+    table: Table | None, categories: list[Category], fields: dict[str, Field], out: _Collector
+) -> list[Category]:
     if table is None:
         return categories
     col = table.column_number
@@ -417,20 +599,37 @@ def _rules(table: Table | None, categories: list[Category], fields: dict[str, Fi
     for row, cells in table:
         if is_blank(cells):
             continue
-        item_id = table.text(cells, "指标编号")
-        kind = table.text(cells, "规则类型")
+        item_id = table.key(cells, "指标编号")
+        kind = table.key(cells, "规则类型")
         item = item_by_id.get(item_id)
         if item is None:
-            out.add(table.sheet, row, col("指标编号"), f"指标编号「{item_id}」在「指标」表中不存在",
-                    near_miss(item_id, item_by_id))
+            out.add(
+                table.sheet,
+                row,
+                col("指标编号"),
+                f"指标编号「{item_id}」在「指标」表中不存在",
+                near_miss(item_id, item_by_id),
+            )
             continue
         cls = registry.get(kind)
         if cls is None:
-            out.add(table.sheet, row, col("规则类型"), f"不认识的规则类型「{kind}」",
-                    f"可用规则类型：{'、'.join(primary_kinds())}")
+            out.add(
+                table.sheet,
+                row,
+                col("规则类型"),
+                f"不认识的规则类型「{kind}」",
+                f"可用规则类型：{'、'.join(primary_kinds())}",
+            )
             continue
-        spec = RuleSpec(item_id, kind, table.text(cells, "字段"), table.text(cells, "参数"),
-                        table.text(cells, "说明"), table.sheet, row)
+        spec = RuleSpec(
+            item_id,
+            kind,
+            table.text(cells, "字段"),
+            table.text(cells, "参数"),
+            table.text(cells, "说明"),
+            table.sheet,
+            row,
+        )
         try:
             by_item[item_id].append(cls.parse(spec, item, fields))
         except RuleSpecError as exc:
@@ -448,30 +647,59 @@ def _rules(table: Table | None, categories: list[Category], fields: dict[str, Fi
 # ---------------------------------------------------------------- cross-sheet checks
 
 
-def _check_points(settings: Settings, categories: list[Category], out: _Collector) -> Settings:
+def _setting_cell(table: Table | None, key: str) -> tuple[str, int | None, int | None]:
+    """Sheet, row and 内容 column of a setting, so a mismatch points at the cell to change."""
+    if table is None:
+        return SETTINGS, None, None
+    for row, cells in table:
+        if table.key(cells, "项目") == key:
+            return table.sheet, row, table.column_number("内容")
+    return table.sheet, None, None
+
+
+def _check_points(
+    settings: Settings, settings_table: Table | None, categories: list[Category], out: _Collector
+) -> Settings:
     for cat in categories:
         src = cat.source
         assert src is not None
         if not cat.items:
-            out.add(src.sheet, src.row, None, f"一级指标「{cat.name}」下没有二级指标", "在其下方添加二级指标行")
+            out.add(
+                src.sheet, src.row, None, f"一级指标「{cat.name}」下没有二级指标", "在其下方添加二级指标行"
+            )
             continue
         total = sum((i.points for i in cat.items), Decimal(0))
         if total != cat.points:
-            out.add(src.sheet, src.row, None,
-                    f"一级指标「{cat.name}」分值为 {fmt(cat.points)}，但其二级指标合计 {fmt(total)}",
-                    "改正一级指标分值或二级指标分值，使两者相等")
+            out.add(
+                src.sheet,
+                src.row,
+                None,
+                f"一级指标「{cat.name}」分值为 {fmt(cat.points)}，但其二级指标合计 {fmt(total)}",
+                "改正一级指标分值或二级指标分值，使两者相等",
+            )
     main = sum((c.points for c in categories if c.kind == MAIN), Decimal(0))
     if categories and main != settings.main_points:
-        out.add(SETTINGS, None, None,
-                f"主要指标满分为 {fmt(settings.main_points)}，但「主要」一级指标合计 {fmt(main)}",
-                "改正「设置」表的主要指标满分，或各一级指标的分值")
+        out.add(
+            *_setting_cell(settings_table, "主要指标满分"),
+            f"主要指标满分为 {fmt(settings.main_points)}，但「主要」一级指标合计 {fmt(main)}",
+            "改正「设置」表的主要指标满分，或各一级指标的分值",
+        )
     bonus = sum((c.points for c in categories if c.kind == BONUS), Decimal(0))
     if bonus and not settings.bonus_points:
-        out.warn(SETTINGS, None, None, f"有附加分指标（合计 {fmt(bonus)} 分），但没有写附加分满分",
-                 f"已按 {fmt(bonus)} 分封顶；可在「设置」表写「附加分满分」")
+        out.warn(
+            SETTINGS,
+            None,
+            None,
+            f"有附加分指标（合计 {fmt(bonus)} 分），但没有写附加分满分",
+            f"已按 {fmt(bonus)} 分封顶；可在「设置」表写「附加分满分」",
+        )
         settings = replace(settings, bonus_points=bonus)
     elif settings.bonus_points and not bonus:
-        out.warn(SETTINGS, None, None, "写了附加分满分，但没有计分类别为「附加」的一级指标", "检查「指标」表的计分类别")
+        out.warn(
+            *_setting_cell(settings_table, "附加分满分"),
+            "写了附加分满分，但没有计分类别为「附加」的一级指标",
+            "检查「指标」表的计分类别",
+        )
     return settings
 
 
@@ -481,8 +709,13 @@ def _check_bands_fit(settings: Settings, bands: list[Band], out: _Collector) -> 
             settings.bonus_points if settings.grade_basis == BASIS_TOTAL else 0
         ):
             src = band.source
-            out.add(src.sheet if src else BANDS, src.row if src else None, None,
-                    f"等级「{band.name}」的最低分 {fmt(band.lower)} 超过可能的最高分", "改正最低分")
+            out.add(
+                src.sheet if src else BANDS,
+                src.row if src else None,
+                None,
+                f"等级「{band.name}」的最低分 {fmt(band.lower)} 超过可能的最高分",
+                "改正最低分",
+            )
 
 
 def _check_usage(categories: list[Category], fields: dict[str, Field], out: _Collector) -> None:
@@ -492,16 +725,26 @@ def _check_usage(categories: list[Category], fields: dict[str, Field], out: _Col
             src = item.source
             assert src is not None
             if not item.rules:
-                out.add(src.sheet, src.row, None, f"二级指标「{item.name}」（{item.id}）没有计分规则",
-                        f"在「{RULES}」表为 {item.id} 添加至少一行规则")
+                out.add(
+                    src.sheet,
+                    src.row,
+                    None,
+                    f"二级指标「{item.name}」（{item.id}）没有计分规则",
+                    f"在「{RULES}」表为 {item.id} 添加至少一行规则",
+                )
                 continue
             for rule in item.rules:
                 used.update(rule.field_ids())
             _check_rule_bounds(item, out)
     for f in fields.values():
         if f.id not in used and f.source is not None and f.type != TEXT:
-            out.warn(f.source.sheet, f.source.row, None, f"字段「{f.id}」没有被任何规则使用，填报后不影响得分",
-                     "如果它只是备注，可把类型改为「文本」")
+            out.warn(
+                f.source.sheet,
+                f.source.row,
+                None,
+                f"字段「{f.id}」没有被任何规则使用，填报后不影响得分",
+                "如果它只是备注，可把类型改为「文本」",
+            )
 
 
 def _check_rule_bounds(item: Item, out: _Collector) -> None:
@@ -510,20 +753,32 @@ def _check_rule_bounds(item: Item, out: _Collector) -> None:
     src = item.source
     assert src is not None
     if any(h is None for h in highs):
-        out.warn(RULES, item.rules[0].spec.row, None,
-                 f"「{item.name}」（{item.id}）的规则得分没有上限，得分将按本项分值 {fmt(item.points)} 封顶",
-                 "为计次加分写「上限」，或为字段写最大值")
+        out.warn(
+            RULES,
+            item.rules[0].spec.row,
+            None,
+            f"「{item.name}」（{item.id}）的规则得分没有上限，得分将按本项分值 {fmt(item.points)} 封顶",
+            "为计次加分写「上限」，或为字段写最大值",
+        )
         return
     most = sum((h for h in highs if h is not None), Decimal(0))
     if most > item.points:
-        out.warn(RULES, item.rules[0].spec.row, None,
-                 f"「{item.name}」（{item.id}）本项分值 {fmt(item.points)}，但规则（第 {rows} 行）最多可得 {fmt(most)} 分；"
-                 f"超出部分将按 {fmt(item.points)} 分封顶",
-                 f"核对评分标准：改正「{INDICATORS}」表第 {src.row} 行的分值，或规则中的得分")
+        out.warn(
+            RULES,
+            item.rules[0].spec.row,
+            None,
+            f"「{item.name}」（{item.id}）本项分值 {fmt(item.points)}，但规则（第 {rows} 行）最多可得 {fmt(most)} 分；"
+            f"超出部分将按 {fmt(item.points)} 分封顶",
+            f"核对评分标准：改正「{INDICATORS}」表第 {src.row} 行的分值，或规则中的得分",
+        )
     elif most < item.points:
-        out.warn(RULES, item.rules[0].spec.row, None,
-                 f"「{item.name}」（{item.id}）本项分值 {fmt(item.points)}，但规则（第 {rows} 行）最多只能得 {fmt(most)} 分",
-                 "核对评分标准与规则是否一致")
+        out.warn(
+            RULES,
+            item.rules[0].spec.row,
+            None,
+            f"「{item.name}」（{item.id}）本项分值 {fmt(item.points)}，但规则（第 {rows} 行）最多只能得 {fmt(most)} 分",
+            "核对评分标准与规则是否一致",
+        )
 
 
 def _fingerprint(book: object, tables: dict[str, Table | None]) -> str:
@@ -537,4 +792,4 @@ def _fingerprint(book: object, tables: dict[str, Table | None]) -> str:
     return digest.hexdigest()[:16]
 
 
-__all__ = ["check_scheme", "load_scheme", "NUMERIC_TYPES"]
+__all__ = ["NUMERIC_TYPES", "check_scheme", "load_scheme"]
