@@ -3,15 +3,36 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperCommand, TyperGroup
 
 from famscore.errors import FamscoreError, Problem
 
+
+class _ZhHelp:
+    """Click's built-in --help text is English; users read Chinese."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "显示本帮助后退出"
+        return option
+
+
+class _Group(_ZhHelp, TyperGroup):
+    pass
+
+
+class _Command(_ZhHelp, TyperCommand):
+    pass
+
+
 app = typer.Typer(
     name="famscore",
+    cls=_Group,
     help="卫健委年度考评批量计分：检查考评表、生成填报表、汇总计分、定级排名。",
     no_args_is_help=True,
     add_completion=False,
@@ -56,7 +77,7 @@ def fail(exc: FamscoreError) -> typer.Exit:
     return typer.Exit(exc.exit_code)
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(scheme: SchemeArg) -> None:
     """检查考评表：打印指标树和分值，列出全部问题（工作表、行、列和改法）。
 
@@ -137,7 +158,39 @@ def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: boo
     return score_batch(scheme, data, expected, notes)
 
 
-@app.command()
+@app.command(cls=_Command)
+def template(
+    scheme: SchemeArg,
+    unit: Annotated[
+        list[str] | None, typer.Option("--unit", "-u", help="单位名称，可写多次；不写则生成一份空白填报表")
+    ] = None,
+    units_file: UnitsFileOpt = None,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="输出文件夹（不存在会自动创建）", file_okay=False)
+    ] = Path("填报表"),
+) -> None:
+    """生成填报表：每个单位一份，含填写说明、下拉选项和数值范围校验，只有黄色格子可填。
+
+    示例：famscore template examples/changning-2023/考评表.xlsx --units-file examples/changning-2023/units.txt -o 填报表
+    """
+    from famscore.templates import build_templates, read_units_file
+
+    if unit and units_file is not None:
+        err.print("[bold red]--unit 和 --units-file 只能用一个。[/]")
+        raise typer.Exit(2)
+    loaded = _load(scheme)
+    units: list[str] = read_units_file(units_file) if units_file is not None else list(unit or [])
+    if len(set(units)) != len(units):
+        err.print("[bold red]单位名称有重复。[/]")
+        raise typer.Exit(2)
+    paths = build_templates(loaded, units, output)
+    for path in paths:
+        out.print(f"  {path}")
+    what = f"{len(paths)} 个单位的填报表" if units else "1 份空白填报表"
+    out.print(f"[bold green]已生成 {what}[/]，在文件夹 {output}")
+
+
+@app.command(cls=_Command)
 def score(
     scheme: SchemeArg,
     returns: ReturnsArg,
@@ -192,7 +245,7 @@ def score(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=_Command)
 def explain(
     scheme: SchemeArg,
     returns: ReturnsArg,

@@ -422,11 +422,13 @@ class Level(Rule):
     def parse(cls, spec: RuleSpec, item: Item, fields: Mapping[str, Field]) -> Rule:
         (f,) = field_list(spec, fields, allowed_types=(CHOICE,), maximum=1)
         mapping: dict[str, Outcome] = {}
+        folded = {normalise(c): c for c in f.choices}
         for entry in split_entries(spec.params):
             if ":" not in entry:
                 raise RuleSpecError("参数", f"「{entry}」缺少冒号", "每项写成 选项:得分，例如 全面实施:6")
             choice, _, out = entry.rpartition(":")
-            choice = choice.strip()
+            # Parameters are NFKC-folded; choices keep the author's full-width punctuation.
+            choice = folded.get(normalise(choice), choice.strip())
             if choice in mapping:
                 raise RuleSpecError("参数", f"选项「{choice}」写了两次", "每个选项只写一次")
             if choice not in f.choices and choice not in OTHER_WORDS:

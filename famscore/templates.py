@@ -1,0 +1,794 @@
+"""The data-entry workbook (填报表) each unit fills in, built from a scheme; and filling one in for tests."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from famscore.errors import OutputError, UsageError
+from famscore.numbers import fmt
+from famscore.rules.kinds import NEVER
+from famscore.scheme.model import (
+    BONUS,
+    CHOICE,
+    DATE,
+    INTEGER,
+    NUMBER,
+    PERCENT,
+    SCORE,
+    TEXT,
+    YESNO,
+    Field,
+    Scheme,
+)
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# 宋体 is on every Chinese Windows and in WPS; row heights below are estimated for it at 11 pt.
+FONT_NAME = "宋体"
+ENTRY_SHEET = "填报"
+GUIDE_SHEET = "说明"
+META_SHEET = "_meta"
+LISTS_SHEET = "_lists"
+KEY_HEADER = "字段编号"
+VALUE_HEADER = "填报值"
+REMARK_HEADER = "备注"
+BLANK_UNIT = "空白"
+YES, NO = "是", "否"
+REQUIRED_MARK = "* "
+UNIT_HEADERS = ("单位", "单位名称", "被考核单位", "考核对象", "名称")
+UNITS_SUFFIXES_TEXT = (".txt", ".csv")
+UNITS_SUFFIXES_BOOK = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
+
+# Columns of the 填报 sheet: header and width in Excel units (a CJK character is about 2).
+COLUMNS: tuple[tuple[str, int], ...] = (
+    (KEY_HEADER, 16),
+    ("填报项目", 30),
+    ("单位/类型", 32),
+    (VALUE_HEADER, 14),
+    (REMARK_HEADER, 18),
+    ("分值", 6),
+    ("评分标准", 56),
+)
+COL = {header: index for index, (header, _) in enumerate(COLUMNS, start=1)}
+TITLE_ROW, INFO_ROW, HEADER_ROW = 1, 2, 3
+
+# Inline dropdown lists are limited to 255 characters by Excel; longer ones (and any holding a
+# comma or quote, which the inline syntax cannot escape) go to the hidden _lists sheet.
+INLINE_LIST_LIMIT = 200
+UNBOUNDED = Decimal("1E+15")
+DATE_MIN, DATE_MAX = "DATE(1990,1,1)", "DATE(2100,12,31)"
+LINE_HEIGHT = 15.0  # points per wrapped line at 11 pt, CJK fallback fonts included
+ROW_PADDING = 4.0
+
+# Colours: header, category and item heading rows, and the cells a unit fills in.
+HEADER_FILL = "4F6D8F"
+CATEGORY_FILL = "B4C6E7"
+ITEM_FILL = "DDEBF7"
+VALUE_FILL = "FFF2CC"
+KEY_FONT_COLOUR = "808080"
+BORDER_COLOUR = "A6A6A6"
+
+WINDOWS_ILLEGAL = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10))} | {
+    f"LPT{i}" for i in range(1, 10)
+}
+MAX_NAME_PART = 80
+
+
+# ---------------------------------------------------------------- names and unit lists
+
+
+def safe_filename_part(text: str) -> str:
+    """`text` usable in a Windows file name: no <>:"/\\|?* or control characters, no trailing dots."""
+    cleaned = WINDOWS_ILLEGAL.sub("", unicodedata.normalize("NFC", text))
+    cleaned = " ".join(cleaned.split())[:MAX_NAME_PART].strip(" .")
+    return "_" + cleaned if cleaned.upper() in WINDOWS_RESERVED else cleaned
+
+
+def template_filename(scheme: Scheme, unit: str | None) -> str:
+    """'{标题}_{年度}_{单位}.xlsx'; '{标题}_{年度}_空白.xlsx' for the blank workbook."""
+    parts = [safe_filename_part(scheme.title) or "填报表"]
+    if scheme.settings.year is not None:
+        parts.append(str(scheme.settings.year))
+    name = safe_filename_part(unit) if unit is not None else BLANK_UNIT
+    if not name:
+        raise UsageError(f"单位名称「{unit}」不能用作文件名", None)
+    parts.append(name)
+    return "_".join(parts) + ".xlsx"
+
+
+def read_units_file(path: Path | str) -> list[str]:
+    """Unit names, one per line of a .txt/.csv or in the first column of a workbook's first sheet.
+
+    Blank lines and a header such as 单位 or 单位名称 are skipped; a duplicate or an empty list is a
+    UsageError naming the file and line.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise UsageError(f"找不到单位名单文件 {path}", path)
+    if suffix in UNITS_SUFFIXES_TEXT:
+        lines = _text_lines(path, csv_file=suffix == ".csv")
+    elif suffix in UNITS_SUFFIXES_BOOK:
+        lines = _book_lines(path)
+    else:
+        raise UsageError(
+            f"单位名单 {path.name} 的格式无法识别；请用 .txt（每行一个单位）或 .xlsx（第一列为单位名称）",
+            path,
+        )
+    units: list[str] = []
+    first_line: dict[str, int] = {}
+    for line_no, raw in lines:
+        name = _clean_unit(raw)
+        if not name:
+            continue
+        if not first_line and name in UNIT_HEADERS:
+            first_line[""] = line_no  # the header line, e.g. 单位名称; nothing to keep
+            continue
+        if name in first_line:
+            raise UsageError(
+                f"单位名单 {path.name} 第 {line_no} 行：单位「{name}」重复"
+                f"（第 {first_line[name]} 行已有）；请删除重复的一行",
+                path,
+            )
+        first_line[name] = line_no
+        units.append(name)
+    if not units:
+        raise UsageError(f"单位名单 {path.name} 中没有单位名称；请每行写一个单位", path)
+    return units
+
+
+def _clean_unit(raw: object) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = "".join(ch for ch in str(raw) if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return " ".join(text.split())
+
+
+def _text_lines(path: Path, csv_file: bool) -> list[tuple[int, str]]:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):  # Notepad on Chinese Windows saves GBK ("ANSI")
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UsageError(f"单位名单 {path.name} 的文字编码无法识别；请另存为 UTF-8 编码的文本文件", path)
+    lines = text.splitlines()
+    if not csv_file:
+        return list(enumerate(lines, start=1))
+    rows = []
+    for line_no, line in enumerate(lines, start=1):
+        cells = next(csv.reader(io.StringIO(line)), [])
+        rows.append((line_no, cells[0] if cells else ""))
+    return rows
+
+
+def _book_lines(path: Path) -> list[tuple[int, object]]:
+    from famscore.safety import open_spreadsheet
+
+    book, (message, fix) = open_spreadsheet(path)
+    if book is None:
+        raise UsageError(f"单位名单 {path.name}：{message}；{fix}", path)
+    rows = book.get_sheet_by_name(book.sheet_names[0]).to_python(skip_empty_area=False)
+    return [(row_no, cells[0] if cells else None) for row_no, cells in enumerate(rows, start=1)]
+
+
+# ---------------------------------------------------------------- building
+
+
+def build_templates(
+    scheme: Scheme, units: Iterable[str], out_dir: Path | str, generated: str | None = None
+) -> list[Path]:
+    """One workbook per unit in `out_dir` (one blank workbook when `units` is empty)."""
+    out_dir = Path(out_dir)
+    wanted: list[str | None] = list(units) or [None]
+    names: dict[str, str | None] = {}
+    for unit in wanted:
+        name = template_filename(scheme, unit)
+        if name.lower() in names:
+            raise UsageError(
+                f"单位「{unit}」和「{names[name.lower()]}」会生成同名文件 {name}；请改正单位名称", None
+            )
+        names[name.lower()] = unit
+    generated = generated or _now()
+    return [
+        build_template(scheme, unit, out_dir / template_filename(scheme, unit), generated) for unit in wanted
+    ]
+
+
+def build_template(scheme: Scheme, unit: str | None, path: Path | str, generated: str | None = None) -> Path:
+    """Write the data-entry workbook for `unit` (None: a blank one) to `path`, atomically."""
+    from openpyxl import Workbook
+    from openpyxl.workbook.protection import WorkbookProtection
+
+    path = Path(path)
+    book = Workbook()
+    guide = book.active
+    guide.title = GUIDE_SHEET
+    entry = book.create_sheet(ENTRY_SHEET)
+    lists = _ChoiceLists(book)
+    _write_entry_sheet(entry, scheme, unit, lists)
+    _write_guide_sheet(guide, scheme, unit)
+    _write_meta_sheet(book.create_sheet(META_SHEET), scheme, unit, generated or _now())
+    lists.finish()
+    book.active = 0
+    # Sheets cannot be renamed, moved, deleted or unhidden by accident; no password, so a
+    # commission clerk can still lift it (审阅 → 保护工作簿).
+    book.security = WorkbookProtection(lockStructure=True)
+    book.properties.title = f"{scheme.title} 填报表"
+    book.properties.subject = unit or BLANK_UNIT
+    book.properties.creator = "famscore"
+    return _save_atomically(book, path)
+
+
+def _now() -> str:
+    return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _save_atomically(book: Any, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=".~famscore-", suffix=".xlsx", dir=path.parent)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        book.save(temp)
+        os.replace(temp, path)
+    except PermissionError:
+        temp.unlink(missing_ok=True)
+        raise OutputError(
+            f"无法写入 {path.name}：文件可能正在 Excel/WPS 中打开；请关闭后重试", path
+        ) from None
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+@dataclass
+class _Styles:
+    """openpyxl style objects, built once per workbook (imports stay out of module start-up)."""
+
+    thin: Any
+    header_font: Any
+    header_fill: Any
+    category_font: Any
+    category_fill: Any
+    item_font: Any
+    item_fill: Any
+    value_fill: Any
+    key_font: Any
+    body_font: Any
+    title_font: Any
+    wrap_top: Any
+    centre: Any
+
+    @classmethod
+    def make(cls) -> _Styles:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        side = Side(style="thin", color=BORDER_COLOUR)
+        return cls(
+            thin=Border(left=side, right=side, top=side, bottom=side),
+            header_font=Font(name=FONT_NAME, bold=True, color="FFFFFF"),
+            header_fill=PatternFill("solid", fgColor=HEADER_FILL),
+            category_font=Font(name=FONT_NAME, bold=True, size=12),
+            category_fill=PatternFill("solid", fgColor=CATEGORY_FILL),
+            item_font=Font(name=FONT_NAME, bold=True),
+            item_fill=PatternFill("solid", fgColor=ITEM_FILL),
+            value_fill=PatternFill("solid", fgColor=VALUE_FILL),
+            key_font=Font(name=FONT_NAME, color=KEY_FONT_COLOUR, size=9),
+            body_font=Font(name=FONT_NAME),
+            title_font=Font(name=FONT_NAME, bold=True, size=14),
+            wrap_top=Alignment(wrap_text=True, vertical="top"),
+            centre=Alignment(horizontal="center", vertical="top", wrap_text=True),
+        )
+
+
+def _write_entry_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None, lists: _ChoiceLists) -> None:
+    from openpyxl.styles import Alignment, Protection
+    from openpyxl.utils import get_column_letter
+
+    styles = _Styles.make()
+    last_col = len(COLUMNS)
+    widths = _column_widths(scheme)
+    for col, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
+
+    title = f"{scheme.title} 填报表"
+    _put_text(sheet.cell(TITLE_ROW, 1), title).font = styles.title_font
+    sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last_col)
+    sheet.row_dimensions[TITLE_ROW].height = 24
+    info = (
+        f"填报单位：{unit or '（空白表：发回前请在文件名中写明单位名称）'}　　"
+        f"考评表版本：{scheme.version}　　只在黄色单元格中填写；带 * 的为必填项"
+    )
+    info_cell = _put_text(sheet.cell(INFO_ROW, 1), info)
+    info_cell.alignment, info_cell.font = Alignment(vertical="center"), styles.body_font
+    sheet.merge_cells(start_row=INFO_ROW, start_column=1, end_row=INFO_ROW, end_column=last_col)
+    sheet.row_dimensions[INFO_ROW].height = 20
+
+    for col, (header, _) in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(HEADER_ROW, col, header)
+        cell.font, cell.fill, cell.border = styles.header_font, styles.header_fill, styles.thin
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.row_dimensions[HEADER_ROW].height = 22
+
+    row = HEADER_ROW + 1
+    unlocked = Protection(locked=False)
+    for cat in scheme.categories:
+        label = f"{cat.id}　{cat.name}" + ("（附加分）" if cat.kind == BONUS else "")
+        _heading_row(sheet, row, label, cat.points, "", styles.category_font, styles.category_fill, styles)
+        sheet.row_dimensions[row].height = _height([(label, widths[1])], minimum=20)
+        row += 1
+        for item in cat.items:
+            criteria = item.criteria
+            if item.department:
+                criteria = (
+                    f"{criteria}\n（考核部门：{item.department}）"
+                    if criteria
+                    else f"考核部门：{item.department}"
+                )
+            name = f"{item.id}　{item.name}"
+            _heading_row(sheet, row, name, item.points, criteria, styles.item_font, styles.item_fill, styles)
+            sheet.row_dimensions[row].height = _height(
+                [(name, widths[COL["填报项目"] - 1]), (criteria, widths[COL["评分标准"] - 1])]
+            )
+            row += 1
+            fields = scheme.fields_of(item.id)
+            if not fields:
+                cell = sheet.cell(row, COL["填报项目"], "（本项无需填报）")
+                for col in range(1, last_col + 1):
+                    sheet.cell(row, col).border = styles.thin
+                    sheet.cell(row, col).font = styles.body_font
+                cell.alignment = styles.wrap_top
+                row += 1
+                continue
+            for f in fields:
+                _field_row(sheet, row, f, lists, styles, unlocked)
+                hint = type_hint(f)
+                sheet.row_dimensions[row].height = _height(
+                    [(_label(f), widths[COL["填报项目"] - 1]), (hint, widths[COL["单位/类型"] - 1])]
+                )
+                row += 1
+
+    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
+    _protect(sheet)
+    _print_setup(sheet, scheme, unit, repeat=f"{HEADER_ROW}:{HEADER_ROW}")
+
+
+def _heading_row(
+    sheet: Worksheet,
+    row: int,
+    label: str,
+    points: Decimal,
+    criteria: str,
+    font: Any,
+    fill: Any,
+    styles: _Styles,
+) -> None:
+    for col in range(1, len(COLUMNS) + 1):
+        cell = sheet.cell(row, col)
+        cell.fill, cell.border, cell.alignment = fill, styles.thin, styles.wrap_top
+        cell.font = styles.body_font
+    name = _put_text(sheet.cell(row, COL["填报项目"]), label)
+    name.font = font
+    points_cell = sheet.cell(row, COL["分值"], _number(points))
+    points_cell.font, points_cell.alignment = font, styles.centre
+    if criteria:
+        _put_text(sheet.cell(row, COL["评分标准"]), criteria)
+
+
+def _field_row(
+    sheet: Worksheet, row: int, f: Field, lists: _ChoiceLists, styles: _Styles, unlocked: Any
+) -> None:
+    key = _put_text(sheet.cell(row, COL[KEY_HEADER]), f.id)
+    key.font = styles.key_font
+    _put_text(sheet.cell(row, COL["填报项目"]), _label(f))
+    _put_text(sheet.cell(row, COL["单位/类型"]), type_hint(f))
+    for col in range(1, len(COLUMNS) + 1):
+        cell = sheet.cell(row, col)
+        cell.border, cell.alignment = styles.thin, styles.wrap_top
+        if col != COL[KEY_HEADER]:
+            cell.font = styles.body_font
+    for header in (VALUE_HEADER, REMARK_HEADER):
+        cell = sheet.cell(row, COL[header])
+        cell.fill, cell.protection = styles.value_fill, unlocked
+    value = sheet.cell(row, COL[VALUE_HEADER])
+    if f.type == DATE:
+        value.number_format = "yyyy-mm-dd"
+    elif f.type in (TEXT, CHOICE, YESNO):
+        value.number_format = "@"
+    sheet.cell(row, COL[REMARK_HEADER]).number_format = "@"
+    validation = _validation(f, value.coordinate, lists)
+    sheet.add_data_validation(validation)
+    validation.add(value.coordinate)
+
+
+def _label(f: Field) -> str:
+    return (REQUIRED_MARK if f.required else "") + (f.label or f.id)
+
+
+def type_hint(f: Field) -> str:
+    """What the 单位/类型 column says about a field: its type, unit, range and the scheme's help text."""
+    span = _span(f)
+    if f.type == PERCENT:
+        unit = f.unit if f.unit and f.unit != "%" else "%"
+        hint = f"{unit}（填 95 表示 95{unit}）" + (f"，{span}" if span else "")
+    elif f.type == SCORE:
+        hint = f"评分（{span or '分'}）"
+    elif f.type in (NUMBER, INTEGER):
+        kind = "整数" if f.type == INTEGER else "数值"
+        extras = [x for x in (f.unit and f"单位：{f.unit}", span) if x]
+        hint = kind + (f"（{'，'.join(extras)}）" if extras else "")
+    elif f.type == YESNO:
+        hint = "是/否"
+    elif f.type == CHOICE:
+        hint = "选择：" + "／".join(f.choices) if f.choices else "下拉选择"
+    elif f.type == DATE:
+        hint = f"日期（如 2024-08-15；从未完成填「{NEVER}」）"
+    else:
+        hint = "文字"
+    return f"{hint}\n{f.help}" if f.help else hint
+
+
+def _span(f: Field) -> str:
+    low, high = f.minimum, f.maximum
+    unit = "分" if f.type == SCORE else ""
+    if low is not None and high is not None:
+        return f"{fmt(low)}～{fmt(high)}{unit}"
+    if low is not None:
+        return f"不小于 {fmt(low)}{unit}" if low != 0 or f.type not in (PERCENT, SCORE) else ""
+    if high is not None:
+        return f"不大于 {fmt(high)}{unit}"
+    return ""
+
+
+def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
+    """The Excel data validation for a field's value cell, with a Chinese prompt and error alert."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    title = _clip(f.label or f.id, 32)
+    common: dict[str, Any] = {
+        "allow_blank": True,
+        "showInputMessage": True,
+        "showErrorMessage": True,
+        "errorStyle": "stop",
+        "promptTitle": title,
+        "errorTitle": "填写有误",
+    }
+    if f.type in (YESNO, CHOICE):
+        choices = (YES, NO) if f.type == YESNO else f.choices
+        source = lists.source(choices)
+        prompt = "请点单元格右侧的下拉箭头选择：" + "、".join(choices)
+        error = "请从下拉列表中选择：" + "、".join(choices)
+        return DataValidation(
+            type="list", formula1=source, prompt=_clip(prompt, 250), error=_clip(error, 220), **common
+        )
+    if f.type == DATE:
+        formula = (
+            f'OR({address}="{NEVER}",AND(ISNUMBER({address}),{address}>={DATE_MIN},{address}<={DATE_MAX}))'
+        )
+        prompt = f"请填写日期，如 2024-08-15；始终没有完成的填「{NEVER}」。"
+        error = f"请填写日期（如 2024-08-15），或填「{NEVER}」。"
+        return DataValidation(type="custom", formula1=formula, prompt=prompt, error=error, **common)
+    if f.type == TEXT:
+        return DataValidation(
+            type="textLength",
+            operator="lessThanOrEqual",
+            formula1="2000",
+            prompt="可填写文字说明（不参与计分）。",
+            error="文字过长，请精简到 2000 字以内。",
+            **common,
+        )
+    kind = "whole" if f.type == INTEGER else "decimal"
+    low, high = f.minimum, f.maximum
+    if low is not None and high is not None:
+        operator, formula1, formula2 = "between", fmt(low), fmt(high)
+    elif low is not None:
+        operator, formula1, formula2 = "greaterThanOrEqual", fmt(low), None
+    elif high is not None:
+        operator, formula1, formula2 = "lessThanOrEqual", fmt(high), None
+    else:
+        operator, formula1, formula2 = "between", fmt(-UNBOUNDED), fmt(UNBOUNDED)
+    noun = "整数" if f.type == INTEGER else "数值"
+    span = _span(f) if (low is not None or high is not None) else ""
+    wanted = f"{noun}（{span}）" if span else noun
+    percent = "百分比填百分数：95% 填 95。" if f.type == PERCENT else ""
+    unit = f"单位：{f.unit}。" if f.unit and f.type != PERCENT else ""
+    prompt = f"请填写{wanted}。{percent}{unit}"
+    error = f"应填写{wanted}。{percent}请核对后重新填写。"
+    return DataValidation(
+        type=kind,
+        operator=operator,
+        formula1=formula1,
+        formula2=formula2,
+        prompt=_clip(prompt, 250),
+        error=_clip(error, 220),
+        **common,
+    )
+
+
+class _ChoiceLists:
+    """Dropdown sources: short lists inline, others as ranges on the hidden _lists sheet."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.sheet: Any = None
+        self.ranges: dict[tuple[str, ...], str] = {}
+
+    def source(self, choices: tuple[str, ...]) -> str:
+        inline = ",".join(choices)
+        if len(inline) <= INLINE_LIST_LIMIT and not any("," in c or '"' in c for c in choices):
+            return f'"{inline}"'
+        if choices not in self.ranges:
+            from openpyxl.utils import get_column_letter
+
+            if self.sheet is None:
+                self.sheet = self.book.create_sheet(LISTS_SHEET)
+            col = len(self.ranges) + 1
+            letter = get_column_letter(col)
+            for row, choice in enumerate(choices, start=1):
+                _put_text(self.sheet.cell(row, col), choice)
+            self.sheet.column_dimensions[letter].width = min(60, max(_width(c) for c in choices) + 2)
+            self.ranges[choices] = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(choices)}"
+        return self.ranges[choices]
+
+    def finish(self) -> None:
+        if self.sheet is not None:
+            self.sheet.sheet_state = "hidden"
+            _protect(self.sheet)
+
+
+def _write_guide_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    sheet.column_dimensions["A"].width = 100
+    who = unit or "（空白表）"
+    lines: list[tuple[str, Any]] = [
+        (f"{scheme.title} 填报说明", Font(name=FONT_NAME, bold=True, size=14)),
+        (f"填报单位：{who}", Font(name=FONT_NAME, bold=True, size=12)),
+        (f"考评表版本：{scheme.version}", None),
+        ("", None),
+        ("填报步骤", Font(name=FONT_NAME, bold=True)),
+    ]
+    steps = [
+        f"打开「{ENTRY_SHEET}」工作表，只在黄色单元格中填写：「{VALUE_HEADER}」列填数据，"
+        f"「{REMARK_HEADER}」列可写需要说明的情况。其他单元格已锁定，不能修改。",
+        "带 * 的是必填项；其余可以留空。",
+        "百分比填百分数：完成率 95% 填 95（填 95% 也可以），不要填 0.95。",
+        f"日期写成 2024-08-15 这样的格式；始终没有完成的，填「{NEVER}」。",
+        "“是/否”和选项类的单元格，点单元格右侧的下拉箭头选择。",
+        "数值有范围限制，超出范围时会弹出提示，请核对后重新填写。每一项的评分标准列在表格右侧，供填写时对照。",
+        f"不要修改工作表名称，不要插入、删除或移动行，不要改动「{KEY_HEADER}」列——计分程序靠它识别每一项。",
+        "填好后直接保存（保持 .xlsx 格式），按要求发回。",
+    ]
+    if unit is None:
+        steps.append(
+            f"这是空白填报表：发回前请把文件名末尾的「{BLANK_UNIT}」改成本单位名称，"
+            f"例如 {template_filename(scheme, '某某街道')}。"
+        )
+    lines += [(f"{n}. {text}", None) for n, text in enumerate(steps, start=1)]
+    for row, (text, font) in enumerate(lines, start=1):
+        cell = _put_text(sheet.cell(row, 1), text) if text else sheet.cell(row, 1)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.font = font or Font(name=FONT_NAME)
+        sheet.row_dimensions[row].height = _height([(text, 100)], minimum=22 if font else 18)
+    _protect(sheet)
+    _print_setup(sheet, scheme, unit, repeat=None)
+
+
+def _write_meta_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None, generated: str) -> None:
+    from famscore import __version__
+
+    rows = [
+        ("标题", scheme.title),
+        ("年度", "" if scheme.settings.year is None else str(scheme.settings.year)),
+        ("版本", scheme.version),
+        ("指纹", scheme.fingerprint),
+        ("单位", unit or ""),
+        ("famscore 版本", __version__),
+        ("生成时间", generated),
+    ]
+    for row, (key, value) in enumerate(rows, start=1):
+        sheet.cell(row, 1, key)
+        if value:
+            _put_text(sheet.cell(row, 2), value)
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 60
+    sheet.sheet_state = "hidden"
+    _protect(sheet)
+
+
+def _protect(sheet: Worksheet) -> None:
+    """Protected without a password: only unlocked cells can be edited; columns and rows resize."""
+    protection = sheet.protection
+    protection.sheet = True
+    protection.formatColumns = False
+    protection.formatRows = False
+    protection.selectLockedCells = False
+    protection.selectUnlockedCells = False
+
+
+def _print_setup(sheet: Worksheet, scheme: Scheme, unit: str | None, repeat: str | None) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
+    if repeat:
+        sheet.print_title_rows = repeat
+    sheet.oddHeader.left.text = _header_text(unit or "空白填报表")
+    sheet.oddHeader.right.text = _header_text(f"版本 {scheme.version}")
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _header_text(text: str) -> str:
+    return text.replace("&", "&&")  # '&' starts a code in Excel header text
+
+
+# ---------------------------------------------------------------- cell helpers and sizing
+
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _put_text(cell: Any, value: object) -> Any:
+    """Store `value` as a text cell: never a formula ('=…') or error ('#N/A'), no XML-illegal chars."""
+    cell.value = _ILLEGAL_XML.sub("", str(value))
+    cell.data_type = "s"
+    return cell
+
+
+def _clip(text: str, limit: int) -> str:
+    """Excel refuses validation titles and messages over its limits (32 / 255 characters)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _width(text: str) -> int:
+    """Display width in Excel column units: CJK and full-width characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+def _lines(text: str, width: float) -> int:
+    usable = max(width - 1.5, 4)
+    return sum(max(1, math.ceil(_width(part) * 1.05 / usable)) for part in text.split("\n"))
+
+
+def _height(cells: list[tuple[str, float]], minimum: float = 18) -> float:
+    lines = max((_lines(text, width) for text, width in cells if text), default=1)
+    return max(minimum, lines * LINE_HEIGHT + ROW_PADDING)
+
+
+def _column_widths(scheme: Scheme) -> list[int]:
+    widths = [width for _, width in COLUMNS]
+    key_width = max((_width(f.id) for f in scheme.fields.values()), default=8)
+    # field ids are in a 9 pt font; allow them the room they need, within reason
+    widths[COL[KEY_HEADER] - 1] = min(28, max(10, math.ceil(key_width * 0.85) + 2))
+    return widths
+
+
+# ---------------------------------------------------------------- filling in (tests, example returns)
+
+
+def fill_template(
+    path: Path | str,
+    values: Mapping[str, object],
+    out: Path | str,
+    unit: str | None = None,
+    remarks: Mapping[str, str] | None = None,
+) -> Path:
+    """Copy the template at `path` to `out` with `values` (field id -> value) in the 填报值 cells.
+
+    The header row and columns are found by header text. An unknown field id raises KeyError.
+    `unit` replaces the unit named in _meta and on the sheets (for example returns from a blank
+    template); `remarks` fills the 备注 cells.
+    """
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    sheet = book[ENTRY_SHEET]
+    header_row, columns = _find_header(sheet)
+    rows: dict[str, int] = {}
+    for row in range(header_row + 1, sheet.max_row + 1):
+        key = sheet.cell(row, columns[KEY_HEADER]).value
+        if key is not None and str(key).strip():
+            rows[str(key).strip()] = row
+    for source in (values, remarks or {}):
+        for key in source:
+            if key not in rows:
+                raise KeyError(key)
+    for key, value in values.items():
+        _set(sheet.cell(rows[key], columns[VALUE_HEADER]), value)
+    if remarks:
+        if REMARK_HEADER not in columns:
+            raise KeyError(REMARK_HEADER)
+        for key, text in remarks.items():
+            _set(sheet.cell(rows[key], columns[REMARK_HEADER]), text)
+    if unit is not None:
+        _rename_unit(book, unit)
+    return _save_atomically(book, Path(out))
+
+
+def _find_header(sheet: Worksheet) -> tuple[int, dict[str, int]]:
+    for row in range(1, min(sheet.max_row, 30) + 1):
+        headers: dict[str, int] = {}
+        for col in range(1, sheet.max_column + 1):
+            value = sheet.cell(row, col).value
+            if value is not None:
+                headers.setdefault("".join(unicodedata.normalize("NFKC", str(value)).split()), col)
+        if KEY_HEADER in headers and VALUE_HEADER in headers:
+            return row, headers
+    raise KeyError(f"{ENTRY_SHEET}: no header row with {KEY_HEADER} and {VALUE_HEADER}")
+
+
+def _set(cell: Any, value: object) -> None:
+    if value is None:
+        cell.value = None
+    elif isinstance(value, bool):
+        cell.value = YES if value else NO
+    elif isinstance(value, Decimal):
+        cell.value = _number(value)
+    elif isinstance(value, dt.date | dt.datetime | int | float):
+        cell.value = value
+    else:
+        _put_text(cell, value)
+
+
+def _rename_unit(book: Any, unit: str) -> None:
+    meta = book[META_SHEET]
+    for row in range(1, meta.max_row + 1):
+        if meta.cell(row, 1).value == "单位":
+            _put_text(meta.cell(row, 2), unit)
+            break
+    else:
+        meta.append(["单位"])
+        _put_text(meta.cell(meta.max_row, 2), unit)
+    book.properties.subject = unit
+    entry = book[ENTRY_SHEET]
+    info = entry.cell(INFO_ROW, 1)
+    if isinstance(info.value, str) and info.value.startswith("填报单位："):
+        _put_text(info, re.sub(r"^填报单位：.*?　　", lambda _: f"填报单位：{unit}　　", info.value))
+    guide = book[GUIDE_SHEET]
+    for row in range(1, guide.max_row + 1):
+        cell = guide.cell(row, 1)
+        if isinstance(cell.value, str) and cell.value.startswith("填报单位："):
+            _put_text(cell, f"填报单位：{unit}")
+        elif isinstance(cell.value, str) and "这是空白填报表" in cell.value:
+            cell.value = None
+    for sheet in (entry, guide):
+        sheet.oddHeader.left.text = _header_text(unit)
+
+
+__all__ = [
+    "build_template",
+    "build_templates",
+    "fill_template",
+    "read_units_file",
+    "template_filename",
+    "type_hint",
+]
