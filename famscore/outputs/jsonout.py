@@ -1,0 +1,114 @@
+"""Machine-readable results (`famscore score … --json FILE`).
+
+Layout (the brief's contract; extra keys may be added, none removed or renamed)::
+
+    {"scheme":   {"title", "version", "fingerprint", "bands": [{"name", "lower"}]},
+     "units":    [{"unit", "file", "rank", "main", "bonus", "total", "grade", "flags", "complete",
+                   "categories": [{"id", "name", "max", "score"}],
+                   "items": [{"id", "name", "max", "score", "explanation"}]}],
+     "problems": [{"file", "sheet", "cell", "severity", "message"}]}
+
+Numbers: every score is the Decimal the scorer computed, quantized to the scheme's decimals, and is
+emitted as a JSON *number* whose text is exactly that decimal (trailing zeros dropped: 1.70 → 1.7,
+8.00 → 8.0). It is passed to `json` as the float whose shortest repr equals the decimal — Python
+prints floats with the shortest text that round-trips, so for any value of at most 15 significant
+digits (every realistic score) the text is exact, e.g. 1.7 and never 1.7000000000000002. Maxima
+and band bounds are written as the scheme gives them (not rounded). Each
+conversion is checked; a value that would not survive (more than 15 significant digits) raises
+instead of being written inexactly. Consumers wanting exact decimals can parse with
+`json.loads(text, parse_float=decimal.Decimal)`.
+
+`null` means "none": an item or category that could not be scored, the rank of a unit that is not
+ranked (incomplete), a band's missing lower bound (the last band), and the grade when the scheme has
+no bands. An incomplete unit's main/bonus/total are the sums of the items that were scored, with
+`complete: false`, `rank: null` and grade 待定. Strings are copied as they are (json escapes control
+characters; lone surrogates become U+FFFD).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from famscore.errors import OutputError
+from famscore.numbers import round_half_up
+from famscore.outputs.safe import atomic_write, json_text, verify_json
+from famscore.scoring import BatchResult, UnitResult
+
+
+def exact_number(value: Decimal | None, decimals: int | None = None) -> float | None:
+    """`value` (rounded half-up to `decimals` when given), as a float printing exactly as it."""
+    if value is None:
+        return None
+    quantized = round_half_up(value, decimals) if decimals is not None else value
+    number = float(quantized)
+    if Decimal(repr(number)) != quantized:
+        raise OutputError(f"数值 {quantized} 位数过多，无法在 JSON 中精确表示")
+    return number
+
+
+def batch_to_json(batch: BatchResult) -> dict[str, Any]:
+    """The results as plain JSON-ready data (see the module docstring for the layout)."""
+    scheme = batch.scheme
+    decimals = scheme.settings.decimals
+    return {
+        "scheme": {
+            "title": json_text(scheme.title),
+            "version": json_text(scheme.version),
+            "fingerprint": scheme.fingerprint,
+            "bands": [{"name": json_text(b.name), "lower": exact_number(b.lower)} for b in scheme.bands],
+        },
+        "units": [_unit(unit, batch, decimals) for unit in batch.units],
+        "problems": [{k: json_text(v) for k, v in p.as_dict().items()} for p in batch.problems],
+    }
+
+
+def _unit(unit: UnitResult, batch: BatchResult, decimals: int) -> dict[str, Any]:
+    scheme = batch.scheme
+    return {
+        "unit": json_text(unit.unit),
+        "file": json_text(unit.file),
+        "rank": unit.rank,
+        "main": exact_number(unit.main, decimals),
+        "bonus": exact_number(unit.bonus, decimals),
+        "total": exact_number(unit.total, decimals),
+        "grade": json_text(unit.grade) if scheme.bands else None,
+        "flags": [json_text(f) for f in unit.flags],
+        "complete": unit.complete,
+        "categories": [
+            {
+                "id": cat.id,
+                "name": json_text(cat.name),
+                "max": exact_number(cat.points),
+                "score": exact_number(unit.categories.get(cat.id), decimals),
+            }
+            for cat in scheme.categories
+        ],
+        "items": [
+            {
+                "id": s.item.id,
+                "name": json_text(s.item.name),
+                "max": exact_number(s.item.points),
+                "score": exact_number(s.score, decimals),
+                "explanation": json_text(s.explanation),
+            }
+            for s in unit.items
+        ],
+    }
+
+
+def dumps(batch: BatchResult) -> str:
+    return json.dumps(batch_to_json(batch), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def write_json(batch: BatchResult, path: Path | str) -> Path:
+    """Write the results atomically as UTF-8 JSON (ensure_ascii=False, indent 2); returns the path."""
+    text = dumps(batch)
+
+    def writer(temp: Path) -> None:
+        with temp.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+
+    return atomic_write(path, writer, verify_json)
