@@ -47,6 +47,9 @@ def generate(scheme_path: Path, count: int, folder: Path, seed: int = 2023) -> l
     blank = folder.parent / f"_blank_{count}.xlsx"
     base = folder.parent / f"_base_{count}.xlsx"
     build_template(scheme, PLACEHOLDER_UNIT, blank, generated="2026-01-01 00:00:00")
+    vetoes = {
+        fid for item in scheme.items for rule in item.rules if rule.kind == "否决" for fid in rule.field_ids()
+    }
     values: dict[str, object] = {}
     numeric: dict[int, object] = {}
     for k, f in enumerate(scheme.fields.values()):
@@ -54,7 +57,7 @@ def generate(scheme_path: Path, count: int, folder: Path, seed: int = 2023) -> l
             values[f.id] = PLACEHOLDER_BASE + k
             numeric[PLACEHOLDER_BASE + k] = f
         elif f.type == "是否":
-            values[f.id] = "是"
+            values[f.id] = "否" if f.id in vetoes else "是"
         elif f.type == "选项":
             values[f.id] = f.choices[0]
         elif f.type == "日期":

@@ -220,13 +220,17 @@ def score(
 
     if output is None:
         output = returns.resolve().parent / f"{returns.resolve().name}_计分汇总.xlsx"
-    inputs = [scheme, *(p for p in returns.rglob("*") if p.is_file())]
-    refuse_inputs(output, inputs)
+    refuse_inputs(output, [scheme, returns])
     if json_file is not None:
-        refuse_inputs(json_file, inputs)
+        refuse_inputs(json_file, [scheme, returns])
+        if json_file.resolve() == output.resolve():
+            err.print("[bold red]--json 和 -o 不能是同一个文件。[/]")
+            raise typer.Exit(2)
     batch = _score(scheme, returns, units_file, quiet)
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-    write_summary(batch, output, generated_at=stamp, famscore_version=__version__)
+    notes: list[Problem] = []
+    write_summary(batch, output, generated_at=stamp, famscore_version=__version__, notes=notes)
+    batch.problems.extend(notes)
     if json_file is not None:
         write_json(batch, json_file)
     if not quiet:
@@ -269,6 +273,29 @@ def explain(
     print_problems(own)
     if any(p.is_error for p in own):
         raise typer.Exit(1)
+
+
+@app.command(cls=_Command)
+def show(
+    summary: Annotated[
+        Path,
+        typer.Argument(
+            metavar="汇总工作簿", help="famscore score 写出的汇总工作簿", exists=True, dir_okay=False
+        ),
+    ],
+) -> None:
+    """从汇总工作簿重新打印排名表（不需要考评表和回表）。
+
+    示例：famscore show examples/changning-2023/returns_计分汇总.xlsx
+    """
+    from famscore.outputs.summary import read_summary
+    from famscore.outputs.terminal import summary_table
+
+    data = read_summary(summary)
+    table, counts = summary_table(data)
+    out.print(table)
+    if counts is not None:
+        out.print(counts)
 
 
 def main() -> None:

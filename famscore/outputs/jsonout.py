@@ -37,6 +37,8 @@ from famscore.numbers import round_half_up
 from famscore.outputs.safe import atomic_write, json_text, verify_json
 from famscore.scoring import BatchResult, UnitResult
 
+PRETTY_UNITS = 200
+
 
 def exact_number(value: Decimal | None, decimals: int | None = None) -> float | None:
     """`value` (rounded half-up to `decimals` when given), as a float printing exactly as it."""
@@ -100,11 +102,13 @@ def _unit(unit: UnitResult, batch: BatchResult, decimals: int) -> dict[str, Any]
 
 
 def dumps(batch: BatchResult) -> str:
-    return json.dumps(batch_to_json(batch), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    # json's C encoder runs only without indent; past a district's size speed matters more than layout.
+    indent = 2 if len(batch.units) <= PRETTY_UNITS else None
+    return json.dumps(batch_to_json(batch), ensure_ascii=False, indent=indent, allow_nan=False) + "\n"
 
 
 def write_json(batch: BatchResult, path: Path | str) -> Path:
-    """Write the results atomically as UTF-8 JSON (ensure_ascii=False, indent 2); returns the path."""
+    """Write the results atomically as UTF-8 JSON (indented up to PRETTY_UNITS units); returns the path."""
     text = dumps(batch)
 
     def writer(temp: Path) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from famscore.errors import WARNING, Problem, UsageError, cell_name
 from famscore.numbers import fmt, round_half_up, to_decimal
-from famscore.outputs.safe import CleanText, atomic_write, verify_xlsx, write_text
+from famscore.outputs.safe import CleanText, atomic_write, clean_text, verify_xlsx, write_text
 from famscore.scheme.model import BONUS, Scheme
 from famscore.scoring import PENDING, BatchResult, UnitResult, basis_score
 
@@ -269,6 +269,21 @@ class _Sheet:
 # ---------------------------------------------------------------- public API
 
 
+# Above this many unit × item rows the audit goes to a CSV beside the workbook: xlsxwriter manages
+# ~100,000 cells a second, so 10,000 units × 40 items in the workbook would take most of a minute.
+AUDIT_ROWS_IN_WORKBOOK = 20_000
+
+
+def audit_csv_path(path: Path | str) -> Path:
+    """Where the audit goes when it is too large for the workbook."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}_计分过程.csv")
+
+
+def audit_in_workbook(batch: BatchResult) -> bool:
+    return len(batch.units) * len(batch.scheme.items) <= AUDIT_ROWS_IN_WORKBOOK
+
+
 def write_summary(
     batch: BatchResult,
     path: Path | str,
@@ -280,14 +295,18 @@ def write_summary(
     """Write the summary workbook atomically to `path` and return it.
 
     Output-side warnings (text that had to be cleaned or cut) go to the 问题 sheet and, when `notes`
-    is given, are appended to it so the caller can show them too.
+    is given, are appended to it so the caller can show them too. A large audit goes to
+    `audit_csv_path(path)` instead of the 计分过程 sheet, which then says where it is.
     """
     target = Path(path)
     collected: list[Problem] = []
     sheet_count = [0]
+    csv_path = None if audit_in_workbook(batch) else audit_csv_path(target)
+    if csv_path is not None:
+        atomic_write(csv_path, lambda temp: _audit_csv(batch, temp), lambda temp: None)
 
     def writer(temp: Path) -> None:
-        sheet_count[0] = _write(batch, temp, target.name, generated_at, famscore_version, collected)
+        sheet_count[0] = _write(batch, temp, target.name, generated_at, famscore_version, collected, csv_path)
 
     def verify(temp: Path) -> None:
         parts = [f"xl/worksheets/sheet{i}.xml" for i in range(1, sheet_count[0] + 1)]
@@ -306,6 +325,7 @@ def _write(
     generated_at: str,
     famscore_version: str,
     collected: list[Problem],
+    csv_path: Path | None = None,
 ) -> int:
     import xlsxwriter
 
@@ -332,7 +352,11 @@ def _write(
         _rank_sheet(book, sheets[SHEET_RANK], batch)
         _notice_sheet(sheets[SHEET_NOTICE], batch, generated_at, famscore_version)
         _matrix_sheet(sheets[SHEET_MATRIX], batch)
-        extra = _audit_sheets(book, formats, sheets[SHEET_AUDIT], batch, notes)
+        if csv_path is None:
+            extra = _audit_sheets(book, formats, sheets[SHEET_AUDIT], batch, notes)
+        else:
+            extra = 0
+            _audit_pointer(sheets[SHEET_AUDIT], batch, csv_path)
         _scheme_sheet(sheets[SHEET_SCHEME], batch, generated_at, famscore_version)
         # Last, because it lists the notes the other sheets made.
         collected.extend(_problems_sheet(sheets[SHEET_PROBLEMS], batch.problems, notes))
@@ -571,6 +595,53 @@ def _audit_sheets(book: Any, formats: _Formats, first: _Sheet, batch: BatchResul
             sheet.text(row, 7, score.explanation, wrap)
     _finish_audit(sheet, row)
     return extra
+
+
+def _audit_pointer(sheet: _Sheet, batch: BatchResult, csv_path: Path) -> None:
+    rows = len(batch.units) * len(batch.scheme.items)
+    sheet.header(0, [_Column("说明", "wrap", 100, 20)])
+    sheet.text(
+        1,
+        0,
+        f"单位 × 指标共 {rows} 行，超过 {AUDIT_ROWS_IN_WORKBOOK} 行；为保证速度，计分过程另存为同一文件夹中的"
+        f"「{csv_path.name}」（UTF-8 编码，Excel/WPS 可直接打开），各列与本表相同。",
+        sheet.formats.get("wrap"),
+    )
+    sheet.finish(freeze=(1, 0))
+
+
+def _audit_csv(batch: BatchResult, path: Path) -> None:
+    """The audit as CSV: streamed, every value text, formula-looking text defused with a leading '."""
+    import csv
+
+    scheme = batch.scheme
+    fields_of = {item.id: scheme.fields_of(item.id) for item in scheme.items}
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow([c.header for c in AUDIT_COLUMNS])
+        for unit in batch.units:
+            name = _csv_text(unit.unit)
+            for score in unit.items:
+                item = score.item
+                fields = fields_of[item.id]
+                out.writerow(
+                    [
+                        name,
+                        item.id,
+                        item.name,
+                        fmt(item.points),
+                        "" if score.score is None else fmt(score.score),
+                        _csv_text("；".join(f"{f.label}={_entered(unit, f.id)}" for f in fields)),
+                        _csv_text(_remarks(unit, fields)),
+                        score.explanation,
+                    ]
+                )
+
+
+def _csv_text(text: str) -> str:
+    # Excel runs CSV cells beginning with = + - @ as formulas (CSV injection); a leading ' keeps them text.
+    text = clean_text(text).text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _finish_audit(sheet: _Sheet, last_row: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -70,7 +71,7 @@ def grade_style(scheme: Scheme, grade: str) -> str:
     return GRADE_STYLES[min(index, len(GRADE_STYLES) - 2)]
 
 
-def ranking_table(batch: BatchResult) -> Table:
+def ranking_table(batch: BatchResult, limit: int = 60) -> Table:
     """The ranked grade table: rank, unit, main, bonus, total, grade, flags."""
     scheme = batch.scheme
     s = scheme.settings
@@ -83,19 +84,23 @@ def ranking_table(batch: BatchResult) -> Table:
     table.add_column("总分", justify="right", no_wrap=True)
     if scheme.bands:
         table.add_column("等级", no_wrap=True)
-    table.add_column("标记", overflow="fold")
-    for unit in batch.units:
+    table.add_column("标记", overflow="fold", min_width=8)
+    shown = batch.units if len(batch.units) <= limit else batch.units[:limit]
+    for unit in shown:
         row = [str(unit.rank) if unit.rank is not None else "—", unit.unit, _num(unit.main, s.decimals)]
         if s.bonus_points:
             row.append(_num(unit.bonus, s.decimals))
         row.append(Text(_num(unit.total, s.decimals), style="bold"))
         if scheme.bands:
             row.append(Text(unit.grade, style=grade_style(scheme, unit.grade)))
-        notes = list(unit.flags)
+        # The workbook carries the full flag text; the terminal keeps the effect so columns stay aligned.
+        notes = [f.split("（")[0] for f in unit.flags]
         if not unit.complete:
             notes.insert(0, "有未计分项")
         row.append(Text("；".join(notes), style="red" if notes else ""))
         table.add_row(*row)
+    if len(shown) < len(batch.units):
+        table.caption = f"只显示前 {limit} 名；共 {len(batch.units)} 个单位，完整排名见汇总工作簿"
     return table
 
 
@@ -147,3 +152,62 @@ def unit_breakdown(batch: BatchResult, unit: UnitResult) -> Table:
             )
             table.add_row(item.id, item.name, fmt(item.points), score, s.explanation)
     return table
+
+
+def summary_table(data: dict[str, Any]) -> tuple[Table, Text | None]:
+    """The ranked grade table rebuilt from a summary workbook (famscore show)."""
+    scheme = data["scheme"]
+    names = [b["name"] for b in scheme.get("bands", [])]
+    decimals = int(scheme.get("decimals") or 2)
+
+    def style(grade: str) -> str:
+        if grade not in names:
+            return "dim"
+        index = names.index(grade)
+        if index == len(names) - 1 and len(names) > 1:
+            return "bold red"
+        return GRADE_STYLES[min(index, len(GRADE_STYLES) - 2)]
+
+    title = f"{scheme.get('title', '')}  版本 {scheme.get('version', '')}"
+    if scheme.get("generated_at"):
+        title += f"（{scheme['generated_at']} 计分）"
+    table = Table(title=title, title_style="bold", header_style="bold")
+    table.add_column("名次", justify="right", no_wrap=True)
+    table.add_column("单位", no_wrap=True)
+    table.add_column("主要指标", justify="right", no_wrap=True)
+    bonus = any(u.get("bonus") for u in data["units"])
+    if bonus:
+        table.add_column("附加分", justify="right", no_wrap=True)
+    table.add_column("总分", justify="right", no_wrap=True)
+    if names:
+        table.add_column("等级", no_wrap=True)
+    table.add_column("标记", overflow="fold")
+    counts: dict[str, int] = dict.fromkeys(names, 0)
+    for unit in data["units"]:
+        row: list[Any] = [
+            str(unit["rank"]) if unit.get("rank") is not None else "—",
+            unit["unit"],
+            _show(unit.get("main"), decimals),
+        ]
+        if bonus:
+            row.append(_show(unit.get("bonus"), decimals))
+        row.append(Text(_show(unit.get("total"), decimals), style="bold"))
+        grade = unit.get("grade") or ""
+        if names:
+            row.append(Text(grade, style=style(grade)))
+            counts[grade] = counts.get(grade, 0) + 1
+        flags = unit.get("flags") or ""
+        row.append(Text(flags if isinstance(flags, str) else "；".join(flags), style="red"))
+        table.add_row(*row)
+    if not names:
+        return table, None
+    text = Text("等级分布：")
+    for n, (name, count) in enumerate(counts.items()):
+        text.append(("  " if n else "") + f"{name} {count}", style=style(name))
+    return table, text
+
+
+def _show(value: Any, decimals: int) -> str:
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(str(value)):.{decimals}f}"
