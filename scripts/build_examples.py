@@ -8,6 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from stable import stable_bytes
+
 from famscore.scheme.loader import BANDS, CHOICES, FIELDS, INDICATORS, RULES, SETTINGS
 from famscore.scheme.markdown import read_markdown_sheets
 from famscore.scheme.writer import write_scheme
@@ -17,6 +19,7 @@ EXAMPLES = ROOT / "examples"
 TEMPLATES = ROOT / "templates"
 SCHEME_FILE = "考评表.xlsx"
 BLANK_SCHEME = TEMPLATES / "考评表模板.xlsx"
+STAMP = "2026-01-01T00:00:00"  # fixed document times: rebuilding unchanged sources changes no bytes
 SETTING_ORDER = (
     "标题",
     "年度",
@@ -63,10 +66,11 @@ def scheme_sources() -> list[Path]:
 
 def build_all(out_root: Path = ROOT) -> list[Path]:
     """Write every generated workbook under `out_root` (the repo, or a temp dir for the check)."""
-    written = [write_scheme(blank_scheme_rows(), out_root / BLANK_SCHEME.relative_to(ROOT))]
+    blank = write_scheme(blank_scheme_rows(), out_root / BLANK_SCHEME.relative_to(ROOT))
+    written = [stable_bytes(blank, STAMP)]
     for source in scheme_sources():
         target = out_root / source.parent.relative_to(ROOT) / SCHEME_FILE
-        written.append(write_scheme(scheme_rows(source), target))
+        written.append(stable_bytes(write_scheme(scheme_rows(source), target), STAMP))
     for hook in _extra_builders():
         written.extend(hook(out_root))
     return written

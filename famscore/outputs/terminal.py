@@ -127,6 +127,10 @@ def unit_breakdown(batch: BatchResult, unit: UnitResult) -> Table:
         title += f"  {unit.grade}"
     if unit.rank is not None:
         title += f"  第 {unit.rank} 名"
+    for flag in unit.flags:
+        title += f"\n⚠ {flag}"
+    if not unit.complete:
+        title += "\n⚠ 有未计分项，不参加定级和排名"
     table = Table(title=title, title_style="bold", show_lines=True, header_style="bold")
     table.add_column("编号", no_wrap=True)
     table.add_column("指标", overflow="fold", max_width=18)

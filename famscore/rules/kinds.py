@@ -537,6 +537,11 @@ class _Gap(Rule):
             deduct, how = amount, f"扣 {fmt(amount)} 分"
         elif mode == "按整档":
             steps = (gap / step).to_integral_value(rounding="ROUND_FLOOR")
+            if steps == 0:
+                return Part(
+                    Decimal(0),
+                    f"{what}，{word}标准 {_fmt_unit(standard, unit)}，差 {fmt(gap)}，不足一档（每档 {fmt(step)}），不扣分",
+                )
             deduct, how = (
                 steps * amount,
                 f"满 {fmt(steps)} 档（每档 {fmt(step)}）× {fmt(amount)} = 扣 {fmt(steps * amount)} 分",
@@ -702,7 +707,12 @@ class Checklist(Rule):
         assert isinstance(each, Decimal)
         unmet = [f for f in self.fields if _value(values, f.id) is False]
         if not unmet:
-            return Part(Decimal(0), f"{len(self.fields)} 项要求均达到，不扣分")
+            what = (
+                f"{len(self.fields)} 项要求均达到"
+                if len(self.fields) > 1
+                else f"「{_label(self.fields[0])}」已达到"
+            )
+            return Part(Decimal(0), f"{what}，不扣分")
         names = "、".join(_label(f) for f in unmet)
         return Part(
             -each * len(unmet),
