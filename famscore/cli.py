@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec
 
 import typer
 from rich.console import Console
@@ -41,6 +43,7 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
+P = ParamSpec("P")
 
 SchemeArg = Annotated[
     Path,
@@ -72,12 +75,26 @@ def print_problems(problems: list[Problem]) -> None:
         err.print(problems_table(problems))
 
 
+def handles_errors(command: Callable[P, None]) -> Callable[P, None]:
+    """Every error famscore raises on purpose becomes a Chinese message and its exit code."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except FamscoreError as exc:
+            raise fail(exc) from None
+
+    return run
+
+
 def fail(exc: FamscoreError) -> typer.Exit:
     err.print(f"[bold red]错误[/]：{exc.path + '：' if exc.path else ''}{exc.message}")
     return typer.Exit(exc.exit_code)
 
 
 @app.command(cls=_Command)
+@handles_errors
 def check(scheme: SchemeArg) -> None:
     """检查考评表：打印指标树和分值，列出全部问题（工作表、行、列和改法）。
 
@@ -159,6 +176,7 @@ def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: boo
 
 
 @app.command(cls=_Command)
+@handles_errors
 def template(
     scheme: SchemeArg,
     unit: Annotated[
@@ -191,6 +209,7 @@ def template(
 
 
 @app.command(cls=_Command)
+@handles_errors
 def score(
     scheme: SchemeArg,
     returns: ReturnsArg,
@@ -215,7 +234,7 @@ def score(
     from famscore import __version__
     from famscore.outputs.jsonout import write_json
     from famscore.outputs.safe import refuse_inputs
-    from famscore.outputs.summary import write_summary
+    from famscore.outputs.summary import audit_csv_path, audit_in_workbook, write_summary
     from famscore.outputs.terminal import band_counts, ranking_table
 
     if output is None:
@@ -240,16 +259,19 @@ def score(
     print_problems(batch.problems)
     errors = sum(p.is_error for p in batch.problems)
     scored = sum(u.complete for u in batch.units)
-    out.print(
-        f"已读取 {batch.files} 个文件，{scored} 个单位完整计分；汇总表：{output}"
-        + (f"；JSON：{json_file}" if json_file else "")
-    )
+    out.print(f"已读取 {batch.files} 个文件，{scored} 个单位完整计分。")
+    out.print(f"汇总工作簿：{output}")
+    if not audit_in_workbook(batch):
+        out.print(f"计分过程（行数较多，另存为 CSV）：{audit_csv_path(output)}")
+    if json_file is not None:
+        out.print(f"JSON 结果：{json_file}")
     if errors:
         err.print(f"[bold yellow]有 {errors} 个问题需要处理（见上表）。[/]")
         raise typer.Exit(1)
 
 
 @app.command(cls=_Command)
+@handles_errors
 def explain(
     scheme: SchemeArg,
     returns: ReturnsArg,
@@ -276,6 +298,7 @@ def explain(
 
 
 @app.command(cls=_Command)
+@handles_errors
 def show(
     summary: Annotated[
         Path,

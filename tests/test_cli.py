@@ -1,0 +1,193 @@
+"""Every command through typer's CliRunner: exit codes, the messages users read, and the files written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+import famscore.cli as cli
+from famscore.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+CHANGNING = ROOT / "examples" / "changning-2023"
+SCHEME = CHANGNING / "考评表.xlsx"
+COMMANDS = ("check", "template", "score", "show", "explain")
+
+
+@pytest.fixture(autouse=True)
+def wide_consoles(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wide consoles so that long Chinese messages are not wrapped mid-phrase in assertions."""
+    monkeypatch.setattr(cli, "out", Console(width=400, force_terminal=False))
+    monkeypatch.setattr(cli, "err", Console(width=400, stderr=True, force_terminal=False))
+
+
+@pytest.fixture
+def returns(tmp_path: Path) -> Path:
+    folder = tmp_path / "回表"
+    shutil.copytree(CHANGNING / "returns", folder)
+    return folder
+
+
+def run(*args: object) -> tuple[int, str]:
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_chinese_help_with_an_example(command: str) -> None:
+    code, output = run(command, "--help")
+    assert code == 0
+    assert "示例：famscore " + command in output
+    assert "显示本帮助后退出" in output
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        assert f"famscore {command} " in readme
+
+
+def test_version() -> None:
+    code, output = run("--version")
+    assert code == 0 and "famscore 0." in output
+
+
+def test_check_prints_the_tree_and_exits_0() -> None:
+    code, output = run("check", SCHEME)
+    assert code == 0
+    assert "计生信访稳定 5 分" in output
+    assert "考评表可以使用" in output
+
+
+def test_check_reports_seed_001_inconsistency_as_a_warning() -> None:
+    code, output = run("check", ROOT / "examples" / "qingpu-2020" / "考评表.xlsx")
+    assert code == 0
+    assert "人口家庭发展调研" in output and "最多可得 6 分" in output and "警告" in output
+
+
+def test_check_on_a_file_that_is_not_a_workbook_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "考评表.xlsx"
+    bad.write_text("not a workbook", encoding="utf-8")
+    code, output = run("check", bad)
+    assert code == 2
+    assert "无法打开考评表" in output
+
+
+def test_template_for_units_and_blank(tmp_path: Path) -> None:
+    code, output = run("template", SCHEME, "--unit", "新华街道", "--unit", "江苏街道", "-o", tmp_path / "t")
+    assert code == 0, output
+    names = sorted(p.name for p in (tmp_path / "t").glob("*.xlsx"))
+    assert names == [
+        "长宁区2023年度人口与计划生育工作任务情况考评表_2023_新华街道.xlsx",
+        "长宁区2023年度人口与计划生育工作任务情况考评表_2023_江苏街道.xlsx",
+    ]
+    code, output = run("template", SCHEME, "-o", tmp_path / "blank")
+    assert code == 0 and "1 份空白填报表" in output
+    assert [p.name for p in (tmp_path / "blank").glob("*.xlsx")] == [
+        "长宁区2023年度人口与计划生育工作任务情况考评表_2023_空白.xlsx"
+    ]
+
+
+def test_template_with_units_file(tmp_path: Path) -> None:
+    code, output = run("template", SCHEME, "--units-file", CHANGNING / "units.txt", "-o", tmp_path)
+    assert code == 0, output
+    assert len(list(tmp_path.glob("*.xlsx"))) == 10
+
+
+def test_template_refuses_unit_and_units_file_together(tmp_path: Path) -> None:
+    code, output = run(
+        "template", SCHEME, "--unit", "甲", "--units-file", CHANGNING / "units.txt", "-o", tmp_path
+    )
+    assert code == 2 and "只能用一个" in output
+
+
+def test_score_clean_batch_exits_0_and_writes_summary_and_json(returns: Path, tmp_path: Path) -> None:
+    summary, result = tmp_path / "汇总.xlsx", tmp_path / "结果.json"
+    code, output = run("score", SCHEME, returns, "-o", summary, "--json", result)
+    assert code == 0, output
+    assert summary.exists() and result.exists()
+    assert "等级分布：优秀 3  良好 4  一般 2  不合格 1" in output
+    data = json.loads(result.read_text(encoding="utf-8"))
+    assert set(data) >= {"scheme", "units", "problems"}
+    assert data["problems"] == []
+    first = data["units"][0]
+    assert {"unit", "file", "rank", "main", "bonus", "total", "grade", "flags", "categories", "items"} <= set(
+        first
+    )
+    assert {"id", "name", "max", "score", "explanation"} <= set(first["items"][0])
+
+
+def test_score_default_output_is_beside_the_returns_folder(returns: Path) -> None:
+    code, output = run("score", SCHEME, returns)
+    assert code == 0, output
+    assert (returns.parent / "回表_计分汇总.xlsx").exists()
+
+
+def test_score_with_a_bad_return_exits_1_and_still_writes(returns: Path, tmp_path: Path) -> None:
+    (returns / "坏文件.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    summary = tmp_path / "汇总.xlsx"
+    code, output = run("score", SCHEME, returns, "-o", summary)
+    assert code == 1
+    assert summary.exists()
+    assert "坏文件.xlsx" in output and "本文件未计分" in output
+    assert "已读取 11 个文件，10 个单位完整计分。" in output
+
+
+def test_score_reports_units_that_sent_nothing(returns: Path, tmp_path: Path) -> None:
+    units = tmp_path / "units.txt"
+    units.write_text(
+        (CHANGNING / "units.txt").read_text(encoding="utf-8") + "\n长宁新增街道\n", encoding="utf-8"
+    )
+    code, output = run("score", SCHEME, returns, "--units-file", units, "-o", tmp_path / "s.xlsx")
+    assert code == 1
+    assert "单位「长宁新增街道」没有交回填报表" in output
+
+
+def test_score_refuses_output_over_an_input(returns: Path) -> None:
+    one = next(returns.glob("*.xlsx"))
+    before = one.read_bytes()
+    code, output = run("score", SCHEME, returns, "-o", one)
+    assert code == 2
+    assert "错误" in output
+    assert one.read_bytes() == before
+
+
+def test_score_with_an_invalid_scheme_exits_2(tmp_path: Path, returns: Path) -> None:
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"")
+    code, output = run("score", bad, returns)
+    assert code == 2
+    assert "无法计分" in output
+
+
+def test_show_prints_the_table_from_a_summary(returns: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "汇总.xlsx"
+    assert run("score", SCHEME, returns, "-o", summary)[0] == 0
+    code, output = run("show", summary)
+    assert code == 0
+    assert "新华街道" in output and "118.88" in output and "等级分布：优秀 3" in output
+    assert "排名末位" in output
+
+
+def test_show_on_a_file_that_is_not_a_summary_exits_2() -> None:
+    code, output = run("show", SCHEME)
+    assert code == 2
+    assert "汇总" in output
+
+
+def test_explain_prints_every_item_with_its_reason(returns: Path) -> None:
+    code, output = run("explain", SCHEME, returns, "--unit", "周桥街道")
+    assert code == 0, output
+    assert "排名末位" in output.split("\n")[1] or "排名末位" in output[:400]
+    assert "计生信访稳定" in output and "可为负分" in output
+
+
+def test_explain_unknown_unit_exits_2_and_lists_units(returns: Path) -> None:
+    code, output = run("explain", SCHEME, returns, "--unit", "不存在街道")
+    assert code == 2
+    assert "没有找到单位「不存在街道」" in output and "新华街道" in output
