@@ -273,25 +273,55 @@ def score(
 @app.command(cls=_Command)
 @handles_errors
 def explain(
-    scheme: SchemeArg,
-    returns: ReturnsArg,
-    unit: Annotated[str, typer.Option("--unit", "-u", help="单位名称")],
+    source: Annotated[
+        Path,
+        typer.Argument(
+            metavar="考评表或汇总工作簿",
+            help="考评表（同时给出回表文件夹），或 famscore score 写出的汇总工作簿",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    returns: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[回表文件夹]", help="回表文件夹；从汇总工作簿说明时不写", exists=True, file_okay=False
+        ),
+    ] = None,
+    unit: Annotated[str, typer.Option("--unit", "-u", help="单位名称")] = "",
     units_file: UnitsFileOpt = None,
 ) -> None:
     """逐项说明某个单位的得分和理由（可发给该单位核对）。
 
     示例：famscore explain examples/changning-2023/考评表.xlsx examples/changning-2023/returns --unit 新华街道
-    """
-    from famscore.outputs.terminal import unit_breakdown
 
-    batch = _score(scheme, returns, units_file, quiet=True)
-    match = [u for u in batch.units if u.unit == unit]
-    if not match:
+    也可以从汇总工作簿说明：famscore explain 汇总.xlsx --unit 新华街道
+    """
+    from famscore.outputs.terminal import audit_breakdown, unit_breakdown
+
+    if not unit:
+        err.print("[bold red]请用 --unit 指定单位名称。[/]")
+        raise typer.Exit(2)
+    if returns is None:
+        from famscore.outputs.summary import read_audit, read_summary
+
+        summary = read_summary(source)
+        rows = read_audit(source, unit)
+        match = [u for u in summary["units"] if u["unit"] == unit]
+        if not match or not rows:
+            names = "、".join(u["unit"] for u in summary["units"])
+            err.print(f"[bold red]汇总表中没有单位「{unit}」的计分过程。[/]其中的单位：{names}")
+            raise typer.Exit(2)
+        out.print(audit_breakdown(summary, match[0], rows))
+        return
+    batch = _score(source, returns, units_file, quiet=True)
+    found = [u for u in batch.units if u.unit == unit]
+    if not found:
         names = "、".join(u.unit for u in batch.units)
         err.print(f"[bold red]没有找到单位「{unit}」。[/]已计分的单位：{names}")
         raise typer.Exit(2)
-    out.print(unit_breakdown(batch, match[0]))
-    own = [p for p in batch.problems if p.file == match[0].file]
+    out.print(unit_breakdown(batch, found[0]))
+    own = [p for p in batch.problems if p.file == found[0].file]
     print_problems(own)
     if any(p.is_error for p in own):
         raise typer.Exit(1)

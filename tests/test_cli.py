@@ -191,3 +191,13 @@ def test_explain_unknown_unit_exits_2_and_lists_units(returns: Path) -> None:
     code, output = run("explain", SCHEME, returns, "--unit", "不存在街道")
     assert code == 2
     assert "没有找到单位「不存在街道」" in output and "新华街道" in output
+
+
+def test_explain_from_a_summary_workbook(returns: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "汇总.xlsx"
+    assert run("score", SCHEME, returns, "-o", summary)[0] == 0
+    code, output = run("explain", summary, "--unit", "周桥街道")
+    assert code == 0, output
+    assert "排名末位" in output and "计生信访稳定" in output and "-1.50" in output
+    code, output = run("explain", summary, "--unit", "不存在街道")
+    assert code == 2 and "没有单位「不存在街道」" in output

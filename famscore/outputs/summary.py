@@ -1030,3 +1030,38 @@ def _read_rank_rows(rows: list[list], decimals: int, source: Path) -> tuple[list
             }
         )
     return categories, units
+
+
+def read_audit(path: Path | str, unit: str) -> list[dict[str, str]]:
+    """One unit's audit rows (指标编号, 指标名称, 满分, 得分, 填报值, 备注, 计分说明) from a summary.
+
+    Reads the 计分过程 sheets, or the CSV beside the workbook when the audit was split out.
+    Raises UsageError when the file is not a famscore summary.
+    """
+    import csv
+
+    import python_calamine as calamine
+
+    read_summary(path)  # validates that this is a summary and gives the same messages if not
+    source = Path(path)
+    book = calamine.CalamineWorkbook.from_path(str(source))
+    headers = [c.header for c in AUDIT_COLUMNS]
+    rows: list[list[object]] = []
+    sheets = [n for n in book.sheet_names if n.startswith(SHEET_AUDIT)]
+    for name in sheets:
+        data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        if data and [_str(c) for c in data[0][: len(headers)]] == headers:
+            rows.extend(data[1:])
+    if not rows and audit_csv_path(source).is_file():
+        with audit_csv_path(source).open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader, None)
+            rows = [list(r) for r in reader]
+    found = []
+    for row in rows:
+        name = _str(_cell(row, 0))
+        if name.startswith("'"):
+            name = name[1:]
+        if name == unit:
+            found.append({h: _str(_cell(row, i)) for i, h in enumerate(headers)})
+    return found

@@ -78,13 +78,19 @@ def ranking_table(batch: BatchResult, limit: int = 60) -> Table:
     table = Table(title=f"{s.title}  计分结果", title_style="bold", header_style="bold")
     table.add_column("名次", justify="right", no_wrap=True)
     table.add_column("单位", no_wrap=True)
-    table.add_column(f"主要指标（{fmt(s.main_points)}）", justify="right", no_wrap=True)
+    table.add_column("主要指标", justify="right", no_wrap=True)
     if s.bonus_points:
-        table.add_column(f"附加分（{fmt(s.bonus_points)}）", justify="right", no_wrap=True)
+        table.add_column("附加分", justify="right", no_wrap=True)
     table.add_column("总分", justify="right", no_wrap=True)
     if scheme.bands:
         table.add_column("等级", no_wrap=True)
     table.add_column("标记", overflow="fold", min_width=8)
+    table.caption = f"满分：主要指标 {fmt(s.main_points)}" + (
+        f"，附加分 {fmt(s.bonus_points)}" if s.bonus_points else ""
+    )
+    table.caption += (
+        f"；按{s.grade_basis}定级，按{s.rank_basis}排名" if scheme.bands else f"；按{s.rank_basis}排名"
+    )
     shown = batch.units if len(batch.units) <= limit else batch.units[:limit]
     for unit in shown:
         row = [str(unit.rank) if unit.rank is not None else "—", unit.unit, _num(unit.main, s.decimals)]
@@ -100,7 +106,7 @@ def ranking_table(batch: BatchResult, limit: int = 60) -> Table:
         row.append(Text("；".join(notes), style="red" if notes else ""))
         table.add_row(*row)
     if len(shown) < len(batch.units):
-        table.caption = f"只显示前 {limit} 名；共 {len(batch.units)} 个单位，完整排名见汇总工作簿"
+        table.caption += f"\n只显示前 {limit} 名；共 {len(batch.units)} 个单位，完整排名见汇总工作簿"
     return table
 
 
@@ -215,3 +221,34 @@ def _show(value: Any, decimals: int) -> str:
     if value is None or value == "":
         return "—"
     return f"{Decimal(str(value)):.{decimals}f}"
+
+
+def audit_breakdown(summary: dict[str, Any], unit: dict[str, Any], rows: list[dict[str, str]]) -> Table:
+    """One unit item by item, rebuilt from a summary workbook's audit (famscore explain 汇总.xlsx)."""
+    decimals = int(summary["scheme"].get("decimals") or 2)
+    title = f"{unit['unit']}  总分 {_show(unit.get('total'), decimals)}"
+    if unit.get("grade"):
+        title += f"  {unit['grade']}"
+    if unit.get("rank") is not None:
+        title += f"  第 {unit['rank']} 名"
+    flags = unit.get("flags") or ""
+    for flag in flags.split("\n") if isinstance(flags, str) else flags:
+        if flag:
+            title += f"\n⚠ {flag}"
+    table = Table(title=title, title_style="bold", show_lines=True, header_style="bold")
+    table.add_column("编号", no_wrap=True)
+    table.add_column("指标", overflow="fold", max_width=18)
+    table.add_column("满分", justify="right", no_wrap=True)
+    table.add_column("得分", justify="right", no_wrap=True)
+    table.add_column("计分说明", overflow="fold")
+    for row in rows:
+        score = row.get("得分", "")
+        shown = Text(_show(score, decimals), style="bold") if score else Text("未计分", style="bold red")
+        table.add_row(
+            row.get("指标编号", ""),
+            row.get("指标名称", ""),
+            row.get("满分", ""),
+            shown,
+            row.get("计分说明", ""),
+        )
+    return table
