@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from famscore.errors import ERROR, WARNING, Problem, cell_name
 from famscore.scheme.model import Scheme
@@ -18,7 +20,12 @@ META_SHEET = "_meta"
 KEY_HEADER = "字段编号"
 VALUE_HEADER = "填报值"
 REMARK_HEADER = "备注"
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et", ".xltx"}
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et", ".xltx", ".xlsb"}
+HEADER_SEARCH_ROWS = 30
+MAX_UNKNOWN_REPORTED = 20  # unknown field ids listed one by one; the rest are counted
+LOCK_FILE_BYTES = 4096  # Office lock files hold a user name: 162 or 165 bytes
+RESAVE = "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回"
+_FORMULA_OR_ERROR = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?f[\s>/]|\st="e"')
 
 
 @dataclass
@@ -53,9 +60,15 @@ def list_returns(folder: Path) -> tuple[list[Path], list[Problem]]:
         if not path.is_file():
             continue
         name = path.name
-        if name.startswith("~$") or name.startswith(".~lock"):
+        if _is_lock_file(path):
             skipped.append(
-                Problem(name, "", "", WARNING, "这是 Office/WPS 打开文件时留下的临时锁文件，已跳过")
+                Problem(
+                    path.relative_to(folder).as_posix(),
+                    "",
+                    "",
+                    WARNING,
+                    "这是 Office/WPS 打开文件时留下的临时锁文件，已跳过",
+                )
             )
             continue
         if name.startswith("."):
@@ -64,54 +77,148 @@ def list_returns(folder: Path) -> tuple[list[Path], list[Problem]]:
     return files, skipped
 
 
+def _is_lock_file(path: Path) -> bool:
+    """'~$name.xlsx' (Office, WPS) or '.~lock.name#' (LibreOffice): a few hundred bytes of owner name.
+
+    A file named like that but holding a whole workbook is someone's return, so it is read.
+    """
+    name = path.name
+    if not (name.startswith("~$") or name.startswith(".~lock")):
+        return False
+    try:
+        return path.stat().st_size < LOCK_FILE_BYTES
+    except OSError:
+        return True
+
+
 def read_return(path: Path, scheme: Scheme, display_name: str | None = None) -> ReturnData:
     """Read and check one return. Never raises for anything the file contains."""
     data = ReturnData(display_name or path.name, str(path))
     try:
         _read(path, scheme, data)
+    except MemoryError:
+        data.readable = False
+        data.problem("", "", "读取时内存不足（文件内容异常庞大），本文件未计分", RESAVE)
     except Exception as exc:  # a reader failing in a way we did not foresee must not stop the batch
         data.readable = False
-        data.problem(
-            "",
-            "",
-            f"读取时出错（{type(exc).__name__}），本文件未计分",
-            "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回",
-        )
+        data.problem("", "", f"读取时出错（{type(exc).__name__}），本文件未计分", RESAVE)
     return data
 
 
 def _read(path: Path, scheme: Scheme, data: ReturnData) -> None:
-    from famscore.safety import open_spreadsheet, sniff
+    from famscore.safety import open_return
 
-    book, reason = open_spreadsheet(path)
-    if book is None:
+    opened = open_return(path)
+    suffix = path.suffix.lower()
+    if opened.book is None:
         data.readable = False
-        message, fix = reason
-        if path.suffix.lower() not in SPREADSHEET_SUFFIXES and sniff(path) == "other":
+        if not opened.spreadsheet and suffix not in SPREADSHEET_SUFFIXES:
             # A covering letter or scan saved beside the returns is not a broken return.
-            data.problem("", "", "不是表格文件，已跳过", "", WARNING)
+            what = f"（{opened.kind}）" if opened.kind else ""
+            data.problem("", "", f"不是表格文件{what}，已跳过", "", WARNING)
             return
-        data.problem("", "", message + "，本文件未计分", fix)
+        data.problem(opened.sheet, "", opened.message + "，本文件未计分", opened.fix)
         return
+    book = opened.book
+    if suffix not in SPREADSHEET_SUFFIXES:
+        data.problem(
+            "",
+            "",
+            f"文件扩展名「{path.suffix or '（无）'}」不是表格文件的扩展名，已按内容作为 .{opened.kind} 文件读取",
+            f"请把文件名的扩展名改为 .{opened.kind}",
+            WARNING,
+        )
     names = list(book.sheet_names)
     meta_name = find_sheet(names, META_SHEET)
     if meta_name is not None:
         data.meta = _read_meta(book, meta_name)
     _identify(scheme, data, path)
-    sheet = find_sheet(names, ENTRY_SHEET)
-    if sheet is None:
+    found = _entry_sheet(book, names, data)
+    if found is None:
         data.readable = False
-        data.problem(
-            ENTRY_SHEET, "", f"找不到工作表「{ENTRY_SHEET}」，本文件未计分", suggest_sheet(names, ENTRY_SHEET)
-        )
         return
-    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    _read_entries(rows, scheme, data, sheet)
+    sheet, rows, header = found
+    merged = book.get_sheet_by_name(sheet).merged_cell_ranges or []
+    formulas = _FormulaCells(path, sheet) if opened.kind == "xlsx" else None
+    _read_entries(rows, scheme, data, sheet, header=header, merged=merged, formulas=formulas)
 
 
-def _read_meta(book: object, sheet: str) -> dict[str, str]:
+Header = tuple[int, int, int, int | None]  # row index, key column, value column, remark column
+
+
+def _rows(book: Any, sheet: str, nrows: int | None = None) -> list[list[object]]:
+    return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
+
+
+def _entry_sheet(
+    book: Any, names: list[str], data: ReturnData
+) -> tuple[str, list[list[object]], Header] | None:
+    """The 填报 sheet, its rows and header; else the one sheet that has the header row, with a warning."""
+    named = find_sheet(names, ENTRY_SHEET)
+    if named is not None:
+        rows = _rows(book, named)
+        header = _find_header(rows)
+        if header is not None:
+            return named, rows, header
+    others = [
+        name
+        for name in names
+        if name != named
+        and clean_header(name) not in (clean_header(META_SHEET), "_lists")
+        and _find_header(_rows(book, name, HEADER_SEARCH_ROWS)) is not None
+    ]
+    headers = f"「{KEY_HEADER}」和「{VALUE_HEADER}」"
+    if len(others) == 1:
+        sheet = others[0]
+        why = f"工作表「{named}」中没有表头{headers}" if named else f"找不到工作表「{ENTRY_SHEET}」"
+        data.problem(
+            sheet,
+            "",
+            f"{why}，已改用有这两个表头的工作表「{sheet}」",
+            f"请核对这张工作表就是填报表；以后请不要改动工作表名称和表头（应为「{ENTRY_SHEET}」）",
+            WARNING,
+        )
+        rows = _rows(book, sheet)
+        return sheet, rows, _find_header(rows)  # type: ignore[return-value]
+    if len(others) > 1:
+        listed = "、".join(f"「{n}」" for n in others)
+        data.problem(
+            named or ENTRY_SHEET,
+            "",
+            f"找不到有表头{headers}的工作表「{ENTRY_SHEET}」，而工作表 {listed} 都有这样的表头，"
+            "无法确定用哪一张，本文件未计分",
+            f"请把要计分的那张工作表改名为「{ENTRY_SHEET}」，删除其余的",
+        )
+        return None
+    if named is not None:
+        data.problem(
+            named,
+            "",
+            f"找不到表头{headers}，本文件未计分",
+            "请不要删除或改动填报表的表头行",
+        )
+        return None
+    data.problem(
+        ENTRY_SHEET,
+        "",
+        f"找不到工作表「{ENTRY_SHEET}」，本文件未计分",
+        suggest_sheet(names, ENTRY_SHEET),
+    )
+    return None
+
+
+def _find_header(rows: list[list[object]]) -> Header | None:
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        headers = [clean_header(c) for c in cells]
+        if KEY_HEADER in headers and VALUE_HEADER in headers:
+            remark = headers.index(REMARK_HEADER) if REMARK_HEADER in headers else None
+            return index, headers.index(KEY_HEADER), headers.index(VALUE_HEADER), remark
+    return None
+
+
+def _read_meta(book: Any, sheet: str) -> dict[str, str]:
     meta: dict[str, str] = {}
-    for cells in book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)[:200]:  # type: ignore[attr-defined]
+    for cells in _rows(book, sheet, 200):
         if len(cells) >= 2 and normalise_text(cells[0]):
             meta[clean_header(cells[0])] = normalise_text(cells[1])
     return meta
@@ -170,16 +277,22 @@ def unit_from_filename(path: Path, scheme: Scheme) -> str:
     return stem
 
 
-def _read_entries(rows: list[list[object]], scheme: Scheme, data: ReturnData, sheet: str) -> None:
-    header_index = None
-    for index, cells in enumerate(rows[:30]):
-        headers = [clean_header(c) for c in cells]
-        if KEY_HEADER in headers and VALUE_HEADER in headers:
-            header_index = index
-            key_col, value_col = headers.index(KEY_HEADER), headers.index(VALUE_HEADER)
-            remark_col = headers.index(REMARK_HEADER) if REMARK_HEADER in headers else None
-            break
-    if header_index is None:
+def _read_entries(
+    rows: list[list[object]],
+    scheme: Scheme,
+    data: ReturnData,
+    sheet: str,
+    header: Header | None = None,
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] | None = None,
+    formulas: _FormulaCells | None = None,
+) -> None:
+    """Field rows under the header, found by 字段编号 whatever their order; every doubt is a Problem.
+
+    `merged` are calamine's merged ranges (0-based, inclusive); `formulas` looks up what a blank-reading
+    value cell really holds (.xlsx only: calamine reads formulas without a result and errors as '').
+    """
+    header = header or _find_header(rows)
+    if header is None:
         data.readable = False
         data.problem(
             sheet,
@@ -188,9 +301,13 @@ def _read_entries(rows: list[list[object]], scheme: Scheme, data: ReturnData, sh
             "请不要删除或改动填报表的表头行",
         )
         return
+    header_index, key_col, value_col, remark_col = header
+    covering = _merges_over(merged or [], value_col)
     seen: dict[str, str] = {}
-    for offset, cells in enumerate(rows[header_index + 1 :]):
-        row = header_index + 2 + offset
+    unknown = 0
+    for index in range(header_index + 1, len(rows)):
+        cells = rows[index]
+        row = index + 1
         key = normalise_text(cells[key_col]) if key_col < len(cells) else ""
         if not key:
             continue
@@ -198,13 +315,15 @@ def _read_entries(rows: list[list[object]], scheme: Scheme, data: ReturnData, sh
         address = cell_name(row, value_col + 1)
         if fdef is None:
             if _looks_like_field_id(key):
-                data.problem(
-                    sheet,
-                    cell_name(row, key_col + 1),
-                    f"字段编号「{key}」不在考评表中，已忽略",
-                    "请不要改动字段编号；多出的行可以删除",
-                    WARNING,
-                )
+                unknown += 1
+                if unknown <= MAX_UNKNOWN_REPORTED:
+                    data.problem(
+                        sheet,
+                        cell_name(row, key_col + 1),
+                        f"字段编号「{_clip(key)}」不在考评表中，已忽略",
+                        "请不要改动字段编号；多出的行可以删除",
+                        WARNING,
+                    )
             continue
         if key in seen:
             data.problem(
@@ -221,23 +340,66 @@ def _read_entries(rows: list[list[object]], scheme: Scheme, data: ReturnData, sh
         data.raw[key] = "" if raw is None else normalise_text(raw)
         if remark_col is not None and remark_col < len(cells) and normalise_text(cells[remark_col]):
             data.remarks[key] = normalise_text(cells[remark_col])
-        parsed = parse_value(fdef, raw)
-        label = fdef.label or key
-        if parsed.error:
-            data.problem(sheet, address, f"「{label}」（{key}）：{parsed.error}，本项暂不计分", parsed.fix)
-            continue
-        if parsed.warning:
-            data.problem(sheet, address, f"「{label}」（{key}）：{parsed.warning}", "", WARNING)
-        if parsed.value is None:
-            if fdef.required:
+        label = f"「{fdef.label or key}」（{key}）"
+        merge = covering.get(index)
+        if merge is not None:
+            (top, left), (bottom, right) = merge
+            span = f"{cell_name(top + 1, left + 1)}:{cell_name(bottom + 1, right + 1)}"
+            if (top, left) != (index, value_col):
                 data.problem(
                     sheet,
                     address,
-                    f"「{label}」（{key}）是必填项，但没有填写，本项暂不计分",
-                    "请补填后重新计分",
+                    f"{label}：单元格 {address} 被合并到 {cell_name(top + 1, left + 1)}（合并区域 {span}），"
+                    "读不到本项的值，本项暂不计分",
+                    "请取消合并单元格，在每一项的「填报值」中分别填写",
+                    ERROR if fdef.required else WARNING,
                 )
+                continue
+            if _holds_other_fields(rows, scheme, key_col, top, bottom, index):
+                data.problem(
+                    sheet,
+                    address,
+                    f"{label}：单元格 {address} 与下方的填报值合并了（合并区域 {span}），其中的值只算作本项",
+                    "请取消合并单元格，在每一项的「填报值」中分别填写",
+                    WARNING,
+                )
+        parsed = parse_value(fdef, raw)
+        if parsed.error:
+            data.problem(sheet, address, f"{label}：{parsed.error}，本项暂不计分", parsed.fix)
+            continue
+        if parsed.warning:
+            data.problem(
+                sheet, address, f"{label}：{parsed.warning}", "请核对；如有误请改正后重新计分", WARNING
+            )
+        if parsed.value is None:
+            found = formulas.get(address) if formulas is not None else None
+            if found is not None:
+                what, text = found
+                if what == "error":
+                    message = f"{label}：单元格是错误值「{text}」（公式算不出结果），本项暂不计分"
+                    fix = "请改正公式，或直接填写数值"
+                else:
+                    formula = f"公式「={_clip(text)}」" if text else "公式"
+                    message = f"{label}：单元格是{formula}，但文件里没有保存它的计算结果，本项暂不计分"
+                    fix = "请用 Excel 或 WPS 打开这份表，确认公式算出结果后保存再发回，或直接填写数值"
+                data.problem(sheet, address, message, fix)
+            elif fdef.required:
+                fix = "请补填后重新计分"
+                if (
+                    formulas is None
+                ):  # .xls/.ods: a formula error also reads as blank, and cannot be told apart
+                    fix += "（如果单元格里是公式或显示错误值，请改为直接填写数值）"
+                data.problem(sheet, address, f"{label}是必填项，但没有填写，本项暂不计分", fix)
             continue
         data.values[key] = parsed.value
+    if unknown > MAX_UNKNOWN_REPORTED:
+        data.problem(
+            sheet,
+            "",
+            f"另有 {unknown - MAX_UNKNOWN_REPORTED} 行的字段编号也不在考评表中，已忽略",
+            "请用最新的填报表重新填写",
+            WARNING,
+        )
     for fid, fdef in scheme.fields.items():
         if fid not in seen and fdef.required:
             data.problem(
@@ -246,6 +408,87 @@ def _read_entries(rows: list[list[object]], scheme: Scheme, data: ReturnData, sh
                 f"填报表中没有字段「{fdef.label or fid}」（{fid}）这一行，本项暂不计分",
                 "请用最新的填报表重新填写，不要删除行",
             )
+
+
+def _merges_over(
+    merged: list[tuple[tuple[int, int], tuple[int, int]]], column: int
+) -> dict[int, tuple[tuple[int, int], tuple[int, int]]]:
+    """Row index -> the merged range covering that row's cell in `column` (ranges of one cell ignored)."""
+    covering: dict[int, tuple[tuple[int, int], tuple[int, int]]] = {}
+    for (top, left), (bottom, right) in merged:
+        if left <= column <= right and (bottom > top or right > left):
+            for index in range(top, min(bottom, top + 100_000) + 1):
+                covering[index] = ((top, left), (bottom, right))
+    return covering
+
+
+def _holds_other_fields(
+    rows: list[list[object]], scheme: Scheme, key_col: int, top: int, bottom: int, index: int
+) -> bool:
+    for other in range(top, min(bottom, len(rows) - 1) + 1):
+        cells = rows[other]
+        if other != index and key_col < len(cells) and normalise_text(cells[key_col]) in scheme.fields:
+            return True
+    return False
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _FormulaCells:
+    """Formula and error cells of one .xlsx worksheet, read from its XML on first use only.
+
+    python-calamine returns '' both for a formula saved without its result and for an error such as
+    #DIV/0!, so a blank-reading value cell is looked up here before it is reported as not filled.
+    """
+
+    def __init__(self, path: Path, sheet: str) -> None:
+        self.path = path
+        self.sheet = sheet
+        self._cells: dict[str, tuple[str, str]] | None = None
+
+    def get(self, address: str) -> tuple[str, str] | None:
+        """('error', '#DIV/0!') or ('formula', 'B5/B6') for the cell, or None."""
+        if self._cells is None:
+            try:
+                self._cells = self._load()
+            except Exception:  # the lookup only sharpens a message; never let it fail the file
+                self._cells = {}
+        return self._cells.get(address)
+
+    def _load(self) -> dict[str, tuple[str, str]]:
+        import zipfile
+
+        from defusedxml import ElementTree
+
+        from famscore.safety import sheet_members
+
+        with zipfile.ZipFile(self.path) as archive:
+            part = next((p for p, name in sheet_members(archive).items() if name == self.sheet), None)
+            if part is None:
+                return {}
+            xml = archive.read(part)
+        if not _FORMULA_OR_ERROR.search(xml):
+            return {}  # the usual case: no formula and no error anywhere on the sheet
+        cells: dict[str, tuple[str, str]] = {}
+        for _event, element in ElementTree.iterparse(io.BytesIO(xml), events=("end",), forbid_dtd=True):
+            if _local(element.tag) != "c":
+                if _local(element.tag) == "row":
+                    element.clear()
+                continue
+            children = {_local(child.tag): child for child in element}
+            value = children["v"].text if "v" in children else None
+            address = element.get("r", "")
+            if element.get("t") == "e":
+                cells[address] = ("error", (value or "").strip() or "#错误")
+            elif "f" in children and not (value or "").strip():
+                cells[address] = ("formula", (children["f"].text or "").strip())
+        return cells
+
+
+def _local(tag: object) -> str:
+    return str(tag).rsplit("}", 1)[-1]
 
 
 def _looks_like_field_id(key: str) -> bool:

@@ -1,9 +1,22 @@
-"""Opening untrusted spreadsheets: sniff by content, refuse bombs and encrypted files before parsing."""
+"""Opening untrusted spreadsheets: identify by content, refuse bombs, DTDs and encrypted files before parsing.
+
+Nothing here hands a byte of a returned file to an XML parser or to python-calamine until the checks
+have passed: declared sizes and ratios of every zip member (both readers enforce the declared sizes),
+no DTD in any XML member, and a bounded used range on every worksheet (calamine allocates the whole
+rectangle up to the farthest cell and aborts the process when it cannot).
+"""
 
 from __future__ import annotations
 
+import io
+import posixpath
+import re
+import tempfile
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import python_calamine as calamine
 
@@ -14,83 +27,482 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_MEMBER_BYTES = 100 * 1024 * 1024
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 200
+MAX_MEMBERS = 5_000  # an .xlsx holds a dozen or two parts
+# Rows x columns of one worksheet's used range. calamine keeps 32 bytes a cell for the whole rectangle
+# up to the farthest cell, and to_python adds a list slot per cell: 1,000,000 cells is ~100 MB and
+# 0.2 s, 500 times the largest 填报 sheet a scheme makes; A1:XFD1048576 would be 550 GB.
+MAX_SHEET_CELLS = 1_000_000
+MAX_PROLOG_BYTES = 64 * 1024  # XML declaration, comments and (refused) DTD before the root element
 RESAVE = "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回"
+RESEND = "请让该单位重新发送原文件"
+PASSWORD = "文件设置了打开密码，无法读取"
+PASSWORD_FIX = "请让该单位去掉打开密码（Excel：文件→信息→保护工作簿→用密码进行加密，清空密码；WPS：文件→文档加密）后重新发送"
+BOMB = "文件解压后异常巨大（疑似“压缩炸弹”），已拒绝读取"
+BOMB_FIX = "请确认文件来源；正常的填报表只有几百 KB"
+RANGE_FIX = "请删除表格中多余的行和列（或多余的内容）后另存，或让该单位重新发送原填报表"
+DTD = "文件中含有不安全的 XML 声明（DTD/实体），已拒绝读取"
 
 Reason = tuple[str, str]
+
+# Extensions python-calamine's from_path maps to each kind of content.
+_SUFFIXES = {
+    "xlsx": (".xlsx", ".xlsm", ".xltx", ".xltm"),
+    "xls": (".xls",),
+    "xlsb": (".xlsb",),
+    "ods": (".ods",),
+}
+
+_SHEET_MEMBER = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+# Start tags of rows, cells and the declared range; attribute values may hold '>' when quoted.
+_SHEET_TAG = re.compile(
+    rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|dimension)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+)
+_ATTR_R = re.compile(rb"(?:^|\s)r\s*=\s*[\"']([A-Za-z]{0,3})(\d+)[\"']")
+_ATTR_REF = re.compile(rb"(?:^|\s)ref\s*=\s*[\"']([^\"']*)[\"']")
+_RANGE_END = re.compile(r"([A-Za-z]{1,3})(\d{1,9})$")
+
+
+@dataclass
+class Opened:
+    """A workbook ready to read, or why not: `message` and `fix` for the user, `sheet` if about one.
+
+    `kind` is what the content is (xlsx, xls, ods, xlsb, or a description such as 'PDF 文件');
+    `spreadsheet` is False when the content is not a spreadsheet at all (a letter, a scan, an empty
+    file), so a caller can skip such a file when its name does not claim to be a spreadsheet either.
+    """
+
+    book: calamine.CalamineWorkbook | None
+    kind: str = ""
+    message: str = ""
+    fix: str = ""
+    sheet: str = ""
+    spreadsheet: bool = True
+
+    @property
+    def reason(self) -> Reason:
+        return self.message, self.fix
 
 
 def sniff(path: Path) -> str:
     """'zip', 'ole', 'empty' or 'other', from the first bytes, whatever the extension says."""
     with path.open("rb") as handle:
         head = handle.read(8)
+    return _sniff_bytes(head)
+
+
+def _sniff_bytes(head: bytes) -> str:
     if not head:
         return "empty"
     if head.startswith(ZIP_MAGIC):
         return "zip"
-    if head == OLE_MAGIC:
+    if head.startswith(OLE_MAGIC):
         return "ole"
     return "other"
 
 
-def check_zip(path: Path) -> Reason | None:
-    """Declared sizes and compression ratios, DTDs: refuse before any XML parser sees the file."""
+def describe_other(head: bytes) -> str:
+    """What a file that is neither zip nor OLE looks like, in words a user knows ('' when unknown)."""
+    if head.startswith(b"%PDF"):
+        return "PDF 文件"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
+        return "图片"
+    if head.startswith((b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")):
+        return "压缩包"
+    text = _decode_head(head)
+    if text is None:
+        return ""
+    lowered = text.lstrip().lower()
+    if "urn:schemas-microsoft-com:office:spreadsheet" in lowered:
+        return "Excel 2003 XML 表格"
+    if (
+        lowered.startswith(("<!doctype html", "<html", "<table", "<meta", "<head"))
+        or "<html" in lowered[:2048]
+    ):
+        return "网页（HTML）文件"
+    if lowered.startswith("<"):
+        return "XML 文件"
+    return "文本文件（如 CSV、TXT）"
+
+
+def _spaced(what: str) -> str:
+    """'PDF 文件' after Chinese text reads better with a space before the Latin letters."""
+    return f" {what}" if what[:1].isascii() else what
+
+
+def _decode_head(head: bytes) -> str | None:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", "ignore")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:
+            # the head may end in the middle of a character
+            try:
+                text = head[:-3].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        if all(ch.isprintable() or ch in "\r\n\t" for ch in text):
+            return text
+    return None
+
+
+def require_defused_openpyxl() -> None:
+    """openpyxl parses XML safely only with defusedxml installed; refuse to read untrusted files without it."""
+    import openpyxl
+
+    if not getattr(openpyxl, "DEFUSEDXML", False):
+        from famscore.errors import FamscoreError
+
+        raise FamscoreError("缺少 defusedxml，不能安全地读取表格文件；请运行 pip install defusedxml 后重试")
+
+
+# ---------------------------------------------------------------- zip packages (.xlsx, .ods, ...)
+
+
+def check_zip(path: Path | IO[bytes]) -> Reason | None:
+    """Declared sizes and ratios, DTDs, worksheet ranges: refuse before any XML parser sees the file."""
+    refusal, _kind, _sheet = _inspect_zip(path)
+    return refusal
+
+
+def _inspect_zip(source: Path | IO[bytes]) -> tuple[Reason | None, str, str]:
+    """(refusal or None, kind of package, sheet the refusal is about)."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
+        with zipfile.ZipFile(source) as archive:
+            infos = [i for i in archive.infolist() if not i.is_dir()]
+            if len(infos) > MAX_MEMBERS:
+                return (f"文件包含 {len(infos)} 个内部部件，不像是填报表，已拒绝读取", BOMB_FIX), "", ""
             total = 0
             for info in infos:
                 total += info.file_size
                 ratio = info.file_size / max(info.compress_size, 1)
                 if info.file_size > MAX_MEMBER_BYTES or (info.file_size > 10_000_000 and ratio > MAX_RATIO):
-                    return (
-                        "文件解压后异常巨大（疑似“压缩炸弹”），已拒绝读取",
-                        "请确认文件来源；正常的填报表只有几百 KB",
-                    )
+                    return (BOMB, BOMB_FIX), "", ""
             if total > MAX_TOTAL_BYTES:
-                return (
-                    "文件解压后异常巨大（疑似“压缩炸弹”），已拒绝读取",
-                    "请确认文件来源；正常的填报表只有几百 KB",
-                )
+                return (BOMB, BOMB_FIX), "", ""
             names = {i.filename for i in infos}
-            if "EncryptedPackage" in names:
-                return ("文件设置了打开密码，无法读取", "请去掉密码（文件→信息→保护工作簿）后另存再发回")
+            kind = _package_kind(names)
             for info in infos:
-                if info.filename.endswith(".xml") and info.file_size < MAX_MEMBER_BYTES:
-                    with archive.open(info) as member:
-                        head = member.read(4096)
-                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                        return ("文件中含有不安全的 XML 声明（DTD/实体），已拒绝读取", RESAVE)
-    except zipfile.BadZipFile:
-        return ("文件已损坏或不完整（可能下载中断）", "请让该单位重新发送原文件")
-    return None
+                with archive.open(info) as member:
+                    if _has_dtd(member):
+                        return (DTD, RESAVE), kind, ""
+            if kind == "xlsx":
+                titles = sheet_members(archive)
+                # calamine finds sheets through the relationships, wherever they point
+                parts = {i.filename for i in infos if _SHEET_MEMBER.match(i.filename)} | (set(titles) & names)
+                for part in sorted(parts):
+                    with archive.open(part) as member:
+                        too_big = _oversized_range(member)
+                    if too_big:
+                        sheet = titles.get(part, "")
+                        where = "这张工作表" if sheet else f"表格部件 {part} "
+                        message = f"{where}的使用范围异常巨大（{too_big}），不像是填报表，已拒绝读取"
+                        return (message, RANGE_FIX), kind, sheet
+            return None, kind, ""
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, ValueError):
+        return ("文件已损坏或不完整（可能下载中断）", RESEND), "", ""
+    except (OSError, RuntimeError) as exc:  # unsupported compression, a zip-level password, ...
+        if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
+            return (PASSWORD, PASSWORD_FIX), "", ""
+        return ("文件已损坏或不完整（可能下载中断）", RESEND), "", ""
+
+
+def _package_kind(names: set[str]) -> str:
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if "content.xml" in names and "mimetype" in names:
+        return "ods"
+    if "word/document.xml" in names:
+        return "Word 文档"
+    if "ppt/presentation.xml" in names:
+        return "PowerPoint 文档"
+    return "压缩包"
+
+
+def _has_dtd(member: IO[bytes]) -> bool:
+    """True when the part is XML with a DTD (where entities live) before its root element.
+
+    The prolog is walked token by token (declaration, comments, processing instructions), so a DTD
+    cannot hide behind a comment or padding; a prolog longer than MAX_PROLOG_BYTES counts as a DTD.
+    """
+    first = member.read(4096)
+    wide = first.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in first[:64]
+
+    def narrow(block: bytes) -> bytes:
+        return block.replace(b"\x00", b"") if wide else block
+
+    text = narrow(first.removeprefix(b"\xff\xfe").removeprefix(b"\xfe\xff")).removeprefix(b"\xef\xbb\xbf")
+    pos = 0
+    while True:
+        while pos < len(text) and text[pos] in b" \t\r\n":
+            pos += 1
+        end = -1
+        if pos + 4 <= len(text):
+            if text[pos] != ord("<"):
+                return False  # not XML (an image, a binary part)
+            if text.startswith(b"<?", pos):
+                end, closing = text.find(b"?>", pos + 2), 2
+            elif text.startswith(b"<!--", pos):
+                end, closing = text.find(b"-->", pos + 4), 3
+            else:
+                # <!DOCTYPE ...> (or anything else declared before the root); else the root
+                # element itself, after which no DTD can follow
+                return text.startswith(b"<!", pos)
+            if end >= 0:
+                pos = end + closing
+                continue
+        if len(text) > MAX_PROLOG_BYTES:
+            return True
+        more = member.read(4096)
+        if not more:
+            return text.startswith(b"<!", pos) and not text.startswith(b"<!--", pos)
+        text += narrow(more)
+
+
+def _chunks(member: IO[bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    """The part in pieces that each end just before a '<', so no tag is split between two pieces.
+
+    ('<' cannot occur inside an attribute value or text, so it always starts markup.)
+    """
+    carry = b""
+    while True:
+        block = member.read(size)
+        if not block:
+            if carry:
+                yield carry
+            return
+        block = carry + block
+        cut = block.rfind(b"<")
+        if cut <= 0:
+            carry = block
+            continue
+        carry = block[cut:]
+        yield block[:cut]
+
+
+def _oversized_range(member: IO[bytes]) -> str:
+    """The used range (as 'A1:XFD1048576') when it is over MAX_SHEET_CELLS, declared or real; else ''.
+
+    Follows calamine: a cell counts when it has content (styled empty cells `<c r=".." s="1"/>` and
+    empty rows allocate nothing); a cell without `r` takes the next column of the current row.
+    """
+    from famscore.errors import column_letter
+
+    row = col = max_row = max_col = 0
+    for chunk in _chunks(member):
+        for closing, name, attrs in _SHEET_TAG.findall(chunk):
+            if closing:
+                continue
+            if name == b"dimension":
+                found = _ATTR_REF.search(attrs)
+                declared = found.group(1).decode("ascii", "replace") if found else ""
+                if _range_cells(declared) > MAX_SHEET_CELLS:
+                    return declared
+                continue
+            found = _ATTR_R.search(attrs)
+            if name == b"row":
+                row = _int(found.group(2)) if found else row + 1
+                col = 0
+                continue
+            if found and found.group(1):
+                col, cell_row = column_number(found.group(1).decode("ascii")), _int(found.group(2))
+            else:
+                col, cell_row = col + 1, row
+            if not attrs.rstrip().endswith(b"/"):
+                max_row, max_col = max(max_row, cell_row), max(max_col, col)
+                if max_row * max_col > MAX_SHEET_CELLS:
+                    return f"A1:{column_letter(max_col)}{max_row}"
+    return ""
+
+
+def _int(digits: bytes) -> int:
+    return int(digits) if len(digits) <= 9 else 10**9
+
+
+def _range_cells(ref: str) -> int:
+    """Cells in a range such as 'A1:XFD1048576' (counted from A1: calamine starts there too)."""
+    found = _RANGE_END.search(ref.strip())
+    if not found:
+        return 0
+    return column_number(found.group(1)) * int(found.group(2))
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part -> sheet name, from xl/workbook.xml and its relationships ({} when unreadable).
+
+    Only call on a package that passed the DTD check; the parser also forbids DTDs itself.
+    """
+    from defusedxml import ElementTree
+
+    try:
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+            return {}
+        for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            if archive.getinfo(part).file_size > 10_000_000:
+                return {}
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"), forbid_dtd=True)
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), forbid_dtd=True)
+    except Exception:  # a damaged part: the caller falls back to part names
+        return {}
+    targets: dict[str, str] = {}
+    for rel in rels.iter():
+        if rel.tag.endswith("Relationship") and rel.get("Id") and rel.get("Target"):
+            target = rel.get("Target", "")
+            path = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            targets[rel.get("Id", "")] = path
+    members: dict[str, str] = {}
+    for element in book.iter():
+        if element.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
+        if rid in targets:
+            members[targets[rid]] = element.get("name", "")
+    return members
+
+
+# ---------------------------------------------------------------- OLE compound files (.xls, encrypted)
+
+
+def ole_stream_names(data: bytes) -> set[str]:
+    """Names in an OLE compound file's directory (an encrypted .xlsx holds 'EncryptedPackage').
+
+    Reads only the header, the FAT sectors it lists and the directory chain; {} when malformed.
+    """
+    if len(data) < 512 or not data.startswith(OLE_MAGIC):
+        return set()
+
+    def u32(offset: int) -> int:
+        return int.from_bytes(data[offset : offset + 4], "little")
+
+    shift = int.from_bytes(data[30:32], "little")
+    if shift not in (9, 12):
+        return set()
+    size = 1 << shift
+
+    def sector(number: int) -> bytes:
+        start = (number + 1) * size
+        return data[start : start + size]
+
+    fat: list[int] = []
+    for i in range(min(u32(44), 109)):
+        number = u32(76 + 4 * i)
+        if number >= 0xFFFFFFFA:
+            break
+        block = sector(number)
+        fat.extend(int.from_bytes(block[j : j + 4], "little") for j in range(0, len(block) - 3, 4))
+    names: set[str] = set()
+    current, seen = u32(48), set()
+    while current < 0xFFFFFFFA and current not in seen and len(seen) < 10_000:
+        seen.add(current)
+        block = sector(current)
+        for start in range(0, len(block) - 127, 128):
+            entry = block[start : start + 128]
+            length = int.from_bytes(entry[64:66], "little")
+            if 2 <= length <= 64 and entry[66] in (1, 2, 5):
+                names.add(entry[: length - 2].decode("utf-16-le", "replace"))
+        current = fat[current] if current < len(fat) else 0xFFFFFFFE
+    return names
+
+
+# ---------------------------------------------------------------- opening
+
+
+def open_return(path: Path) -> Opened:
+    """The workbook chosen by content (an .xls renamed .xlsx reads as .xls), or why it cannot be read."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return Opened(None, message="无法读取文件", fix="请检查文件权限")
+    if size == 0:
+        return Opened(None, "空文件", "文件是空的（0 字节）", "请让该单位重新发送", spreadsheet=False)
+    if size > MAX_FILE_BYTES:
+        return Opened(None, "", f"文件过大（{size // 1024 // 1024} MB），不像是填报表", "请确认文件来源")
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return Opened(None, message="无法读取文件", fix="请检查文件权限，或关闭正在使用它的程序")
+    kind = _sniff_bytes(data[:8])
+    if kind == "other":
+        what = describe_other(data[:4096])
+        if what == "Excel 2003 XML 表格":
+            return Opened(None, what, "这是 Excel 2003 XML 格式的表格，无法直接读取", RESAVE)
+        message = f"这不是 Excel/WPS 表格文件：内容是{_spaced(what)}，可能是改了扩展名" if what else ""
+        return Opened(
+            None,
+            what or "未知格式",
+            message or "这不是 Excel/WPS 表格文件（可能是改了扩展名的其他文件）",
+            RESAVE,
+            spreadsheet=False,
+        )
+    if kind == "zip":
+        refusal, kind, sheet = _inspect_zip(io.BytesIO(data))
+        if refusal is not None:
+            return Opened(None, kind, refusal[0], refusal[1], sheet)
+        if kind in ("Word 文档", "PowerPoint 文档", "压缩包"):
+            return Opened(
+                None, kind, f"这不是 Excel/WPS 表格文件：内容是{_spaced(kind)}", RESAVE, spreadsheet=False
+            )
+    else:
+        streams = ole_stream_names(data)
+        if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
+            return Opened(None, "加密的 Excel 文件", PASSWORD, PASSWORD_FIX)
+        if "WordDocument" in streams or "PowerPoint Document" in streams:
+            what = "Word 文档" if "WordDocument" in streams else "PowerPoint 文档"
+            return Opened(
+                None, what, f"这不是 Excel/WPS 表格文件：内容是{_spaced(what)}", RESAVE, spreadsheet=False
+            )
+        kind = "xls"
+    try:
+        book = _calamine_open(path, data, kind)
+    except calamine.PasswordError:
+        return Opened(None, kind, PASSWORD, PASSWORD_FIX)
+    except Exception as exc:  # calamine raises several error types for damaged files
+        if "cell limit" in str(exc).lower():
+            return Opened(None, kind, "表格的使用范围异常巨大，不像是填报表，已拒绝读取", RANGE_FIX)
+        if kind == "xls":
+            return Opened(
+                None,
+                kind,
+                f"文件已损坏，或设置了打开密码，或是无法识别的旧版格式（{type(exc).__name__}）",
+                "请去掉打开密码，用 Excel 或 WPS 另存为 .xlsx 后发回；打不开时" + RESEND,
+            )
+        return Opened(None, kind, f"文件已损坏，无法读取（{type(exc).__name__}）", RESEND)
+    return Opened(book, kind)
+
+
+def _calamine_open(path: Path, data: bytes, kind: str) -> calamine.CalamineWorkbook:
+    """calamine's reader for what the content is, not what the extension says.
+
+    from_path goes by the extension (an .xls renamed .xlsx fails with ZipError, an .xlsx renamed .xls
+    with a CFB error); from_filelike tries every format but reports any failure, a password included,
+    only as 'Cannot detect file format'. So: from_path when the extension is right, else from_filelike.
+    """
+    if path.suffix.lower() in _SUFFIXES.get(kind, ()):
+        return calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        return calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except calamine.CalamineError as exc:
+        if kind not in _SUFFIXES or "detect" not in str(exc).lower():
+            raise
+        # Only the reason is wanted now: ask the right reader through a correctly named copy.
+        with tempfile.TemporaryDirectory(prefix="famscore-") as folder:
+            copy = Path(folder) / f"book{_SUFFIXES[kind][0]}"
+            copy.write_bytes(data)
+            calamine.CalamineWorkbook.from_path(str(copy)).close()
+        raise
 
 
 def open_spreadsheet(path: Path) -> tuple[calamine.CalamineWorkbook | None, Reason]:
     """The workbook, or None with a (message, fix) the user can act on."""
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return None, ("无法读取文件", "请检查文件权限")
-    if size == 0:
-        return None, ("文件是空的（0 字节）", "请让该单位重新发送")
-    if size > MAX_FILE_BYTES:
-        return None, (f"文件过大（{size // 1024 // 1024} MB），不像是填报表", "请确认文件来源")
-    kind = sniff(path)
-    if kind == "other":
-        return None, ("这不是 Excel/WPS 表格文件（可能是改了扩展名的其他文件）", RESAVE)
-    if kind == "zip":
-        reason = check_zip(path)
-        if reason is not None:
-            return None, reason
-    try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
-    except calamine.PasswordError:
-        return None, ("文件设置了打开密码，无法读取", "请去掉密码（文件→信息→保护工作簿）后另存再发回")
-    except Exception as exc:  # calamine raises several error types for damaged files
-        if kind == "ole":
-            return None, (
-                f"文件已损坏，或设置了打开密码（{type(exc).__name__}）",
-                "请去掉密码，或用 Excel/WPS 另存为 .xlsx 后发回",
-            )
-        return None, (f"文件已损坏，无法读取（{type(exc).__name__}）", "请让该单位重新发送原文件")
-    return book, ("", "")
+    opened = open_return(path)
+    return opened.book, opened.reason

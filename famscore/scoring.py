@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -68,9 +68,33 @@ def basis_score(unit: UnitResult, basis: str) -> Decimal:
     return unit.total if basis == BASIS_TOTAL else unit.main
 
 
-def score_unit(scheme: Scheme, data: ReturnData) -> UnitResult:
+# An item score without its Item, small to send back from a worker process.
+ScoreRow = tuple[str, Decimal | None, str, tuple[str, ...], tuple[str, ...]]
+
+
+def score_rows(scheme: Scheme, values: Mapping[str, object]) -> list[ScoreRow]:
+    """Every item's score for one unit, in a compact picklable form (computed in the worker)."""
     decimals = scheme.settings.decimals
-    items = [score_item(item, data.values, decimals) for item in scheme.items]
+    rows = []
+    for item in scheme.items:
+        s = score_item(item, values, decimals)
+        rows.append((item.id, s.score, s.explanation, s.flags, s.missing))
+    return rows
+
+
+def _expand(scheme: Scheme, rows: list[ScoreRow]) -> list[ItemScore]:
+    items = {item.id: item for item in scheme.items}
+    return [ItemScore(items[i], score, text, flags, missing) for i, score, text, flags, missing in rows]
+
+
+def score_unit(scheme: Scheme, data: ReturnData) -> UnitResult:
+    """A unit's result; item scores a worker already computed (`data.scores`) are used as they are."""
+    decimals = scheme.settings.decimals
+    precomputed = getattr(data, "scores", None)
+    if precomputed:
+        items = _expand(scheme, precomputed)
+    else:
+        items = [score_item(item, data.values, decimals) for item in scheme.items]
     by_cat: dict[str, list[ItemScore]] = defaultdict(list)
     for s in items:
         by_cat[s.item.category_id].append(s)

@@ -510,8 +510,11 @@ def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
     noun = "整数" if f.type == INTEGER else "数值"
     span = _span(f) if (low is not None or high is not None) else ""
     wanted = f"{noun}（{span}）" if span else noun
-    percent = "百分比填百分数：95% 填 95。" if f.type == PERCENT else ""
-    unit = f"单位：{f.unit}。" if f.unit and f.type != PERCENT else ""
+    from famscore.values import PERCENT_RULE, scales_percent
+
+    # the reader's rule for 0.95 and 95, worded once in famscore.values
+    percent = PERCENT_RULE + "。" if scales_percent(f) else ""
+    unit = f"单位：{f.unit}。" if f.unit and not scales_percent(f) else ""
     prompt = f"请填写{wanted}。{percent}{unit}"
     error = f"应填写{wanted}。{percent}请核对后重新填写。"
     return DataValidation(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import faulthandler
 import multiprocessing as mp
 import os
 import sys
@@ -13,9 +15,14 @@ from pathlib import Path
 from famscore.returns import ReturnData, read_return
 from famscore.scheme.model import Scheme
 
-FILE_TIMEOUT = 60.0  # seconds one return may take before its worker is stopped
-MEMORY_LIMIT = 2 * 1024**3  # bytes of address space per worker (POSIX only)
+FILE_TIMEOUT = 60.0  # seconds one return may take before its worker is stopped (a return takes ~0.05 s)
+# Bytes of address space a worker may add to what it inherited (POSIX only). A return needs tens of MB;
+# calamine asking for more aborts the worker, which costs only that file.
+MEMORY_LIMIT = 2 * 1024**3
 SMALL_BATCH = 24  # below this one worker is enough: starting a second costs more than it saves
+CRASHED = "读取该文件时读取程序异常退出（文件可能已损坏或含有恶意内容）"
+TIMED_OUT = "读取该文件超过 {seconds} 秒仍未完成，已停止"
+RESAVE = "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回"
 
 _SCHEME: Scheme | None = None  # the worker's copy, inherited on fork or loaded on spawn
 
@@ -26,14 +33,45 @@ def default_workers(count: int) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def _address_space() -> int:
+    """Bytes of address space this process uses now (0 when unknown)."""
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
+
+
 def _limit_memory() -> None:
     try:
         import resource
     except ImportError:  # Windows: no rlimits; the per-file timeout still bounds a runaway read
         return
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    used = _address_space()
+    if not used:
+        return  # no /proc (macOS): its huge reserved address space makes RLIMIT_AS unusable
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    # On top of what was inherited: a forked worker starts as big as the parent is.
+    limit = used + MEMORY_LIMIT
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY:
+        limit = min(limit, soft)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _quiet_stderr() -> None:
+    """A reader that aborts prints a Rust backtrace; the user gets a one-line message per file instead."""
+    if os.environ.get("FAMSCORE_DEBUG"):
+        return
+    faulthandler.disable()  # a crash here is contained and reported; no Python traceback dump either
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
 
 
 Reader = Callable[[Path, Scheme, str], ReturnData]
@@ -42,6 +80,7 @@ Reader = Callable[[Path, Scheme, str], ReturnData]
 def _worker(conn: Connection, scheme_path: str, reader: Reader) -> None:
     global _SCHEME
     _limit_memory()
+    _quiet_stderr()
     if _SCHEME is None:
         from famscore.scheme.loader import load_scheme
 
@@ -66,15 +105,27 @@ class _Slot:
         self.job: tuple[int, str, str] | None = None
         self.started = 0.0
 
-    def give(self, job: tuple[int, str, str]) -> None:
+    def give(self, job: tuple[int, str, str]) -> bool:
+        """Hand the worker a job; False when it is already dead (the caller replaces it)."""
         self.job, self.started = job, time.monotonic()
-        self.conn.send(job)
+        try:
+            self.conn.send(job)
+        except (OSError, ValueError):
+            return False
+        return True
 
     def stop(self) -> None:
         if self.process.is_alive():
             self.process.kill()
         self.process.join(1)
         self.conn.close()
+
+
+def _failed(job: tuple[int, str, str], failure: str) -> ReturnData:
+    _index, path, name = job
+    data = ReturnData(name, path, readable=False)
+    data.problem("", "", failure + "，本文件未计分", RESAVE)
+    return data
 
 
 def _context() -> mp.context.BaseContext:
@@ -105,21 +156,35 @@ def read_in_workers(
     _SCHEME = scheme  # inherited by forked workers
     queue = [(i, str(p), name) for i, (p, name) in enumerate(jobs)]
     queue.reverse()
-    slots = [_Slot(ctx, scheme.path, reader) for _ in range(min(workers, total))]
+    slots = [_Slot(ctx, scheme.path, reader) for _ in range(max(1, min(workers, total)))]
     done = 0
 
-    def feed(slot: _Slot) -> None:
-        if queue:
-            slot.give(queue.pop())
-        else:
-            slot.job = None
+    def finish(index: int, data: ReturnData) -> None:
+        nonlocal done
+        results[index] = data
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    def feed(n: int) -> None:
+        """Give slot n the next job, replacing a worker that died between jobs (once per job)."""
+        while queue:
+            job = queue.pop()
+            if slots[n].give(job):
+                return
+            slots[n].stop()
+            slots[n] = _Slot(ctx, scheme.path, reader)
+            if slots[n].give(job):
+                return
+            finish(job[0], _failed(job, CRASHED))
+        slots[n].job = None
 
     try:
-        for slot in slots:
-            feed(slot)
+        for n in range(len(slots)):
+            feed(n)
         while any(s.job is not None for s in slots):
             busy = [s for s in slots if s.job is not None]
-            ready = wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout=1.0)
+            ready = wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout=0.2)
             now = time.monotonic()
             for n, slot in enumerate(slots):
                 if slot.job is None:
@@ -128,35 +193,25 @@ def read_in_workers(
                 if slot.conn in ready:
                     try:
                         index, data = slot.conn.recv()
-                    except (EOFError, OSError):
-                        failure = "读取该文件时读取程序异常退出"
+                    except Exception:  # EOF from a dead worker, or a result that cannot be unpickled
+                        failure = CRASHED
                     else:
-                        results[index] = data
-                        done += 1
-                        if progress is not None:
-                            progress(done, total)
-                        feed(slot)
+                        finish(index, data)
+                        feed(n)
                         continue
                 elif slot.process.sentinel in ready or not slot.process.is_alive():
-                    failure = "读取该文件时读取程序异常退出（文件可能已损坏或含有恶意内容）"
+                    failure = CRASHED
                 elif now - slot.started > timeout:
-                    failure = f"读取该文件超过 {int(timeout)} 秒仍未完成，已停止"
+                    failure = TIMED_OUT.format(seconds=f"{timeout:g}")
                 if failure:
-                    index, path, name = slot.job
-                    data = ReturnData(name, path, readable=False)
-                    data.problem(
-                        "", "", failure + "，本文件未计分", "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回"
-                    )
-                    results[index] = data
-                    done += 1
-                    if progress is not None:
-                        progress(done, total)
+                    finish(slot.job[0], _failed(slot.job, failure))
                     slot.stop()
                     slots[n] = _Slot(ctx, scheme.path, reader)
-                    feed(slots[n])
+                    feed(n)
         for slot in slots:
             if slot.process.is_alive():
-                slot.conn.send(None)
+                with contextlib.suppress(OSError, ValueError):
+                    slot.conn.send(None)
     finally:
         for slot in slots:
             slot.process.join(0.5)

@@ -1,0 +1,1143 @@
+"""Hostile and messy returns: the batch finishes, good returns score, each bad one is reported by place.
+
+Every hostile file is built here in a temporary folder from a real filled 填报表 (made by
+famscore.templates), by editing its XML, its zip container or its bytes; a real .xls comes from
+LibreOffice when it is installed. Each test asserts the exact problem a user would read: file, sheet,
+cell, severity and message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+import python_calamine as calamine
+from conftest import write_markdown_scheme
+
+from famscore.errors import ERROR, WARNING, FamscoreError, Problem
+from famscore.returns import ReturnData, read_folder, read_return
+from famscore.safety import (
+    MAX_SHEET_CELLS,
+    OLE_MAGIC,
+    open_return,
+    require_defused_openpyxl,
+    sheet_members,
+)
+from famscore.scheme.loader import load_scheme
+from famscore.scheme.model import Scheme
+from famscore.scoring import BatchResult, score_batch
+from famscore.templates import build_template, fill_template
+from famscore.values import PERCENT_RULE, parse_value
+from famscore.workers import CRASHED, read_in_workers
+
+SCHEME = """
+## 设置
+| 项目 | 内容 |
+|---|---|
+| 标题 | 测试考评 |
+| 年度 | 2023 |
+| 版本 | 1 |
+| 主要指标满分 | 17 |
+| 附加分满分 | 10 |
+
+## 等级
+| 等级 | 最低分 |
+|---|---|
+| 优秀 | 15 |
+| 合格 | |
+
+## 指标
+| 编号 | 一级指标 | 二级指标 | 分值 | 计分类别 |
+|---|---|---|---|---|
+| A | 甲 | | 10 | |
+| A1 | | 免费药具 | 8 | |
+| A2 | | 核实 | 2 | |
+| B | 乙 | | 7 | |
+| B1 | | 技术服务 | 2 | |
+| B2 | | 资金下达 | 5 | |
+| C | 创新 | | 10 | 附加 |
+| C1 | | 创新 | 10 | |
+
+## 字段
+| 字段编号 | 指标编号 | 填报项目 | 类型 | 单位 | 最小值 | 最大值 | 选项 | 必填 | 填报说明 |
+|---|---|---|---|---|---|---|---|---|---|
+| A1_完成率 | A1 | 药具发放完成率 | 百分比 | % | 0 | 100 | | | |
+| A2_核实率 | A2 | 核实完成率 | 百分比 | % | 0 | 100 | | | |
+| B1_协议 | B1 | 落实服务协议 | 是否 | | | | | | |
+| B1_监管 | B1 | 加强质量监管 | 是否 | | | | | | |
+| B2_日期 | B2 | 资金下达日期 | 日期 | | | | | | |
+| C1_项目数 | C1 | 创新项目数 | 整数 | 项 | 0 | 50 | | 否 | |
+
+## 规则
+| 指标编号 | 规则类型 | 字段 | 参数 |
+|---|---|---|---|
+| A1 | 分档 | A1_完成率 | ≥95:8；≥90:6；≥85:4；≥80:2；其他:0 |
+| A2 | 满分 | | |
+| A2 | 低于标准扣分 | A2_核实率 | 标准=98；每=1；扣=0.2；方式=按比例 |
+| B1 | 满分 | | |
+| B1 | 逐项扣分 | B1_协议,B1_监管 | 每项=1 |
+| B2 | 满分 | | |
+| B2 | 期限扣分 | B2_日期 | 2023-04-30:1.5；2023-07-31:1.5；2023-09-30:2 |
+| C1 | 计次加分 | C1_项目数 | 每次=5；上限=10 |
+"""
+
+# 96 → 8; 96 → 2 − 0.2×2 = 1.6; 是/是 → 2; Aug 15 → 5 − 1.5 − 1.5 = 2; 3 items → 10 (bonus)
+GOOD: dict[str, object] = {
+    "A1_完成率": 96,
+    "A2_核实率": 96,
+    "B1_协议": True,
+    "B1_监管": True,
+    "B2_日期": dt.date(2023, 8, 15),
+    "C1_项目数": 3,
+}
+GOOD_VALUES = {
+    "A1_完成率": Decimal(96),
+    "A2_核实率": Decimal(96),
+    "B1_协议": True,
+    "B1_监管": True,
+    "B2_日期": dt.date(2023, 8, 15),
+    "C1_项目数": Decimal(3),
+}
+GOOD_UNITS = ("新华街道", "江苏街道", "华阳街道")
+# What each field's 填报值 cell is in the template: the reader finds it by 字段编号, these pin the layout.
+CELL = {"A1_完成率": "D6", "A2_核实率": "D8", "B1_协议": "D11", "B1_监管": "D12", "B2_日期": "D14"}
+
+
+# ---------------------------------------------------------------- fixtures and builders
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("hostile")
+
+
+@pytest.fixture(scope="module")
+def scheme(work: Path) -> Scheme:
+    return load_scheme(write_markdown_scheme(SCHEME, work / "考评表.xlsx"))
+
+
+@pytest.fixture(scope="module")
+def template(scheme: Scheme, work: Path) -> Path:
+    return build_template(scheme, None, work / "空白.xlsx", generated="2024-01-15 09:00:00")
+
+
+@pytest.fixture(scope="module")
+def good(template: Path, work: Path) -> Path:
+    """A correctly filled return for 新华街道."""
+    return fill_template(template, GOOD, work / "good" / "测试考评_2023_新华街道.xlsx", unit="新华街道")
+
+
+@pytest.fixture
+def make(template: Path, tmp_path: Path) -> Callable[..., Path]:
+    """make(name, **changes) -> a return filled with GOOD updated by `changes`, for unit 新华街道."""
+
+    def build(name: str, unit: str = "新华街道", **changes: object) -> Path:
+        return fill_template(template, {**GOOD, **changes}, tmp_path / name, unit=unit)
+
+    return build
+
+
+def read(path: Path, scheme: Scheme, name: str | None = None) -> ReturnData:
+    return read_return(path, scheme, name or path.name)
+
+
+def only(data: ReturnData) -> Problem:
+    assert len(data.problems) == 1, [p.text() for p in data.problems]
+    return data.problems[0]
+
+
+def entry_part(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return next(part for part, name in sheet_members(archive).items() if name == "填报")
+
+
+def rezip(
+    src: Path, dst: Path, edit: Callable[[str, bytes], bytes], extra: dict[str, bytes] | None = None
+) -> Path:
+    """Copy the package at `src` to `dst`, passing every part through `edit(name, data)`."""
+    with zipfile.ZipFile(src) as source, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, edit(info.filename, source.read(info.filename)))
+        for name, data in (extra or {}).items():
+            target.writestr(name, data)
+    return dst
+
+
+def edit_part(src: Path, dst: Path, part: str, change: Callable[[str], str]) -> Path:
+    with zipfile.ZipFile(src) as archive:
+        assert part in archive.namelist(), f"{src.name} has no part {part}"
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != part:
+            return data
+        changed = change(data.decode("utf-8"))
+        assert changed != data.decode("utf-8"), f"{part}: the edit changed nothing"
+        return changed.encode("utf-8")
+
+    return rezip(src, dst, edit)
+
+
+def with_prolog(text: str, prolog: str) -> str:
+    """The XML part with `prolog` in place of its XML declaration (openpyxl writes none for sheets)."""
+    return prolog + re.sub(r"^<\?xml[^>]*\?>\s*", "", text)
+
+
+def with_formula(path: Path, address: str, formula: str) -> Path:
+    """The return with a formula in the 填报 cell, saved (by openpyxl) without a calculated result."""
+    book = openpyxl.load_workbook(path)
+    book["填报"][address] = formula
+    book.save(path)
+    return path
+
+
+def replace_cell(src: Path, dst: Path, address: str, xml: str) -> Path:
+    """Replace the <c r="address"> element of the 填报 sheet with `xml`."""
+    pattern = re.compile(rf'<c r="{address}"[^>]*?(?:/>|>.*?</c>)', re.S)
+    return edit_part(src, dst, entry_part(src), lambda text: pattern.sub(xml, text, count=1))
+
+
+def ole_file(streams: dict[str, bytes]) -> bytes:
+    """A minimal OLE compound file (512-byte sectors, every stream padded past the 4096-byte mini cutoff)."""
+    end, free, fat_sector, none = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    names = sorted(streams, key=lambda n: (len(n), n.upper()))  # the order CFB keeps siblings in
+    datas = [streams[n].ljust(4096, b"\0") for n in names]
+    dir_sectors = (1 + len(names) + 3) // 4
+    fat = [fat_sector] + [s + 1 for s in range(1, dir_sectors)] + [end]
+    starts, sector = [], 1 + dir_sectors
+    for data in datas:
+        count = -(-len(data) // 512)
+        starts.append(sector)
+        fat += [sector + i + 1 for i in range(count - 1)] + [end]
+        sector += count
+    fat += [free] * (128 - len(fat))
+
+    def entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
+        raw = name.encode("utf-16-le") + b"\0\0"
+        return (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBBIII", len(raw), kind, 1, none, right, child)
+            + bytes(16 + 4 + 16)
+            + struct.pack("<IQ", start, size)
+        )
+
+    entries = [entry("Root Entry", 5, 1 if names else none, none, end, 0)]
+    for i, (name, data) in enumerate(zip(names, datas, strict=True)):
+        right = i + 2 if i + 1 < len(names) else none
+        entries.append(entry(name, 2, none, right, starts[i], len(data)))
+    directory = b"".join(entries).ljust(dir_sectors * 512, b"\0")
+    header = (
+        OLE_MAGIC
+        + bytes(16)
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + bytes(6)
+        + struct.pack("<9I", 0, 1, 1, 0, 4096, end, 0, end, 0)
+        + struct.pack("<109I", 0, *[free] * 108)
+    )
+    return header + struct.pack("<128I", *fat) + directory + b"".join(datas)
+
+
+def scores(batch: BatchResult) -> dict[str, tuple[object, ...]]:
+    return {
+        u.unit: (u.main, u.bonus, u.total, u.grade, tuple((s.item.id, s.score) for s in u.items))
+        for u in batch.units
+    }
+
+
+# ---------------------------------------------------------------- the control
+
+
+def test_the_good_return_scores_cleanly_and_the_layout_is_as_pinned(good: Path, scheme: Scheme) -> None:
+    data = read(good, scheme)
+    assert data.problems == []
+    assert data.unit == "新华街道" and data.values == GOOD_VALUES
+    assert {k: data.cells[k] for k in CELL} == CELL
+    unit = score_batch(scheme, [data]).units[0]
+    assert (unit.main, unit.bonus, unit.total, unit.grade) == (Decimal("13.6"), 10, Decimal("23.6"), "合格")
+
+
+# ---------------------------------------------------------------- files that are not returns
+
+
+def test_an_empty_file_is_reported(tmp_path: Path, scheme: Scheme) -> None:
+    path = tmp_path / "新华街道.xlsx"
+    path.write_bytes(b"")
+    data = read(path, scheme)
+    assert not data.readable
+    assert only(data) == Problem(
+        "新华街道.xlsx", "", "", ERROR, "文件是空的（0 字节），本文件未计分", "请让该单位重新发送"
+    )
+
+
+def test_a_truncated_download_is_reported(good: Path, tmp_path: Path, scheme: Scheme) -> None:
+    path = tmp_path / "新华街道.xlsx"
+    path.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    data = read(path, scheme)
+    assert not data.readable
+    assert only(data) == Problem(
+        "新华街道.xlsx",
+        "",
+        "",
+        ERROR,
+        "文件已损坏或不完整（可能下载中断），本文件未计分",
+        "请让该单位重新发送原文件",
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        (b"%PDF-1.7\n1 0 obj\n", " PDF 文件"),
+        ("单位,完成率\n新华街道,96\n".encode("gb18030"), "文本文件（如 CSV、TXT）"),
+        (b"<html><body><table><tr><td>96</td></tr></table></body></html>", "网页（HTML）文件"),
+        (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "图片"),
+    ],
+)
+def test_a_non_spreadsheet_renamed_to_xlsx_is_an_error_saying_what_it_is(
+    tmp_path: Path, scheme: Scheme, content: bytes, what: str
+) -> None:
+    path = tmp_path / "新华街道.xlsx"
+    path.write_bytes(content)
+    problem = only(read(path, scheme))
+    assert problem == Problem(
+        "新华街道.xlsx",
+        "",
+        "",
+        ERROR,
+        f"这不是 Excel/WPS 表格文件：内容是{what}，可能是改了扩展名，本文件未计分",
+        "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回",
+    )
+
+
+def test_a_word_document_named_xls_is_an_error(tmp_path: Path, scheme: Scheme) -> None:
+    path = tmp_path / "新华街道.xls"
+    path.write_bytes(ole_file({"WordDocument": b"\xec\xa5" + bytes(600)}))
+    assert only(read(path, scheme)) == Problem(
+        "新华街道.xls",
+        "",
+        "",
+        ERROR,
+        "这不是 Excel/WPS 表格文件：内容是 Word 文档，本文件未计分",
+        "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回",
+    )
+
+
+def test_letters_and_scans_beside_the_returns_are_skipped_with_a_warning(
+    good: Path, tmp_path: Path, scheme: Scheme
+) -> None:
+    letter = tmp_path / "报送说明.docx"
+    with zipfile.ZipFile(letter, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    scan = tmp_path / "盖章页.pdf"
+    scan.write_bytes(b"%PDF-1.4\n")
+    note = tmp_path / "备注.txt"
+    note.write_bytes(b"")
+    assert only(read(letter, scheme)) == Problem(
+        "报送说明.docx", "", "", WARNING, "不是表格文件（Word 文档），已跳过"
+    )
+    assert only(read(scan, scheme)) == Problem(
+        "盖章页.pdf", "", "", WARNING, "不是表格文件（PDF 文件），已跳过"
+    )
+    assert only(read(note, scheme)) == Problem("备注.txt", "", "", WARNING, "不是表格文件（空文件），已跳过")
+
+
+def test_a_workbook_without_extension_is_read_by_content_with_a_warning(
+    good: Path, tmp_path: Path, scheme: Scheme
+) -> None:
+    path = tmp_path / "新华街道"
+    shutil.copy(good, path)
+    data = read(path, scheme)
+    assert data.values == GOOD_VALUES
+    assert only(data) == Problem(
+        "新华街道",
+        "",
+        "",
+        WARNING,
+        "文件扩展名「（无）」不是表格文件的扩展名，已按内容作为 .xlsx 文件读取",
+        "请把文件名的扩展名改为 .xlsx",
+    )
+
+
+def test_a_password_protected_workbook_says_so_plainly(tmp_path: Path, scheme: Scheme) -> None:
+    # What Excel and WPS save for a workbook with an open password: an OLE file holding the
+    # encrypted package (openpyxl calls this a BadZipFile, which would mislead the user).
+    path = tmp_path / "新华街道.xlsx"
+    path.write_bytes(
+        ole_file({"EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00<?xml", "EncryptedPackage": b"x"})
+    )
+    data = read(path, scheme)
+    assert not data.readable
+    problem = only(data)
+    assert problem.message == "文件设置了打开密码，无法读取，本文件未计分"
+    assert (problem.file, problem.sheet, problem.cell, problem.severity) == ("新华街道.xlsx", "", "", ERROR)
+    assert "去掉打开密码" in problem.fix
+
+
+def test_an_old_xls_with_a_password_says_so_plainly(
+    good: Path, tmp_path: Path, scheme: Scheme, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Excel 97-2003 encrypts inside the BIFF stream; python-calamine then raises PasswordError
+    # (checked by hand with a LibreOffice-encrypted .xls). Here the reader is made to say so.
+    import famscore.safety
+
+    def locked(path: Path, data: bytes, kind: str) -> None:
+        raise calamine.PasswordError("Workbook is password protected")
+
+    monkeypatch.setattr(famscore.safety, "_calamine_open", locked)
+    path = tmp_path / "新华街道.xls"
+    path.write_bytes(ole_file({"Workbook": b"\x09\x08"}))
+    problem = only(read(path, scheme))
+    assert (problem.sheet, problem.cell, problem.severity) == ("", "", ERROR)
+    assert problem.message == "文件设置了打开密码，无法读取，本文件未计分"
+
+
+def test_office_lock_files_are_skipped_with_a_note(good: Path, tmp_path: Path, scheme: Scheme) -> None:
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    shutil.copy(good, folder / "新华街道.xlsx")
+    (folder / "~$新华街道.xlsx").write_bytes(b"\x0bwang xiaoming".ljust(165, b" "))
+    (folder / ".~lock.新华街道.xlsx#").write_bytes(b"wang,host,/tmp,2024;")
+    data, notes = read_folder(folder, scheme, workers=1)
+    assert [d.file for d in data] == ["新华街道.xlsx"] and data[0].problems == []
+    lock = "这是 Office/WPS 打开文件时留下的临时锁文件，已跳过"
+    assert notes == [
+        Problem(".~lock.新华街道.xlsx#", "", "", WARNING, lock),
+        Problem("~$新华街道.xlsx", "", "", WARNING, lock),
+    ]
+
+
+def test_a_whole_workbook_named_like_a_lock_file_is_still_read(
+    good: Path, tmp_path: Path, scheme: Scheme
+) -> None:
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    shutil.copy(good, folder / "~$新华街道.xlsx")
+    data, notes = read_folder(folder, scheme, workers=1)
+    assert notes == [] and data[0].values == GOOD_VALUES
+
+
+# ---------------------------------------------------------------- .xls and .xlsx, renamed either way
+
+
+@pytest.fixture(scope="module")
+def xls(good: Path, template: Path, work: Path) -> dict[str, Path]:
+    """Real BIFF8 .xls files saved by LibreOffice: 'good' (新华街道), 'blank' (完成率 left empty), 'other'."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed: no way to make a real .xls")
+    sources = work / "xls-sources"
+    sources.mkdir()
+    shutil.copy(good, sources / "good.xlsx")
+    fill_template(template, {**GOOD, "A1_完成率": None}, sources / "blank.xlsx", unit="新华街道")
+    fill_template(template, GOOD, sources / "other.xlsx", unit="旧版街道")
+    out = work / "xls"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(work / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xls",
+            "--outdir",
+            str(out),
+            *(str(sources / f"{key}.xlsx") for key in ("good", "blank", "other")),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    made = {key: out / f"{key}.xls" for key in ("good", "blank", "other")}
+    assert all(path.read_bytes()[:8] == OLE_MAGIC for path in made.values())
+    return made
+
+
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [("xls", "新华街道.xls"), ("xls", "新华街道.xlsx"), ("xlsx", "新华街道.xls"), ("xlsx", "新华街道.xlsm")],
+)
+def test_xls_and_xlsx_are_read_by_content_whatever_the_extension(
+    good: Path, xls: dict[str, Path], tmp_path: Path, scheme: Scheme, source: str, name: str
+) -> None:
+    path = tmp_path / name
+    shutil.copy(xls["good"] if source == "xls" else good, path)
+    # python-calamine's from_path goes by the extension and fails on the renamed files
+    if path.suffix == ".xlsx" and source == "xls":
+        with pytest.raises(calamine.ZipError):
+            calamine.CalamineWorkbook.from_path(str(path))
+    data = read(path, scheme)
+    assert data.problems == [] and data.unit == "新华街道"
+    assert data.values == GOOD_VALUES
+    assert open_return(path).kind == source
+
+
+def test_a_blank_required_cell_in_an_xls_mentions_formulas(
+    xls: dict[str, Path], tmp_path: Path, scheme: Scheme
+) -> None:
+    # calamine reads an error or a formula without result as '' in .xls too, and the sheet's
+    # records are not looked into: the message says what to do in either case.
+    shutil.copy(xls["blank"], tmp_path / "新华街道.xls")
+    problem = only(read(tmp_path / "新华街道.xls", scheme))
+    assert problem == Problem(
+        "新华街道.xls",
+        "填报",
+        "D6",
+        ERROR,
+        "「药具发放完成率」（A1_完成率）是必填项，但没有填写，本项暂不计分",
+        "请补填后重新计分（如果单元格里是公式或显示错误值，请改为直接填写数值）",
+    )
+
+
+# ---------------------------------------------------------------- the 填报 sheet
+
+
+def test_a_missing_entry_sheet_is_reported_with_the_sheets_there_are(
+    good: Path, tmp_path: Path, scheme: Scheme
+) -> None:
+    book = openpyxl.load_workbook(good)
+    del book["填报"]
+    book.save(tmp_path / "新华街道.xlsx")
+    data = read(tmp_path / "新华街道.xlsx", scheme)
+    assert not data.readable
+    assert only(data) == Problem(
+        "新华街道.xlsx",
+        "填报",
+        "",
+        ERROR,
+        "找不到工作表「填报」，本文件未计分",
+        "现有工作表：说明、_meta；请添加名为「填报」的工作表",
+    )
+
+
+def test_a_renamed_entry_sheet_with_the_header_is_used_with_a_warning(
+    good: Path, tmp_path: Path, scheme: Scheme
+) -> None:
+    book = openpyxl.load_workbook(good)
+    book["填报"].title = "Sheet1"
+    book.save(tmp_path / "新华街道.xlsx")
+    data = read(tmp_path / "新华街道.xlsx", scheme)
+    assert data.readable and data.values == GOOD_VALUES
+    problem = only(data)
+    assert (problem.file, problem.sheet, problem.cell, problem.severity) == (
+        "新华街道.xlsx",
+        "Sheet1",
+        "",
+        WARNING,
+    )
+    assert problem.message == "找不到工作表「填报」，已改用有这两个表头的工作表「Sheet1」"
+    assert "不要改动工作表名称" in problem.fix
+
+
+def test_two_candidate_sheets_and_no_entry_sheet_is_an_error(
+    good: Path, tmp_path: Path, scheme: Scheme
+) -> None:
+    book = openpyxl.load_workbook(good)
+    book["填报"].title = "Sheet1"
+    book.copy_worksheet(book["Sheet1"]).title = "Sheet2"
+    book.save(tmp_path / "新华街道.xlsx")
+    problem = only(read(tmp_path / "新华街道.xlsx", scheme))
+    assert (problem.sheet, problem.cell, problem.severity) == ("填报", "", ERROR)
+    assert problem.message == (
+        "找不到有表头「字段编号」和「填报值」的工作表「填报」，而工作表 「Sheet1」、「Sheet2」 都有这样的表头，"
+        "无法确定用哪一张，本文件未计分"
+    )
+
+
+def test_stray_spaces_in_the_sheet_name_are_forgiven(good: Path, tmp_path: Path, scheme: Scheme) -> None:
+    book = openpyxl.load_workbook(good)
+    book["填报"].title = " 填报 "
+    book.save(tmp_path / "新华街道.xlsx")
+    data = read(tmp_path / "新华街道.xlsx", scheme)
+    assert data.problems == [] and data.values == GOOD_VALUES
+
+
+def test_rows_and_columns_reordered_with_extra_rows_read_the_same(
+    good: Path, tmp_path: Path, scheme: Scheme
+) -> None:
+    source = openpyxl.load_workbook(good)
+    fields = [
+        (row[0].value, row[3].value)
+        for row in source["填报"].iter_rows(min_row=4)
+        if row[0].value in scheme.fields
+    ]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "填报"
+    sheet.append(["新华街道填报（自制表格）"])
+    sheet.append([])
+    sheet.append(["填报值", " 字段 编号 ", "备注"])  # other columns, other order, loose header text
+    sheet.append([None, None, "说明：以下顺序已调整"])
+    for key, value in reversed(fields):
+        sheet.append([value, key])
+        sheet.append(["多余的说明行"])
+    sheet.append([5, "A9_新增指标"])
+    meta = book.create_sheet("_meta")
+    for key, value in source["_meta"].iter_rows(values_only=True):
+        meta.append([key, value])
+    book.save(tmp_path / "新华街道.xlsx")
+    data = read(tmp_path / "新华街道.xlsx", scheme)
+    assert data.values == GOOD_VALUES
+    last = 3 + 1 + 2 * len(fields) + 1
+    assert only(data) == Problem(
+        "新华街道.xlsx",
+        "填报",
+        f"B{last}",
+        WARNING,
+        "字段编号「A9_新增指标」不在考评表中，已忽略",
+        "请不要改动字段编号；多出的行可以删除",
+    )
+
+
+def test_thousands_of_unknown_rows_give_twenty_warnings_and_a_count(scheme: Scheme, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "填报"
+    sheet.append(["字段编号", "填报值"])
+    for n in range(3000):
+        sheet.append([f"X{n}", 1])
+    book.save(tmp_path / "新华街道.xlsx")
+    data = read(tmp_path / "新华街道.xlsx", scheme)
+    unknown = [p for p in data.problems if "不在考评表中" in p.message]
+    assert len(unknown) == 21
+    assert unknown[-1].message == "另有 2980 行的字段编号也不在考评表中，已忽略"
+
+
+# ---------------------------------------------------------------- formulas, errors, merged cells
+
+
+def test_a_formula_without_a_saved_result_is_flagged_not_scored_as_zero(
+    make: Callable[..., Path], scheme: Scheme
+) -> None:
+    # openpyxl writes formulas without results, as many programs that generate workbooks do
+    data = read(with_formula(make("新华街道.xlsx"), "D6", "=B6*2"), scheme)
+    assert "A1_完成率" not in data.values
+    assert only(data) == Problem(
+        "新华街道.xlsx",
+        "填报",
+        "D6",
+        ERROR,
+        "「药具发放完成率」（A1_完成率）：单元格是公式「=B6*2」，但文件里没有保存它的计算结果，本项暂不计分",
+        "请用 Excel 或 WPS 打开这份表，确认公式算出结果后保存再发回，或直接填写数值",
+    )
+    unit = score_batch(scheme, [data]).units[0]
+    assert unit.item("A1").score is None and not unit.complete
+
+
+def test_an_error_cell_is_flagged_with_its_error(good: Path, tmp_path: Path, scheme: Scheme) -> None:
+    path = replace_cell(
+        good, tmp_path / "新华街道.xlsx", "D8", '<c r="D8" t="e"><f>A8/0</f><v>#DIV/0!</v></c>'
+    )
+    data = read(path, scheme)
+    assert "A2_核实率" not in data.values
+    assert only(data) == Problem(
+        "新华街道.xlsx",
+        "填报",
+        "D8",
+        ERROR,
+        "「核实完成率」（A2_核实率）：单元格是错误值「#DIV/0!」（公式算不出结果），本项暂不计分",
+        "请改正公式，或直接填写数值",
+    )
+    assert score_batch(scheme, [data]).units[0].item("A2").score is None
+
+
+def test_an_error_in_an_optional_cell_is_flagged_too(good: Path, tmp_path: Path, scheme: Scheme) -> None:
+    address = read(good, scheme).cells["C1_项目数"]
+    path = replace_cell(good, tmp_path / "新华街道.xlsx", address, f'<c r="{address}" t="e"><v>#N/A</v></c>')
+    problem = only(read(path, scheme))
+    assert (problem.cell, problem.severity) == (address, ERROR)
+    assert (
+        problem.message
+        == "「创新项目数」（C1_项目数）：单元格是错误值「#N/A」（公式算不出结果），本项暂不计分"
+    )
+
+
+def test_a_formula_with_a_saved_result_is_used(good: Path, tmp_path: Path, scheme: Scheme) -> None:
+    path = replace_cell(good, tmp_path / "新华街道.xlsx", "D6", '<c r="D6"><f>90+6</f><v>96</v></c>')
+    data = read(path, scheme)
+    assert data.problems == [] and data.values["A1_完成率"] == 96
+
+
+def test_merged_value_cells_are_reported_on_both_rows(good: Path, tmp_path: Path, scheme: Scheme) -> None:
+    book = openpyxl.load_workbook(good)
+    book["填报"].merge_cells("D11:D12")  # 落实服务协议 and 加强质量监管 share one cell
+    book.save(tmp_path / "新华街道.xlsx")
+    data = read(tmp_path / "新华街道.xlsx", scheme)
+    assert data.values["B1_协议"] is True and "B1_监管" not in data.values
+    fix = "请取消合并单元格，在每一项的「填报值」中分别填写"
+    assert data.problems == [
+        Problem(
+            "新华街道.xlsx",
+            "填报",
+            "D11",
+            WARNING,
+            "「落实服务协议」（B1_协议）：单元格 D11 与下方的填报值合并了（合并区域 D11:D12），其中的值只算作本项",
+            fix,
+        ),
+        Problem(
+            "新华街道.xlsx",
+            "填报",
+            "D12",
+            ERROR,
+            "「加强质量监管」（B1_监管）：单元格 D12 被合并到 D11（合并区域 D11:D12），读不到本项的值，本项暂不计分",
+            fix,
+        ),
+    ]
+
+
+def test_a_value_merged_with_its_remark_cell_is_fine(good: Path, tmp_path: Path, scheme: Scheme) -> None:
+    book = openpyxl.load_workbook(good)
+    book["填报"].merge_cells("D6:E6")
+    book.save(tmp_path / "新华街道.xlsx")
+    data = read(tmp_path / "新华街道.xlsx", scheme)
+    assert data.problems == [] and data.values == GOOD_VALUES
+
+
+# ---------------------------------------------------------------- how people type values
+
+
+def test_messy_but_clear_values_read_as_the_clean_ones(make: Callable[..., Path], scheme: Scheme) -> None:
+    path = make(
+        "新华街道.xlsx",
+        A1_完成率="９６％",
+        A2_核实率=" 96 ",
+        B1_协议="√",
+        B1_监管="有",
+        B2_日期="2023年8月15日",
+        C1_项目数="3项",
+    )
+    data = read(path, scheme)
+    assert data.problems == [] and data.values == GOOD_VALUES
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "value"),
+    [
+        ("A1_完成率", "96%", Decimal(96)),
+        ("A1_完成率", "96 %", Decimal(96)),
+        ("A1_完成率", "９６", Decimal(96)),
+        ("A1_完成率", "96.5", Decimal("96.5")),
+        ("A1_完成率", 96.0, Decimal(96)),
+        ("A1_完成率", "0.5%", Decimal("0.5")),
+        ("C1_项目数", "3", Decimal(3)),
+        ("C1_项目数", "３", Decimal(3)),
+        ("C1_项目数", 3.0, Decimal(3)),
+        ("B1_协议", "是", True),
+        ("B1_协议", " 是 ", True),
+        ("B1_协议", "有", True),
+        ("B1_协议", "√", True),
+        ("B1_协议", "✔️", True),
+        ("B1_协议", "Y", True),
+        ("B1_协议", "ｙｅｓ", True),
+        ("B1_协议", 1, True),
+        ("B1_协议", "否", False),
+        ("B1_协议", "无", False),
+        ("B1_协议", "×", False),
+        ("B1_协议", "N", False),
+        ("B1_协议", 0, False),
+        ("B2_日期", "2023-08-15", dt.date(2023, 8, 15)),
+        ("B2_日期", "2023/8/15", dt.date(2023, 8, 15)),
+        ("B2_日期", "2023.8.15", dt.date(2023, 8, 15)),
+        ("B2_日期", "2023年8月15日", dt.date(2023, 8, 15)),
+        ("B2_日期", "２０２３－０８－１５", dt.date(2023, 8, 15)),
+        ("B2_日期", "2023-08-15 00:00:00", dt.date(2023, 8, 15)),
+        ("B2_日期", "20230815", dt.date(2023, 8, 15)),
+        ("B2_日期", 45153, dt.date(2023, 8, 15)),
+        ("B2_日期", 45153.0, dt.date(2023, 8, 15)),
+        ("B2_日期", "45153", dt.date(2023, 8, 15)),
+        ("B2_日期", dt.datetime(2023, 8, 15, 0, 0), dt.date(2023, 8, 15)),
+    ],
+)
+def test_parse_value_accepts_the_ways_people_type(
+    scheme: Scheme, field: str, typed: object, value: object
+) -> None:
+    parsed = parse_value(scheme.fields[field], typed)
+    assert (parsed.value, parsed.error, parsed.warning) == (value, "", "")
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "error"),
+    [
+        ("A1_完成率", "九十六", "「九十六」不是数值"),
+        ("A1_完成率", "96‰", "填写的「96‰」单位是 ‰，本项的单位是 %"),
+        ("A1_完成率", 101, "101 超过最大值 100"),
+        ("C1_项目数", "2.5", "「2.5」不是整数"),
+        ("B1_协议", "可能", "「可能」不是“是/否”"),
+        ("B2_日期", "8月15日", "「8月15日」不是日期"),
+        ("B2_日期", "2023-02-30", "「2023-02-30」不是日期"),
+        ("A1_完成率", "#DIV/0!", "单元格是错误值「#DIV/0!」"),
+    ],
+)
+def test_parse_value_refuses_what_it_cannot_be_sure_of(
+    scheme: Scheme, field: str, typed: object, error: str
+) -> None:
+    parsed = parse_value(scheme.fields[field], typed)
+    assert (parsed.value, parsed.error) == (None, error)
+
+
+def test_a_percentage_typed_as_a_fraction_counts_as_per_cent_with_a_warning_naming_the_cell(
+    make: Callable[..., Path], scheme: Scheme
+) -> None:
+    data = read(make("新华街道.xlsx", A1_完成率=0.96, A2_核实率="0.96%"), scheme)
+    assert data.values["A1_完成率"] == Decimal(96)  # PERCENT_RULE: 0 < x < 1 is read as x × 100
+    assert data.values["A2_核实率"] == Decimal("0.96")  # a % sign says what was meant
+    assert only(data) == Problem(
+        "新华街道.xlsx",
+        "填报",
+        "D6",
+        WARNING,
+        "「药具发放完成率」（A1_完成率）：填写的 0.96 按 96% 计算；如果本意是 0.96%，请填写「0.96%」",
+        "请核对；如有误请改正后重新计分",
+    )
+
+
+def test_a_percentage_of_exactly_one_is_one_per_cent_with_a_warning(scheme: Scheme) -> None:
+    parsed = parse_value(scheme.fields["A1_完成率"], 1)
+    assert parsed.value == 1 and parsed.warning == "填写的 1 按 1% 计算；如果本意是 100%，请填写 100"
+    assert parse_value(scheme.fields["A1_完成率"], 95) == parse_value(scheme.fields["A1_完成率"], "95%")
+
+
+def test_the_template_states_the_percent_rule_where_the_value_is_typed(template: Path) -> None:
+    book = openpyxl.load_workbook(template)
+    sheet = book["填报"]
+    prompts = {str(dv.sqref): dv.prompt for dv in sheet.data_validations.dataValidation}
+    assert PERCENT_RULE in prompts[CELL["A1_完成率"]]
+    assert "0.95" in PERCENT_RULE and "95% 填 95" in PERCENT_RULE
+    assert PERCENT_RULE not in prompts[CELL["B2_日期"]]
+
+
+# ---------------------------------------------------------------- hostile files
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'
+        for i in range(1, 10)
+    )
+    + "]>\n"
+)
+EXTERNAL = '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+HIDDEN = '<?xml version="1.0"?>\n<!-- <worksheet> -->' + " " * 9000 + '<!DOCTYPE x [<!ENTITY e "e">]>\n'
+
+
+@pytest.mark.parametrize("prolog", [BILLION_LAUGHS, EXTERNAL, HIDDEN], ids=["bomb", "external", "hidden"])
+@pytest.mark.parametrize(
+    "part", ["entry", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"]
+)
+def test_xml_with_a_dtd_is_refused_before_any_parser(
+    good: Path, tmp_path: Path, scheme: Scheme, prolog: str, part: str
+) -> None:
+    part = entry_part(good) if part == "entry" else part
+    path = edit_part(good, tmp_path / "新华街道.xlsx", part, lambda text: with_prolog(text, prolog))
+    data = read(path, scheme)
+    assert not data.readable
+    assert only(data) == Problem(
+        "新华街道.xlsx",
+        "",
+        "",
+        ERROR,
+        "文件中含有不安全的 XML 声明（DTD/实体），已拒绝读取，本文件未计分",
+        "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回",
+    )
+
+
+def test_openpyxl_reads_xml_through_defusedxml(
+    good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert openpyxl.DEFUSEDXML is True
+    require_defused_openpyxl()
+    path = edit_part(
+        good,
+        tmp_path / "bomb.xlsx",
+        entry_part(good),
+        lambda text: with_prolog(text, BILLION_LAUGHS).replace("新华街道", "&lol9;", 1),
+    )
+    with pytest.raises(Exception, match="invalid XML") as raised:
+        openpyxl.load_workbook(path)
+    cause = raised.value.__cause__ or raised.value.__context__
+    assert type(cause).__module__.startswith("defusedxml")  # EntitiesForbidden: nothing was expanded
+    monkeypatch.setattr(openpyxl, "DEFUSEDXML", False)
+    with pytest.raises(FamscoreError, match="defusedxml"):
+        require_defused_openpyxl()
+
+
+def test_a_zip_bomb_is_refused_before_parsing(good: Path, tmp_path: Path, scheme: Scheme) -> None:
+    bomb = b"<x>" + b" " * 12_000_000 + b"</x>"  # 12 MB that deflates to a few KB
+    path = rezip(
+        good, tmp_path / "新华街道.xlsx", lambda _name, data: data, extra={"docProps/custom.xml": bomb}
+    )
+    assert path.stat().st_size < 200_000
+    started = time.monotonic()
+    data = read(path, scheme)
+    assert time.monotonic() - started < 2
+    problem = only(data)
+    assert problem.message == "文件解压后异常巨大（疑似“压缩炸弹”），已拒绝读取，本文件未计分"
+    assert (problem.sheet, problem.cell, problem.severity) == ("", "", ERROR)
+
+
+def test_a_member_declaring_an_absurd_size_is_refused(good: Path, tmp_path: Path, scheme: Scheme) -> None:
+    raw = bytearray(good.read_bytes())
+    # central directory entries: signature PK\1\2, uncompressed size at offset 24
+    for found in re.finditer(rb"PK\x01\x02", raw):
+        raw[found.start() + 24 : found.start() + 28] = struct.pack("<I", 3_000_000_000)
+        break
+    path = tmp_path / "新华街道.xlsx"
+    path.write_bytes(bytes(raw))
+    assert (
+        only(read(path, scheme)).message == "文件解压后异常巨大（疑似“压缩炸弹”），已拒绝读取，本文件未计分"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "shown"),
+    [
+        (
+            lambda t: re.sub(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:XFD1048576"/>', t),
+            "A1:XFD1048576",
+        ),
+        (
+            lambda t: t.replace(
+                "</sheetData>", '<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>'
+            ),
+            "A1:XFD1048576",
+        ),
+        (
+            lambda t: t.replace(
+                "</sheetData>",
+                '<row r="400000"><c t="n"><v>1</v></c><c t="n"><v>1</v></c><c t="n"><v>1</v></c></row></sheetData>',
+            ),
+            "A1:G400000",  # the rectangle spans the template's columns A to G
+        ),
+    ],
+    ids=["declared", "far-cell", "cells-without-address"],
+)
+def test_a_tiny_sheet_with_a_huge_used_range_is_refused_before_calamine(
+    good: Path, tmp_path: Path, scheme: Scheme, change: Callable[[str], str], shown: str
+) -> None:
+    path = edit_part(good, tmp_path / "新华街道.xlsx", entry_part(good), change)
+    assert path.stat().st_size < 100_000
+    data = read(path, scheme)
+    assert not data.readable
+    assert only(data) == Problem(
+        "新华街道.xlsx",
+        "填报",
+        "",
+        ERROR,
+        f"这张工作表的使用范围异常巨大（{shown}），不像是填报表，已拒绝读取，本文件未计分",
+        "请删除表格中多余的行和列（或多余的内容）后另存，或让该单位重新发送原填报表",
+    )
+
+
+def test_styled_empty_cells_far_away_are_not_a_huge_range(good: Path, tmp_path: Path, scheme: Scheme) -> None:
+    # Excel keeps a formatted empty cell; calamine allocates nothing for it, so the return is read.
+    far = '<row r="1048576" ht="20" customHeight="1"><c r="XFD1048576" s="1"/></row></sheetData>'
+    path = edit_part(
+        good, tmp_path / "新华街道.xlsx", entry_part(good), lambda t: t.replace("</sheetData>", far)
+    )
+    data = read(path, scheme)
+    assert data.problems == [] and data.values == GOOD_VALUES
+
+
+@pytest.mark.parametrize(("ref", "refused"), [("A1:J100000", False), ("A1:J100001", True), ("B2:B2", False)])
+def test_the_range_limit_is_a_million_cells(
+    good: Path, tmp_path: Path, scheme: Scheme, ref: str, refused: bool
+) -> None:
+    assert MAX_SHEET_CELLS == 1_000_000
+    path = edit_part(
+        good,
+        tmp_path / "新华街道.xlsx",
+        entry_part(good),
+        lambda t: re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{ref}"/>', t),
+    )
+    assert read(path, scheme).readable is not refused
+
+
+# ---------------------------------------------------------------- worker processes
+
+
+def crash_on_bad(path: Path, scheme: Scheme, name: str) -> ReturnData:
+    if "崩溃" in name:
+        os._exit(3)  # what a reader dying in native code looks like from Python
+    return read_return(path, scheme, name)
+
+
+def hang_on_bad(path: Path, scheme: Scheme, name: str) -> ReturnData:
+    if "卡住" in name:
+        time.sleep(60)
+    return read_return(path, scheme, name)
+
+
+def grab_memory_on_bad(path: Path, scheme: Scheme, name: str) -> ReturnData:
+    if "吃内存" in name:
+        from famscore.workers import MEMORY_LIMIT
+
+        hog = bytearray(MEMORY_LIMIT + 512 * 1024**2)  # MemoryError under the worker's RLIMIT_AS
+        data = ReturnData(name, str(path))
+        data.problem("", "", f"no memory limit: got {len(hog)} bytes")
+        return data
+    return read_return(path, scheme, name)
+
+
+def calamine_straight(path: Path, scheme: Scheme, name: str) -> ReturnData:
+    """No pre-parse checks: a far cell makes calamine ask for 550 GB and abort the process."""
+    book = calamine.CalamineWorkbook.from_path(str(path))
+    book.get_sheet_by_name("填报").to_python()
+    return read_return(path, scheme, name)
+
+
+@pytest.fixture
+def three(good: Path, template: Path, tmp_path: Path) -> list[tuple[Path, str]]:
+    jobs = []
+    for unit, bad in zip(GOOD_UNITS, ("", "坏", ""), strict=True):
+        name = f"{unit}{bad}.xlsx"
+        jobs.append((fill_template(template, GOOD, tmp_path / name, unit=unit), name))
+    return jobs
+
+
+@pytest.mark.parametrize(
+    ("reader", "tag", "message"),
+    [
+        (crash_on_bad, "崩溃", CRASHED + "，本文件未计分"),
+        (hang_on_bad, "卡住", "读取该文件超过 1 秒仍未完成，已停止，本文件未计分"),
+        pytest.param(
+            grab_memory_on_bad,
+            "吃内存",
+            CRASHED + "，本文件未计分",
+            marks=pytest.mark.skipif(
+                not sys.platform.startswith("linux"), reason="RLIMIT_AS is set on Linux"
+            ),
+        ),
+    ],
+    ids=["crash", "timeout", "memory"],
+)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_reader_that_dies_hangs_or_bloats_costs_only_its_own_file(
+    three: list[tuple[Path, str]],
+    scheme: Scheme,
+    reader: Callable[[Path, Scheme, str], ReturnData],
+    tag: str,
+    message: str,
+    workers: int,
+) -> None:
+    jobs = [(path, name.replace("坏", tag)) for path, name in three]
+    seen: list[tuple[int, int]] = []
+    started = time.monotonic()
+    results = read_in_workers(
+        jobs, scheme, workers, lambda d, t: seen.append((d, t)), timeout=1, reader=reader
+    )
+    assert time.monotonic() - started < 10
+    assert [r.file for r in results] == [name for _, name in jobs]  # job order, whatever happened
+    assert seen[-1] == (3, 3)
+    bad = results[1]
+    assert not bad.readable
+    assert bad.problems == [
+        Problem(f"江苏街道{tag}.xlsx", "", "", ERROR, message, "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回")
+    ]
+    for data in (results[0], results[2]):
+        assert data.problems == [] and data.values == GOOD_VALUES
+
+
+def test_a_real_calamine_abort_is_contained(good: Path, tmp_path: Path, scheme: Scheme) -> None:
+    far = '<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>'
+    bomb = edit_part(good, tmp_path / "bomb.xlsx", entry_part(good), lambda t: t.replace("</sheetData>", far))
+    jobs = [(good, "新华街道.xlsx"), (bomb, "bomb.xlsx")]
+    results = read_in_workers(jobs, scheme, 1, timeout=20, reader=calamine_straight)
+    assert results[0].problems == [] and results[0].values == GOOD_VALUES
+    assert [p.message for p in results[1].problems] == [CRASHED + "，本文件未计分"]
+
+
+# ---------------------------------------------------------------- the whole batch
+
+
+def test_good_returns_score_the_same_alone_and_among_every_kind_of_bad_file(
+    template: Path, good: Path, xls: dict[str, Path], tmp_path: Path, scheme: Scheme
+) -> None:
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    for n, unit in enumerate(GOOD_UNITS):
+        values = {**GOOD, "A1_完成率": 96 - 3 * n, "C1_项目数": n}
+        fill_template(template, values, alone / f"测试考评_2023_{unit}.xlsx", unit=unit)
+    mixed = tmp_path / "mixed"
+    shutil.copytree(alone, mixed)
+    spare = tmp_path / "spare"
+    spare.mkdir()
+
+    def variant(unit: str, **changes: object) -> Path:
+        return fill_template(template, {**GOOD, **changes}, spare / f"{unit}.xlsx", unit=unit)
+
+    def dimension(text: str) -> str:
+        return re.sub(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:XFD1048576"/>', text)
+
+    entry = entry_part(good)
+    (mixed / "空文件.xlsx").write_bytes(b"")
+    (mixed / "截断.xlsx").write_bytes(good.read_bytes()[:3000])
+    (mixed / "改名的PDF.xlsx").write_bytes(b"%PDF-1.7\n")
+    (mixed / "网页.xls").write_bytes(b"<html><table><tr><td>1</td></tr></table></html>")
+    (mixed / "盖章页.pdf").write_bytes(b"%PDF-1.7\n")
+    (mixed / "加密.xlsx").write_bytes(
+        ole_file({"EncryptionInfo": b"\x04\x00\x04\x00", "EncryptedPackage": b"x"})
+    )
+    (mixed / "~$测试考评_2023_新华街道.xlsx").write_bytes(b"\x0bwang".ljust(165, b" "))
+    shutil.copy(xls["other"], mixed / "旧版街道.xlsx")  # .xls content under an .xlsx name: read fine
+    shutil.copy(variant("无扩展名街道"), mixed / "无扩展名街道")
+    shutil.copy(with_formula(variant("公式街道"), "D6", "=1/0"), mixed / "公式.xlsx")
+    replace_cell(variant("错误街道"), mixed / "错误值.xlsx", "D8", '<c r="D8" t="e"><v>#DIV/0!</v></c>')
+    (mixed / "子文件夹").mkdir()
+    edit_part(variant("范围街道"), mixed / "子文件夹" / "范围.xlsx", entry, dimension)
+    edit_part(
+        variant("实体街道"),
+        mixed / "实体.xlsx",
+        "xl/workbook.xml",
+        lambda t: with_prolog(t, BILLION_LAUGHS),
+    )
+    bomb = b"<x>" + b" " * 12_000_000 + b"</x>"
+    rezip(variant("炸弹街道"), mixed / "炸弹.xlsx", lambda _n, d: d, extra={"docProps/custom.xml": bomb})
+    shutil.copy(variant("小数街道", A1_完成率=0.96), mixed / "小数.xlsx")
+    shutil.copy(
+        variant("乱填街道", A1_完成率="９６％", B1_协议="√", B2_日期="2023/8/15"), mixed / "乱填.xlsx"
+    )
+    for unit, name in (("改名街道", "改了表名.xlsx"), ("合并街道", "合并.xlsx")):
+        book = openpyxl.load_workbook(variant(unit))
+        if unit == "改名街道":
+            book["填报"].title = "Sheet1"
+        else:
+            book["填报"].merge_cells("D11:D12")
+        book.save(mixed / name)
+    (mixed / "崩溃.xlsx").write_bytes(b"PK\x03\x04" + bytes(100))
+
+    def batch(folder: Path) -> BatchResult:
+        data, notes = read_folder(folder, scheme, workers=2)
+        return score_batch(scheme, data, list(GOOD_UNITS), notes)
+
+    clean, messy = batch(alone), batch(mixed)
+    assert clean.problems == [] and len(clean.units) == 3
+    expected, got = scores(clean), scores(messy)
+    assert {unit: got[unit] for unit in GOOD_UNITS} == expected
+    good_names = {f"测试考评_2023_{unit}.xlsx" for unit in GOOD_UNITS}
+    files = {p.relative_to(mixed).as_posix() for p in mixed.rglob("*") if p.is_file()}
+    reported = {p.file for p in messy.problems}
+    assert not reported & good_names, [p.text() for p in messy.problems if p.file in good_names]
+    assert reported == files - good_names  # every other file is accounted for, by name
+    assert messy.files == len(files) - 1  # all but the lock file were read
+    readable_units = {
+        "旧版街道",
+        "无扩展名街道",
+        "公式街道",
+        "错误街道",
+        "小数街道",
+        "乱填街道",
+        "改名街道",
+        "合并街道",
+    }
+    assert {u.unit for u in messy.units} == set(GOOD_UNITS) | readable_units
