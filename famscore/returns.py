@@ -43,6 +43,8 @@ class ReturnData:
     remarks: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     readable: bool = True  # False: nothing could be read; the unit is not scored
+    # Item scores computed where the file was read (a worker), as famscore.scoring.ScoreRow tuples.
+    scores: list[tuple] = field(default_factory=list)
 
     def problem(self, sheet: str, cell: str, message: str, fix: str = "", severity: str = ERROR) -> None:
         self.problems.append(Problem(self.file, sheet, cell, severity, message, fix))
@@ -119,7 +121,7 @@ def _read(path: Path, scheme: Scheme, data: ReturnData) -> None:
             return
         data.problem(opened.sheet, "", opened.message + "，本文件未计分", opened.fix)
         return
-    book = opened.book
+    book = _Book(opened.book)
     if suffix not in SPREADSHEET_SUFFIXES:
         data.problem(
             "",
@@ -138,7 +140,7 @@ def _read(path: Path, scheme: Scheme, data: ReturnData) -> None:
         data.readable = False
         return
     sheet, rows, header = found
-    merged = book.get_sheet_by_name(sheet).merged_cell_ranges or []
+    merged = _sheet(book, sheet).merged_cell_ranges or []
     formulas = _FormulaCells(path, sheet) if opened.kind == "xlsx" else None
     _read_entries(rows, scheme, data, sheet, header=header, merged=merged, formulas=formulas)
 
@@ -147,7 +149,25 @@ Header = tuple[int, int, int, int | None]  # row index, key column, value column
 
 
 def _rows(book: Any, sheet: str, nrows: int | None = None) -> list[list[object]]:
-    return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
+    return _sheet(book, sheet).to_python(skip_empty_area=False, nrows=nrows)
+
+
+def _sheet(book: _Book, name: str) -> Any:
+    return book.sheet(name)
+
+
+class _Book:
+    """calamine parses a sheet on every get_sheet_by_name; this keeps each parsed sheet for one read."""
+
+    def __init__(self, book: Any) -> None:
+        self._book = book
+        self.sheet_names = book.sheet_names
+        self._sheets: dict[str, Any] = {}
+
+    def sheet(self, name: str) -> Any:
+        if name not in self._sheets:
+            self._sheets[name] = self._book.get_sheet_by_name(name)
+        return self._sheets[name]
 
 
 def _entry_sheet(
@@ -308,7 +328,11 @@ def _read_entries(
     for index in range(header_index + 1, len(rows)):
         cells = rows[index]
         row = index + 1
-        key = normalise_text(cells[key_col]) if key_col < len(cells) else ""
+        cell = cells[key_col] if key_col < len(cells) else ""
+        if cell == "" or cell is None:
+            continue
+        # An id exactly as the template wrote it needs no folding (the common case, on every row).
+        key = cell if isinstance(cell, str) and cell in scheme.fields else normalise_text(cell)
         if not key:
             continue
         fdef = scheme.fields.get(key)
@@ -338,8 +362,10 @@ def _read_entries(
         raw = cells[value_col] if value_col < len(cells) else ""
         data.cells[key] = address
         data.raw[key] = "" if raw is None else normalise_text(raw)
-        if remark_col is not None and remark_col < len(cells) and normalise_text(cells[remark_col]):
-            data.remarks[key] = normalise_text(cells[remark_col])
+        if remark_col is not None and remark_col < len(cells) and cells[remark_col] not in ("", None):
+            remark = normalise_text(cells[remark_col])
+            if remark:
+                data.remarks[key] = remark
         label = f"「{fdef.label or key}」（{key}）"
         merge = covering.get(index)
         if merge is not None:
@@ -502,9 +528,10 @@ def read_folder(
     workers: int | None = None,
 ) -> tuple[list[ReturnData], list[Problem]]:
     """Read every return in `folder` in worker processes; `progress(done, total)` after each file."""
-    from famscore.workers import default_workers, read_in_workers
+    from famscore.workers import default_workers, read_and_score, read_in_workers
 
     files, notes = list_returns(folder)
     jobs = [(path, path.relative_to(folder).as_posix()) for path in files]
     count = workers if workers is not None else default_workers(len(jobs))
-    return read_in_workers(jobs, scheme, count, progress), notes
+    # Scoring where the file is read spreads it over the cores along with the reading.
+    return read_in_workers(jobs, scheme, count, progress, reader=read_and_score), notes

@@ -57,6 +57,11 @@ _SHEET_MEMBER = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _SHEET_TAG = re.compile(
     rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|dimension)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
 )
+_DIMENSION = re.compile(rb"<dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,10})"')
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d')
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_TARGET = re.compile(rb'Target\s*=\s*["\']([^"\']+)["\']')
 _ATTR_R = re.compile(rb"(?:^|\s)r\s*=\s*[\"']([A-Za-z]{0,3})(\d+)[\"']")
 _ATTR_REF = re.compile(rb"(?:^|\s)ref\s*=\s*[\"']([^\"']*)[\"']")
 _RANGE_END = re.compile(r"([A-Za-z]{1,3})(\d{1,9})$")
@@ -182,19 +187,28 @@ def _inspect_zip(source: Path | IO[bytes]) -> tuple[Reason | None, str, str]:
                 return (BOMB, BOMB_FIX), "", ""
             names = {i.filename for i in infos}
             kind = _package_kind(names)
+            parts: set[str] = set()
+            if kind == "xlsx":
+                # calamine finds sheets through the relationships, wherever they point
+                parts = {i.filename for i in infos if _SHEET_MEMBER.match(i.filename)} | (
+                    _relationship_targets(archive) & names
+                )
+            sheets: dict[str, bytes] = {}
             for info in infos:
-                with archive.open(info) as member:
+                if info.filename in parts:
+                    # Sheets are read whole once here, for the DTD check and the range check alike.
+                    sheets[info.filename] = archive.read(info)
+                    member: IO[bytes] = io.BytesIO(sheets[info.filename])
+                else:
+                    member = archive.open(info)
+                with member:
                     if _has_dtd(member):
                         return (DTD, RESAVE), kind, ""
             if kind == "xlsx":
-                titles = sheet_members(archive)
-                # calamine finds sheets through the relationships, wherever they point
-                parts = {i.filename for i in infos if _SHEET_MEMBER.match(i.filename)} | (set(titles) & names)
                 for part in sorted(parts):
-                    with archive.open(part) as member:
-                        too_big = _oversized_range(member)
+                    too_big = _oversized_range(io.BytesIO(sheets[part]))
                     if too_big:
-                        sheet = titles.get(part, "")
+                        sheet = sheet_members(archive).get(part, "")
                         where = "这张工作表" if sheet else f"表格部件 {part} "
                         message = f"{where}的使用范围异常巨大（{too_big}），不像是填报表，已拒绝读取"
                         return (message, RANGE_FIX), kind, sheet
@@ -286,6 +300,35 @@ def _oversized_range(member: IO[bytes]) -> str:
     """The used range (as 'A1:XFD1048576') when it is over MAX_SHEET_CELLS, declared or real; else ''.
 
     Follows calamine: a cell counts when it has content (styled empty cells `<c r=".." s="1"/>` and
+    empty rows allocate nothing). One regex pass over the part (its size is already bounded): this
+    runs for every return, so it must cost a fraction of what reading the file costs.
+    """
+
+    data = member.read(MAX_MEMBER_BYTES + 1)
+    declared = _DIMENSION.search(data, 0, 4096)
+    if declared:
+        ref = declared.group(1).decode("ascii", "replace")
+        if _range_cells(ref) > MAX_SHEET_CELLS:
+            return ref
+    # Fast bound first: every cell addressed as <c r="B12" ...> (as Excel, WPS and openpyxl write),
+    # styled empty cells included, so it can only overestimate. Anything unusual, or a bound over
+    # the limit, gets the exact walk that counts only cells with content, as calamine does.
+    rows = _CELL_ROW.findall(data)
+    if len(rows) != data.count(b"<c ") + data.count(b"<c>"):
+        return _oversized_range_exact(io.BytesIO(data))
+    if not rows:
+        return ""
+    max_row = max(map(int, rows))
+    max_col = max(column_number(letters.decode("ascii")) for letters in set(_CELL_COLUMN.findall(data)))
+    if max_row * max_col <= MAX_SHEET_CELLS:
+        return ""
+    return _oversized_range_exact(io.BytesIO(data))
+
+
+def _oversized_range_exact(member: IO[bytes]) -> str:
+    """The used range (as 'A1:XFD1048576') when it is over MAX_SHEET_CELLS, declared or real; else ''.
+
+    Follows calamine: a cell counts when it has content (styled empty cells `<c r=".." s="1"/>` and
     empty rows allocate nothing); a cell without `r` takes the next column of the current row.
     """
     from famscore.errors import column_letter
@@ -334,6 +377,26 @@ def column_number(letters: str) -> int:
     for ch in letters.upper():
         number = number * 26 + ord(ch) - 64
     return number
+
+
+def _relationship_targets(archive: zipfile.ZipFile) -> set[str]:
+    """Every part the workbook's relationships point at (a regex: this runs for every return)."""
+    try:
+        info = archive.getinfo("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return set()
+    if info.file_size > 10_000_000:
+        return set()
+    targets = set()
+    for element in _RELATIONSHIP.findall(archive.read(info)):
+        found = _TARGET.search(element)
+        if found is None or b"worksheet" not in element.lower():
+            continue  # styles, theme, shared strings: not sheets, no cell ranges
+        target = found.group(1).decode("utf-8", "replace")
+        targets.add(
+            target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        )
+    return targets
 
 
 def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:

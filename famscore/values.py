@@ -55,7 +55,10 @@ class Parsed:
 
 def normalise_text(raw: object) -> str:
     """NFKC folds full-width digits and ％; control characters and stray spaces go."""
-    text = unicodedata.normalize("NFKC", str(raw)).translate(_INVISIBLE)
+    text = raw if isinstance(raw, str) else str(raw)
+    if text.isascii() and text.isprintable():
+        return text.strip()  # most cells: nothing to fold, and this runs for every cell of every return
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     text = "".join(ch for ch in text if ch >= " " or ch in "\t\n")
     return text.strip()
 

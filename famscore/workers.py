@@ -74,6 +74,16 @@ def _quiet_stderr() -> None:
         pass
 
 
+def read_and_score(path: Path, scheme: Scheme, name: str) -> ReturnData:
+    """Read one return and score its items in the same process (see famscore.scoring.score_rows)."""
+    from famscore.scoring import score_rows
+
+    data = read_return(path, scheme, name)
+    if data.readable:
+        data.scores = score_rows(scheme, data.values)
+    return data
+
+
 Reader = Callable[[Path, Scheme, str], ReturnData]
 
 
