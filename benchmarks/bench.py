@@ -127,7 +127,7 @@ def read_and_score(scheme_path: Path, folder: Path) -> tuple[float, int]:
 
 
 class TreeMemory:
-    """Peak resident memory of a process and all its descendants, sampled from /proc."""
+    """Peak memory (proportional set size) of a process and all its descendants, sampled from /proc."""
 
     def __init__(self, pid: int) -> None:
         self.pid, self.peak, self._stop = pid, 0, threading.Event()
@@ -145,12 +145,15 @@ class TreeMemory:
         return pids
 
     def _run(self) -> None:
-        page = os.sysconf("SC_PAGE_SIZE")
+        # PSS, not RSS: forked workers share the parent's pages, and RSS would count them once per process.
         while not self._stop.is_set():
             total = 0
             for pid in self._tree():
                 with contextlib.suppress(OSError, IndexError, ValueError):
-                    total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
+                    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1]) * 1024
+                            break
             self.peak = max(self.peak, total)
             self._stop.wait(0.05)
 

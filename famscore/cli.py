@@ -232,10 +232,10 @@ def score(
     import datetime as dt
 
     from famscore import __version__
-    from famscore.outputs.jsonout import write_json
     from famscore.outputs.safe import refuse_inputs
-    from famscore.outputs.summary import audit_csv_path, audit_in_workbook, write_summary
+    from famscore.outputs.summary import audit_csv_path, audit_in_workbook
     from famscore.outputs.terminal import band_counts, ranking_table
+    from famscore.outputs.writeall import write_outputs
 
     if output is None:
         output = returns.resolve().parent / f"{returns.resolve().name}_计分汇总.xlsx"
@@ -248,10 +248,8 @@ def score(
     batch = _score(scheme, returns, units_file, quiet)
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
     notes: list[Problem] = []
-    write_summary(batch, output, generated_at=stamp, famscore_version=__version__, notes=notes)
+    write_outputs(batch, output, json_file, generated_at=stamp, famscore_version=__version__, notes=notes)
     batch.problems.extend(notes)
-    if json_file is not None:
-        write_json(batch, json_file)
     if not quiet:
         out.print(ranking_table(batch))
         if batch.scheme.bands:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -84,7 +85,11 @@ def score_rows(scheme: Scheme, values: Mapping[str, object]) -> list[ScoreRow]:
 
 def _expand(scheme: Scheme, rows: list[ScoreRow]) -> list[ItemScore]:
     items = {item.id: item for item in scheme.items}
-    return [ItemScore(items[i], score, text, flags, missing) for i, score, text, flags, missing in rows]
+    # Many units share an explanation word for word; interning keeps one copy (memory at 40,000 units).
+    return [
+        ItemScore(items[i], score, sys.intern(text), flags, missing)
+        for i, score, text, flags, missing in rows
+    ]
 
 
 def score_unit(scheme: Scheme, data: ReturnData) -> UnitResult:
@@ -124,9 +129,9 @@ def score_unit(scheme: Scheme, data: ReturnData) -> UnitResult:
         grade="",
         flags=flags,
         complete=complete,
-        values=dict(data.values),
-        raw=dict(data.raw),
-        remarks=dict(data.remarks),
+        values=data.values,  # shared, not copied: the ReturnData goes away after scoring
+        raw=data.raw,
+        remarks=data.remarks,
     )
     result.grade = grade_of(scheme, result)
     if flags_note:

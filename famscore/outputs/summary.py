@@ -291,19 +291,21 @@ def write_summary(
     generated_at: str,
     famscore_version: str,
     notes: list[Problem] | None = None,
+    write_csv: bool = True,
 ) -> Path:
     """Write the summary workbook atomically to `path` and return it.
 
     Output-side warnings (text that had to be cleaned or cut) go to the 问题 sheet and, when `notes`
     is given, are appended to it so the caller can show them too. A large audit goes to
-    `audit_csv_path(path)` instead of the 计分过程 sheet, which then says where it is.
+    `audit_csv_path(path)` instead of the 计分过程 sheet, which then says where it is (written here
+    unless `write_csv` is False, when the caller writes it with write_audit_csv, e.g. in parallel).
     """
     target = Path(path)
     collected: list[Problem] = []
     sheet_count = [0]
     csv_path = None if audit_in_workbook(batch) else audit_csv_path(target)
-    if csv_path is not None:
-        atomic_write(csv_path, lambda temp: _audit_csv(batch, temp), lambda temp: None)
+    if csv_path is not None and write_csv:
+        write_audit_csv(batch, csv_path)
 
     def writer(temp: Path) -> None:
         sheet_count[0] = _write(batch, temp, target.name, generated_at, famscore_version, collected, csv_path)
@@ -608,6 +610,11 @@ def _audit_pointer(sheet: _Sheet, batch: BatchResult, csv_path: Path) -> None:
         sheet.formats.get("wrap"),
     )
     sheet.finish(freeze=(1, 0))
+
+
+def write_audit_csv(batch: BatchResult, path: Path) -> Path:
+    """The audit as CSV, atomically (see audit_in_workbook for when it is used)."""
+    return atomic_write(path, lambda temp: _audit_csv(batch, temp), lambda temp: None)
 
 
 def _audit_csv(batch: BatchResult, path: Path) -> None:
