@@ -713,6 +713,10 @@ def fill_template(
     """
     from openpyxl import load_workbook
 
+    from famscore.safety import require_defused_openpyxl
+
+    require_defused_openpyxl()  # the workbook may have been round-tripped through other hands
+
     book = load_workbook(path)
     sheet = book[ENTRY_SHEET]
     header_row, columns = _find_header(sheet)

@@ -87,6 +87,24 @@ def read_and_score(path: Path, scheme: Scheme, name: str) -> ReturnData:
 Reader = Callable[[Path, Scheme, str], ReturnData]
 
 
+def _share_strings(data: ReturnData, canonical: dict[str, str]) -> ReturnData:
+    """Unpickled results bring their own copy of every field id and explanation; at 40,000 returns
+    those copies are most of the memory, so keys become the scheme's own strings and texts are interned.
+    """
+
+    def rekey(values: dict[str, object]) -> dict[str, object]:
+        return {canonical.get(k, k): v for k, v in values.items()}
+
+    data.values, data.raw = rekey(data.values), rekey(data.raw)
+    data.cells = {}  # addresses served the reader's own messages; nothing downstream needs them
+    data.remarks = rekey(data.remarks)
+    data.scores = [
+        (canonical.get(i, sys.intern(i)), score, sys.intern(text), flags, missing)
+        for i, score, text, flags, missing in data.scores
+    ]
+    return data
+
+
 def _worker(conn: Connection, scheme_path: str, reader: Reader) -> None:
     global _SCHEME
     _limit_memory()
@@ -169,9 +187,11 @@ def read_in_workers(
     slots = [_Slot(ctx, scheme.path, reader) for _ in range(max(1, min(workers, total)))]
     done = 0
 
+    canonical = {fid: fid for fid in scheme.fields}
+
     def finish(index: int, data: ReturnData) -> None:
         nonlocal done
-        results[index] = data
+        results[index] = _share_strings(data, canonical)
         done += 1
         if progress is not None:
             progress(done, total)

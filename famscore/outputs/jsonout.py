@@ -108,11 +108,41 @@ def dumps(batch: BatchResult) -> str:
 
 
 def write_json(batch: BatchResult, path: Path | str) -> Path:
-    """Write the results atomically as UTF-8 JSON (indented up to PRETTY_UNITS units); returns the path."""
-    text = dumps(batch)
+    """Write the results atomically as UTF-8 JSON (indented up to PRETTY_UNITS units); returns the path.
 
-    def writer(temp: Path) -> None:
-        with temp.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+    Large batches are streamed unit by unit, so memory does not grow with a second copy of the results.
+    """
+    if len(batch.units) <= PRETTY_UNITS:
+        text = dumps(batch)
+
+        def writer(temp: Path) -> None:
+            with temp.open("w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+
+    else:
+
+        def writer(temp: Path) -> None:
+            _stream(batch, temp)
 
     return atomic_write(path, writer, verify_json)
+
+
+def _stream(batch: BatchResult, temp: Path) -> None:
+    decimals = batch.scheme.settings.decimals
+    head = batch_to_json(_Empty(batch))
+
+    def encode(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+    with temp.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write('{"scheme": ' + encode(head["scheme"]) + ', "units": [')
+        for n, unit in enumerate(batch.units):
+            handle.write(("," if n else "") + "\n" + encode(_unit(unit, batch, decimals)))
+        handle.write('\n], "problems": ' + encode(head["problems"]) + "}\n")
+
+
+class _Empty:
+    """The batch without its units: the head and tail of a streamed file."""
+
+    def __init__(self, batch: BatchResult) -> None:
+        self.scheme, self.problems, self.units = batch.scheme, batch.problems, []
