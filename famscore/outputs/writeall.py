@@ -42,14 +42,13 @@ def write_outputs(
         for job, _ in side:
             job()
         return [summary, *(path for _, path in side)]
+    # One helper process for the side outputs: with two cores, a third busy process only slows the
+    # workbook, and each forked process ends up copying the batch's pages as it reads them.
     ctx = mp.get_context("fork")
-    running = []
-    for job, path in side:
-        receive, send = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=_run, args=(job, send), daemon=True)
-        process.start()
-        send.close()
-        running.append((process, receive, path))
+    receive, send = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_run, args=([job for job, _ in side], send), daemon=True)
+    process.start()
+    send.close()
     failure: OutputError | None = None
     try:
         write_summary(
@@ -62,22 +61,22 @@ def write_outputs(
         )
     except OutputError as exc:
         failure = exc
-    for process, receive, path in running:
-        try:
-            message = receive.recv()
-        except EOFError:
-            message = f"写出 {path} 时程序异常退出"
-        process.join()
-        if message and failure is None:
-            failure = OutputError(message, path)
+    try:
+        message = receive.recv()
+    except EOFError:
+        message = "写出 " + "、".join(str(p) for _, p in side) + " 时程序异常退出"
+    process.join()
+    if message and failure is None:
+        failure = OutputError(message, side[0][1])
     if failure is not None:
         raise failure
     return [summary, *(path for _, path in side)]
 
 
-def _run(job: Callable[[], object], send: mp.connection.Connection) -> None:
+def _run(jobs: list[Callable[[], object]], send: mp.connection.Connection) -> None:
     try:
-        job()
+        for job in jobs:
+            job()
     except OutputError as exc:
         send.send(exc.message)
     except Exception as exc:  # reported in the parent as this output's failure
