@@ -10,7 +10,7 @@ from pathlib import Path
 
 from stable import stable_bytes
 
-from famscore.scheme.loader import BANDS, CHOICES, FIELDS, INDICATORS, RULES, SETTINGS
+from famscore.scheme.loader import BANDS, CHOICES, FIELDS, INDICATORS, RULES, SETTING_KEYS, SETTINGS
 from famscore.scheme.markdown import read_markdown_sheets
 from famscore.scheme.writer import write_scheme
 
@@ -20,17 +20,7 @@ TEMPLATES = ROOT / "templates"
 SCHEME_FILE = "考评表.xlsx"
 BLANK_SCHEME = TEMPLATES / "考评表模板.xlsx"
 STAMP = "2026-01-01T00:00:00"  # fixed document times: rebuilding unchanged sources changes no bytes
-SETTING_ORDER = (
-    "标题",
-    "年度",
-    "考核对象",
-    "版本",
-    "小数位数",
-    "主要指标满分",
-    "附加分满分",
-    "定级依据",
-    "排名依据",
-)
+SETTING_ORDER = tuple(k for k in SETTING_KEYS if k != "说明")
 
 
 def scheme_rows(source: Path) -> dict[str, list[dict[str, object]]]:

@@ -62,7 +62,11 @@ GRADE_STYLES = ("bold green", "cyan", "yellow", "magenta", "red")
 
 
 def grade_style(scheme: Scheme, grade: str) -> str:
-    names = [b.name for b in scheme.bands]
+    return band_style([b.name for b in scheme.bands], grade)
+
+
+def band_style(names: list[str], grade: str) -> str:
+    """Top band green, last band red, those between graded; anything else (待定) dim."""
     if grade not in names:
         return "dim"
     index = names.index(grade)
@@ -171,12 +175,7 @@ def summary_table(data: dict[str, Any]) -> tuple[Table, Text | None]:
     decimals = int(scheme.get("decimals") or 2)
 
     def style(grade: str) -> str:
-        if grade not in names:
-            return "dim"
-        index = names.index(grade)
-        if index == len(names) - 1 and len(names) > 1:
-            return "bold red"
-        return GRADE_STYLES[min(index, len(GRADE_STYLES) - 2)]
+        return band_style(names, grade)
 
     title = f"{scheme.get('title', '')}  版本 {scheme.get('version', '')}"
     if scheme.get("generated_at"):
