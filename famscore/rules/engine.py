@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from famscore.numbers import fmt, round_half_up
 from famscore.rules.base import MissingInput, Part
 from famscore.scheme.model import Item
 
 
-@dataclass(frozen=True)
-class ItemScore:
-    """An item's score, or None with `missing` naming the fields that stopped it."""
+class ItemScore(NamedTuple):
+    """An item's score, or None with `missing` naming the fields that stopped it.
+
+    A NamedTuple, not a dataclass: a batch builds one per unit × item (400,000 at 10,000 units).
+    """
 
     item: Item
     score: Decimal | None
