@@ -98,6 +98,7 @@ def score_unit(scheme: Scheme, data: ReturnData) -> UnitResult:
     precomputed = getattr(data, "scores", None)
     if precomputed:
         items = _expand(scheme, precomputed)
+        data.scores = []  # the rows are now ItemScores; keep one copy, not two
     else:
         items = [score_item(item, data.values, decimals) for item in scheme.items]
     by_cat: dict[str, list[ItemScore]] = defaultdict(list)

@@ -87,6 +87,19 @@ def read_and_score(path: Path, scheme: Scheme, name: str) -> ReturnData:
 Reader = Callable[[Path, Scheme, str], ReturnData]
 
 
+def _prints_as(value: object, typed: str) -> bool:
+    from decimal import Decimal
+
+    from famscore.numbers import fmt
+
+    if isinstance(value, Decimal):
+        shown = fmt(value)
+        return typed == shown or (typed.endswith(".0") and typed[:-2] == shown)
+    if isinstance(value, str):
+        return typed == value
+    return False
+
+
 def _share_strings(data: ReturnData, canonical: dict[str, str]) -> ReturnData:
     """Unpickled results bring their own copy of every field id and explanation; at 40,000 returns
     those copies are most of the memory, so keys become the scheme's own strings and texts are interned.
@@ -95,7 +108,10 @@ def _share_strings(data: ReturnData, canonical: dict[str, str]) -> ReturnData:
     def rekey(values: dict[str, object]) -> dict[str, object]:
         return {canonical.get(k, k): v for k, v in values.items()}
 
-    data.values, data.raw = rekey(data.values), rekey(data.raw)
+    data.values = rekey(data.values)
+    # What a unit typed is kept only where it differs from how the parsed value prints (９６％, 0.95, …);
+    # the audit shows the value itself otherwise, and 40,000 units × 50 fields of copies add up.
+    data.raw = {canonical.get(k, k): v for k, v in data.raw.items() if not _prints_as(data.values.get(k), v)}
     data.cells = {}  # addresses served the reader's own messages; nothing downstream needs them
     data.remarks = rekey(data.remarks)
     data.scores = [
