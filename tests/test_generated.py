@@ -24,7 +24,14 @@ def workbook_content(path: Path) -> dict[str, object]:
             "cells": [[c.value for c in row] for row in sheet.iter_rows()],
             "merged": sorted(str(r) for r in sheet.merged_cells.ranges),
             "validations": sorted(
-                (str(v.sqref), v.type or "", v.formula1 or "", v.formula2 or "")
+                (
+                    str(v.sqref),
+                    v.type or "",
+                    v.formula1 or "",
+                    v.formula2 or "",
+                    v.prompt or "",
+                    v.error or "",
+                )
                 for v in sheet.data_validations.dataValidation
             ),
             "protected": sheet.protection.sheet,

@@ -542,7 +542,7 @@ def test_ratio_computed_from_inputs(
     assert_clean(scheme)
     result = score(scheme, {"托位总数": Decimal(places), "总人口": Decimal(population)})
     assert result.score == Decimal(expected)
-    assert f"辖区内托位总数 {places}/总人口数 {population}*1000" in result.explanation
+    assert f"辖区内托位总数 {places} ÷ 总人口数 {population} × 1000" in result.explanation
     assert shown in result.explanation
 
 

@@ -99,7 +99,11 @@ class Expression:
 
     def describe(self, values: Mapping[str, object], labels: Mapping[str, str]) -> str:
         """'托位总数 1800 / 总人口 520000 × 1000' for explanations."""
-        text = self.text
+        text = re.sub(
+            r"\s*([*/×÷])\s*",
+            lambda m: {"*": " × ", "/": " ÷ "}.get(m.group(1), f" {m.group(1)} "),
+            self.text,
+        )
         for name in sorted(self.names, key=len, reverse=True):
             value = values.get(name)
             shown = fmt(value) if isinstance(value, Decimal) else "?"
