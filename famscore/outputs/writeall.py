@@ -14,6 +14,7 @@ from famscore.scoring import BatchResult
 
 # Below this many units each output takes well under a second and a process costs more than it saves.
 PARALLEL_UNITS = 1000
+SPLIT_UNITS = 20_000
 
 
 def write_outputs(
@@ -42,13 +43,18 @@ def write_outputs(
         for job, _ in side:
             job()
         return [summary, *(path for _, path in side)]
-    # One helper process for the side outputs: with two cores, a third busy process only slows the
-    # workbook, and each forked process ends up copying the batch's pages as it reads them.
+    # Up to SPLIT_UNITS each side output gets its own process: the work spreads evenly over the cores.
+    # Past that one process does them all, since each forked process ends up copying the batch's
+    # pages as it reads them and memory, not time, becomes the limit.
     ctx = mp.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_run, args=([job for job, _ in side], send), daemon=True)
-    process.start()
-    send.close()
+    groups = [[job] for job, _ in side] if len(batch.units) <= SPLIT_UNITS else [[job for job, _ in side]]
+    running = []
+    for jobs in groups:
+        receive, send = ctx.Pipe(duplex=False)
+        process = ctx.Process(target=_run, args=(jobs, send), daemon=True)
+        process.start()
+        send.close()
+        running.append((process, receive))
     failure: OutputError | None = None
     try:
         write_summary(
@@ -61,13 +67,14 @@ def write_outputs(
         )
     except OutputError as exc:
         failure = exc
-    try:
-        message = receive.recv()
-    except EOFError:
-        message = "写出 " + "、".join(str(p) for _, p in side) + " 时程序异常退出"
-    process.join()
-    if message and failure is None:
-        failure = OutputError(message, side[0][1])
+    for process, receive in running:
+        try:
+            message = receive.recv()
+        except EOFError:
+            message = "写出 " + "、".join(str(p) for _, p in side) + " 时程序异常退出"
+        process.join()
+        if message and failure is None:
+            failure = OutputError(message, side[0][1])
     if failure is not None:
         raise failure
     return [summary, *(path for _, path in side)]
