@@ -172,7 +172,7 @@ def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: boo
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        data, notes = read_folder(returns, scheme, advance)
+        data, notes = read_folder(returns, scheme, advance, spool=True)
     return score_batch(scheme, data, expected, notes)
 
 

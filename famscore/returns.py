@@ -45,6 +45,8 @@ class ReturnData:
     readable: bool = True  # False: nothing could be read; the unit is not scored
     # Item scores computed where the file was read (a worker), as famscore.scoring.ScoreRow tuples.
     scores: list[tuple] = field(default_factory=list)
+    # Where a worker wrote this return's details (explanations, values) instead of sending them back.
+    spool: tuple[str, int, int] | None = None
 
     def problem(self, sheet: str, cell: str, message: str, fix: str = "", severity: str = ERROR) -> None:
         self.problems.append(Problem(self.file, sheet, cell, severity, message, fix))
@@ -526,12 +528,18 @@ def read_folder(
     scheme: Scheme,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    spool: bool = False,
 ) -> tuple[list[ReturnData], list[Problem]]:
-    """Read every return in `folder` in worker processes; `progress(done, total)` after each file."""
+    """Read every return in `folder` in worker processes; `progress(done, total)` after each file.
+
+    With `spool`, workers keep each return's details (values, explanations) in a temporary file and
+    send back only its scores; the ReturnData then carry `spool` instead of `values`, and the units
+    scored from them load their details when an output asks (for batches of tens of thousands).
+    """
     from famscore.workers import default_workers, read_and_score, read_in_workers
 
     files, notes = list_returns(folder)
     jobs = [(path, path.relative_to(folder).as_posix()) for path in files]
     count = workers if workers is not None else default_workers(len(jobs))
     # Scoring where the file is read spreads it over the cores along with the reading.
-    return read_in_workers(jobs, scheme, count, progress, reader=read_and_score), notes
+    return read_in_workers(jobs, scheme, count, progress, reader=read_and_score, spool=spool), notes

@@ -17,11 +17,18 @@ from famscore.scheme.model import BASIS_TOTAL, BONUS, MAIN, VETO_LAST, VETO_NO_T
 PENDING = "待定"  # grade of a unit with unscored items: it cannot be graded honestly
 
 
+Spool = tuple[str, int, int]  # file, offset, length of a unit's details written by a worker
+
+
 @dataclass
 class UnitResult:
+    """One unit's result. Its details (item explanations and the values typed) either live here or,
+    for returns read by workers, in a spool file on disk: `items`, `values`, `raw` and `remarks`
+    load them on first use, so 40,000 units do not hold 40,000 sets of explanations in memory."""
+
     unit: str
     file: str
-    items: list[ItemScore]
+    scores: tuple[Decimal | None, ...]  # item scores in scheme order, always in memory
     categories: dict[str, Decimal | None]
     main: Decimal
     bonus: Decimal
@@ -31,9 +38,30 @@ class UnitResult:
     flags: list[str]
     complete: bool
     rank: int | None = None
-    values: dict[str, object] = field(default_factory=dict)
-    raw: dict[str, str] = field(default_factory=dict)
-    remarks: dict[str, str] = field(default_factory=dict)
+    details: tuple[list[ItemScore], dict[str, object], dict[str, str], dict[str, str]] | None = None
+    spool: Spool | None = None
+    scheme: Scheme | None = field(default=None, repr=False)
+
+    def _details(self) -> tuple[list[ItemScore], dict[str, object], dict[str, str], dict[str, str]]:
+        if self.details is not None:
+            return self.details
+        return _load_details(self)
+
+    @property
+    def items(self) -> list[ItemScore]:
+        return self._details()[0]
+
+    @property
+    def values(self) -> dict[str, object]:
+        return self._details()[1]
+
+    @property
+    def raw(self) -> dict[str, str]:
+        return self._details()[2]
+
+    @property
+    def remarks(self) -> dict[str, str]:
+        return self._details()[3]
 
     @property
     def forced_last(self) -> bool:
@@ -92,6 +120,28 @@ def _expand(scheme: Scheme, rows: list[ScoreRow]) -> list[ItemScore]:
     ]
 
 
+_LAST: list = [None, None]  # the unit whose spooled details were loaded last, and those details
+
+
+def _load_details(
+    unit: UnitResult,
+) -> tuple[list[ItemScore], dict[str, object], dict[str, str], dict[str, str]]:
+    """Read a unit's details back from its spool; the last one is kept, as outputs ask for
+    items, values, raw and remarks of the same unit one after another."""
+    import pickle
+
+    if _LAST[0] is unit:
+        return _LAST[1]
+    assert unit.spool is not None and unit.scheme is not None
+    path, offset, length = unit.spool
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        rows, values, raw, remarks = pickle.loads(handle.read(length))
+    details = (_expand(unit.scheme, rows), values, raw, remarks)
+    _LAST[0], _LAST[1] = unit, details
+    return details
+
+
 def score_unit(scheme: Scheme, data: ReturnData) -> UnitResult:
     """A unit's result; item scores a worker already computed (`data.scores`) are used as they are."""
     decimals = scheme.settings.decimals
@@ -118,10 +168,11 @@ def score_unit(scheme: Scheme, data: ReturnData) -> UnitResult:
         flags_note = f"附加分 {fmt(bonus_raw)} 超过上限 {fmt(cap)}，按 {fmt(cap)} 计"
     else:
         flags_note = ""
+    spooled = data.spool is not None
     result = UnitResult(
         unit=data.unit,
         file=data.file,
-        items=items,
+        scores=tuple(s.score for s in items),
         categories=categories,
         main=main,
         bonus=bonus,
@@ -130,9 +181,10 @@ def score_unit(scheme: Scheme, data: ReturnData) -> UnitResult:
         grade="",
         flags=flags,
         complete=complete,
-        values=data.values,  # shared, not copied: the ReturnData goes away after scoring
-        raw=data.raw,
-        remarks=data.remarks,
+        # shared, not copied: the ReturnData goes away after scoring
+        details=None if spooled else (items, data.values, data.raw, data.remarks),
+        spool=data.spool,
+        scheme=scheme if spooled else None,
     )
     result.grade = grade_of(scheme, result)
     if flags_note:

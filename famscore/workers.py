@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Any
 
 from famscore.returns import ReturnData, read_return
 from famscore.scheme.model import Scheme
@@ -25,6 +26,7 @@ TIMED_OUT = "读取该文件超过 {seconds} 秒仍未完成，已停止"
 RESAVE = "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回"
 
 _SCHEME: Scheme | None = None  # the worker's copy, inherited on fork or loaded on spawn
+_SPOOL: Any = None  # the worker's spool file for unit details (see read_and_score)
 
 
 def default_workers(count: int) -> int:
@@ -81,7 +83,27 @@ def read_and_score(path: Path, scheme: Scheme, name: str) -> ReturnData:
     data = read_return(path, scheme, name)
     if data.readable:
         data.scores = score_rows(scheme, data.values)
+        # What a unit typed is kept only where it differs from how the parsed value prints (９６％, 0.95,
+        # …); the audit shows the value itself otherwise, and 40,000 units × 50 fields of copies add up.
+        data.raw = {k: v for k, v in data.raw.items() if not _prints_as(data.values.get(k), v)}
+        if _SPOOL is not None:
+            _spool(data)
     return data
+
+
+def _spool(data: ReturnData) -> None:
+    """Write the bulky details to this worker's spool and send back only the numbers: the parent
+    then holds a few hundred bytes per unit instead of every explanation and typed value."""
+    import pickle
+
+    record = pickle.dumps(
+        (data.scores, data.values, data.raw, data.remarks), protocol=pickle.HIGHEST_PROTOCOL
+    )
+    offset = _SPOOL.seek(0, os.SEEK_END)
+    _SPOOL.write(record)
+    data.spool = (_SPOOL.name, offset, len(record))
+    data.scores = [(i, score, "", flags, missing) for i, score, _text, flags, missing in data.scores]
+    data.values, data.raw, data.remarks, data.cells = {}, {}, {}, {}
 
 
 Reader = Callable[[Path, Scheme, str], ReturnData]
@@ -100,6 +122,17 @@ def _prints_as(value: object, typed: str) -> bool:
     return False
 
 
+def _spool_dir() -> str:
+    """A private folder for the workers' spool files, removed when this process exits."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="famscore-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def _share_strings(data: ReturnData, canonical: dict[str, str]) -> ReturnData:
     """Unpickled results bring their own copy of every field id and explanation; at 40,000 returns
     those copies are most of the memory, so keys become the scheme's own strings and texts are interned.
@@ -108,10 +141,7 @@ def _share_strings(data: ReturnData, canonical: dict[str, str]) -> ReturnData:
     def rekey(values: dict[str, object]) -> dict[str, object]:
         return {canonical.get(k, k): v for k, v in values.items()}
 
-    data.values = rekey(data.values)
-    # What a unit typed is kept only where it differs from how the parsed value prints (９６％, 0.95, …);
-    # the audit shows the value itself otherwise, and 40,000 units × 50 fields of copies add up.
-    data.raw = {canonical.get(k, k): v for k, v in data.raw.items() if not _prints_as(data.values.get(k), v)}
+    data.values, data.raw = rekey(data.values), rekey(data.raw)
     data.cells = {}  # addresses served the reader's own messages; nothing downstream needs them
     data.remarks = rekey(data.remarks)
     data.scores = [
@@ -121,10 +151,13 @@ def _share_strings(data: ReturnData, canonical: dict[str, str]) -> ReturnData:
     return data
 
 
-def _worker(conn: Connection, scheme_path: str, reader: Reader) -> None:
-    global _SCHEME
+def _worker(conn: Connection, scheme_path: str, reader: Reader, spool_dir: str = "") -> None:
+    global _SCHEME, _SPOOL
     _limit_memory()
     _quiet_stderr()
+    if spool_dir:
+        # Unbuffered: every record is on disk when its result is sent, even if this worker dies later.
+        _SPOOL = open(os.path.join(spool_dir, f"w{os.getpid()}.bin"), "ab", buffering=0)  # noqa: SIM115
     if _SCHEME is None:
         from famscore.scheme.loader import load_scheme
 
@@ -140,10 +173,12 @@ def _worker(conn: Connection, scheme_path: str, reader: Reader) -> None:
 class _Slot:
     """One worker process and the file it is reading now."""
 
-    def __init__(self, ctx: mp.context.BaseContext, scheme_path: str, reader: Reader) -> None:
+    def __init__(
+        self, ctx: mp.context.BaseContext, scheme_path: str, reader: Reader, spool_dir: str = ""
+    ) -> None:
         parent, child = ctx.Pipe()
         self.conn = parent
-        self.process = ctx.Process(target=_worker, args=(child, scheme_path, reader), daemon=True)
+        self.process = ctx.Process(target=_worker, args=(child, scheme_path, reader, spool_dir), daemon=True)
         self.process.start()
         child.close()
         self.job: tuple[int, str, str] | None = None
@@ -186,6 +221,7 @@ def read_in_workers(
     progress: Callable[[int, int], None] | None = None,
     timeout: float = FILE_TIMEOUT,
     reader: Reader = read_return,
+    spool: bool = False,
 ) -> list[ReturnData]:
     """Read (path, display name) jobs; results come back in job order whatever happens to a worker.
 
@@ -198,9 +234,10 @@ def read_in_workers(
         return []
     ctx = _context()
     _SCHEME = scheme  # inherited by forked workers
+    spool_dir = _spool_dir() if spool else ""
     queue = [(i, str(p), name) for i, (p, name) in enumerate(jobs)]
     queue.reverse()
-    slots = [_Slot(ctx, scheme.path, reader) for _ in range(max(1, min(workers, total)))]
+    slots = [_Slot(ctx, scheme.path, reader, spool_dir) for _ in range(max(1, min(workers, total)))]
     done = 0
 
     canonical = {fid: fid for fid in scheme.fields}
@@ -219,7 +256,7 @@ def read_in_workers(
             if slots[n].give(job):
                 return
             slots[n].stop()
-            slots[n] = _Slot(ctx, scheme.path, reader)
+            slots[n] = _Slot(ctx, scheme.path, reader, spool_dir)
             if slots[n].give(job):
                 return
             finish(job[0], _failed(job, CRASHED))
@@ -252,7 +289,7 @@ def read_in_workers(
                 if failure:
                     finish(slot.job[0], _failed(slot.job, failure))
                     slot.stop()
-                    slots[n] = _Slot(ctx, scheme.path, reader)
+                    slots[n] = _Slot(ctx, scheme.path, reader, spool_dir)
                     feed(n)
         for slot in slots:
             if slot.process.is_alive():

@@ -19,7 +19,7 @@ from typing import Any
 from famscore.errors import WARNING, Problem, UsageError, cell_name
 from famscore.numbers import fmt, round_half_up, to_decimal
 from famscore.outputs.safe import CleanText, atomic_write, clean_text, verify_xlsx, write_text
-from famscore.scheme.model import BONUS, Scheme
+from famscore.scheme.model import BONUS, VETO_LAST, VETO_NO_TOP, Scheme
 from famscore.scoring import PENDING, BatchResult, UnitResult, basis_score
 
 SHEET_RANK = "排名"
@@ -543,8 +543,8 @@ def _matrix_sheet(sheet: _Sheet, batch: BatchResult) -> None:
     missing = formats.get("num", ERROR_FILL)
     for row, unit in enumerate(batch.units, start=2):
         sheet.text(row, 0, unit.unit, formats.get("text"))
-        for col, score in enumerate(unit.items, start=1):
-            sheet.number(row, col, score.score, missing if score.score is None else formats.get("num"))
+        for col, score in enumerate(unit.scores, start=1):
+            sheet.number(row, col, score, missing if score is None else formats.get("num"))
         sheet.number(row, base, unit.main, formats.get("num"))
         sheet.number(row, base + 1, unit.bonus, formats.get("num"))
         sheet.number(row, base + 2, unit.total, formats.get("num", bold=True))
@@ -813,7 +813,7 @@ def notice_subject(title: str, year: int | None) -> str:
 
 def _published_flags(unit: UnitResult) -> list[str]:
     """Flags that come from the scheme's rules (vetoes), not bookkeeping notes."""
-    return list(dict.fromkeys(f for s in unit.items for f in s.flags))
+    return list(dict.fromkeys(f for f in unit.flags if f.startswith((VETO_LAST, VETO_NO_TOP))))
 
 
 def _notice_sheet(sheet: _Sheet, batch: BatchResult, generated_at: str, famscore_version: str) -> None:
