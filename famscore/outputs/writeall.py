@@ -43,9 +43,9 @@ def write_outputs(
         for job, _ in side:
             job()
         return [summary, *(path for _, path in side)]
-    # Up to SPLIT_UNITS each side output gets its own process: the work spreads evenly over the cores.
-    # Past that one process does them all, since each forked process ends up copying the batch's
-    # pages as it reads them and memory, not time, becomes the limit.
+    # Up to SPLIT_UNITS each side output gets its own process, spreading the work over the cores.
+    # Past that one process does them all: every forked process builds its own copies of the units'
+    # details as it writes them, and at 40,000 units memory, not time, is the limit.
     ctx = mp.get_context("fork")
     groups = [[job] for job, _ in side] if len(batch.units) <= SPLIT_UNITS else [[job for job, _ in side]]
     running = []
