@@ -592,7 +592,7 @@ def _audit_sheets(book: Any, formats: _Formats, first: _Sheet, batch: BatchResul
             sheet.text(row, 2, item.name, wrap)
             sheet.number(row, 3, item.points, num)
             sheet.number(row, 4, score.score, missing if score.score is None else num)
-            sheet.text(row, 5, "；".join(f"{f.label}={_entered(unit, f.id)}" for f in fields), wrap)
+            sheet.text(row, 5, _inputs(unit, fields), wrap)
             sheet.text(row, 6, _remarks(unit, fields), wrap)
             sheet.text(row, 7, score.explanation, wrap)
     _finish_audit(sheet, row)
@@ -638,7 +638,7 @@ def _audit_csv(batch: BatchResult, path: Path) -> None:
                         item.name,
                         fmt(item.points),
                         "" if score.score is None else fmt(score.score),
-                        _csv_text("；".join(f"{f.label}={_entered(unit, f.id)}" for f in fields)),
+                        _csv_text(_inputs(unit, fields)),
                         _csv_text(_remarks(unit, fields)),
                         score.explanation,
                     ]
@@ -654,6 +654,11 @@ def _csv_text(text: str) -> str:
 def _finish_audit(sheet: _Sheet, last_row: int) -> None:
     sheet.ws.autofilter(0, 0, max(last_row, 1), len(AUDIT_COLUMNS) - 1)
     sheet.finish(freeze=(1, 2))
+
+
+def _inputs(unit: UnitResult, fields: list) -> str:
+    """The values feeding one item, as 'label=value' joined: the same text in the sheet and the CSV."""
+    return "；".join(f"{f.label}={_entered(unit, f.id)}" for f in fields)
 
 
 def _entered(unit: UnitResult, field_id: str) -> str:
