@@ -1,9 +1,9 @@
 """Hostile and messy returns: the batch finishes, good returns score, each bad one is reported by place.
 
 Every hostile file is built here in a temporary folder from a real filled 填报表 (made by
-famscore.templates), by editing its XML, its zip container or its bytes; a real .xls comes from
-LibreOffice when it is installed. Each test asserts the exact problem a user would read: file, sheet,
-cell, severity and message.
+famscore.templates), by editing its XML, its zip container or its bytes; a real .xls (BIFF8) is
+written from it with xlwt. Each test asserts the exact problem a user would read: file, sheet, cell,
+severity and message.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import struct
-import subprocess
 import sys
 import time
 import zipfile
@@ -24,7 +23,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 import python_calamine as calamine
+import xlwt
 from conftest import write_markdown_scheme
+from openpyxl.styles.numbers import is_date_format
 
 from famscore.errors import ERROR, WARNING, FamscoreError, Problem
 from famscore.returns import ReturnData, read_folder, read_return
@@ -431,34 +432,58 @@ def test_a_whole_workbook_named_like_a_lock_file_is_still_read(
 # ---------------------------------------------------------------- .xls and .xlsx, renamed either way
 
 
+# Real BIFF8 without LibreOffice, so that the .xls tests run everywhere, CI included: xlwt writes the
+# same OLE compound file with a BIFF8 Workbook stream that Excel 97-2003 and WPS save.
+def xlsx_to_xls(src: Path, dst: Path) -> Path:
+    """Save the .xlsx `src` as a real .xls `dst`, the way "Save as Excel 97-2003" would.
+
+    Every sheet keeps its name, place and visibility (the hidden _meta stays hidden), every cell its
+    value (the cached result of a formula), type and number format at the same row and column, and
+    merged ranges stay merged. Dates and times become Excel date numbers with a date format.
+    """
+    book = openpyxl.load_workbook(src, data_only=True)
+    out = xlwt.Workbook(encoding="utf-8")
+    styles: dict[str, xlwt.XFStyle] = {}
+
+    def style(value: object, number_format: str) -> xlwt.XFStyle:
+        if isinstance(value, dt.date | dt.time) and not is_date_format(number_format):
+            number_format = "YYYY-MM-DD"
+        if number_format not in styles:
+            styles[number_format] = xlwt.easyxf(num_format_str=number_format)
+        return styles[number_format]
+
+    for ws in book.worksheets:
+        sheet = out.add_sheet(ws.title)
+        sheet.visibility = {"visible": 0, "hidden": 1, "veryHidden": 2}[ws.sheet_state]
+        covered: set[tuple[int, int]] = set()
+        for merged in ws.merged_cells.ranges:
+            top = ws.cell(merged.min_row, merged.min_col)
+            rows, cols = (merged.min_row - 1, merged.max_row - 1), (merged.min_col - 1, merged.max_col - 1)
+            sheet.write_merge(*rows, *cols, top.value, style(top.value, top.number_format))
+            covered.update(merged.cells)
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None and (cell.row, cell.column) not in covered:
+                    value = cell.value
+                    sheet.write(cell.row - 1, cell.column - 1, value, style(value, cell.number_format))
+    out.active_sheet = book.index(book.active)
+    out.save(str(dst))
+    return dst
+
+
 @pytest.fixture(scope="module")
 def xls(good: Path, template: Path, work: Path) -> dict[str, Path]:
-    """Real BIFF8 .xls files saved by LibreOffice: 'good' (新华街道), 'blank' (完成率 left empty), 'other'."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed: no way to make a real .xls")
+    """Real BIFF8 .xls files written by xlwt: 'good' (新华街道), 'blank' (完成率 left empty), 'other'."""
     sources = work / "xls-sources"
     sources.mkdir()
     shutil.copy(good, sources / "good.xlsx")
     fill_template(template, {**GOOD, "A1_完成率": None}, sources / "blank.xlsx", unit="新华街道")
     fill_template(template, GOOD, sources / "other.xlsx", unit="旧版街道")
     out = work / "xls"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(work / 'lo-profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "xls",
-            "--outdir",
-            str(out),
-            *(str(sources / f"{key}.xlsx") for key in ("good", "blank", "other")),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    made = {key: out / f"{key}.xls" for key in ("good", "blank", "other")}
+    out.mkdir()
+    made = {
+        key: xlsx_to_xls(sources / f"{key}.xlsx", out / f"{key}.xls") for key in ("good", "blank", "other")
+    }
     assert all(path.read_bytes()[:8] == OLE_MAGIC for path in made.values())
     return made
 
