@@ -120,7 +120,7 @@ def read_and_score(scheme_path: Path, folder: Path) -> tuple[float, int]:
 
     start = time.perf_counter()
     scheme = load_scheme(scheme_path)
-    data, notes = read_folder(folder, scheme)
+    data, notes = read_folder(folder, scheme, spool=True)  # as `famscore score` reads
     batch = score_batch(scheme, data, None, notes)
     elapsed = time.perf_counter() - start
     return elapsed, sum(u.complete for u in batch.units)

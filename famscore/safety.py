@@ -11,10 +11,12 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import struct
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -82,6 +84,7 @@ class Opened:
     fix: str = ""
     sheet: str = ""
     spreadsheet: bool = True
+    data: bytes = field(default=b"", repr=False)
 
     @property
     def reason(self) -> Reason:
@@ -165,15 +168,97 @@ def require_defused_openpyxl() -> None:
 
 
 def check_zip(path: Path | IO[bytes]) -> Reason | None:
-    """Declared sizes and ratios, DTDs, worksheet ranges: refuse before any XML parser sees the file."""
-    refusal, _kind, _sheet = _inspect_zip(path)
+    """Declared sizes and ratios, DTDs, declared ranges: refuse before any XML parser sees the file."""
+    data = path.read_bytes() if isinstance(path, Path) else path.read()
+    refusal, _kind, _sheet = _inspect_zip(data)
     return refusal
 
 
-def _inspect_zip(source: Path | IO[bytes]) -> tuple[Reason | None, str, str]:
-    """(refusal or None, kind of package, sheet the refusal is about)."""
+DAMAGED = ("文件已损坏或不完整（可能下载中断）", RESEND)
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then the name and extra-field lengths
+_HEAD_BYTES = 4096  # of each part: the prolog (DTD check) and a worksheet's <dimension> are in here
+
+
+class _Members:
+    """Inflates zip members straight from the file's bytes.
+
+    zipfile.ZipFile.open builds a buffered reader with CRC checks per member: that is most of the cost
+    of looking at the first few KB of a dozen parts, for every return. The central directory still
+    comes from zipfile, and a member in a format other than stored or deflated goes through it.
+    """
+
+    def __init__(self, data: bytes, archive: zipfile.ZipFile) -> None:
+        self.view = memoryview(data)
+        self.archive = archive
+
+    def span(self, info: zipfile.ZipInfo) -> memoryview:
+        """The member's compressed bytes."""
+        if info.flag_bits & 1:
+            raise RuntimeError("encrypted member")
+        offset = info.header_offset
+        signature, name_length, extra_length = _LOCAL_HEADER.unpack_from(self.view, offset)
+        if signature != ZIP_MAGIC:
+            raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+        start = offset + _LOCAL_HEADER.size + name_length + extra_length
+        return self.view[start : start + info.compress_size]
+
+    def open(self, info: zipfile.ZipInfo) -> _Inflating:
+        return _Inflating(self, info)
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        """The whole member, never more than it declares (its declared size is bounded already)."""
+        return self.open(info).read(info.file_size)
+
+
+class _Inflating:
+    """A member read from its start, inflating only as far as asked; `head` is what the first read gave."""
+
+    def __init__(self, members: _Members, info: zipfile.ZipInfo) -> None:
+        self.head = b""
+        self._left = info.file_size  # never inflate past the declared size
+        self._inflate: zlib._Decompress | None = None
+        self._fallback: IO[bytes] | None = None
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            self._inflate = zlib.decompressobj(-15)
+            self._tail: bytes | memoryview = members.span(info)
+        elif info.compress_type == zipfile.ZIP_STORED:
+            self._tail = members.span(info)
+        else:
+            self._fallback = members.archive.open(info)
+
+    def read(self, size: int) -> bytes:
+        size = min(size, self._left)
+        if size <= 0:
+            return b""
+        if self._fallback is not None:
+            block = self._fallback.read(size)
+        elif self._inflate is not None:
+            block = self._inflate.decompress(self._tail, size)
+            self._tail = self._inflate.unconsumed_tail
+        else:
+            block, self._tail = bytes(self._tail[:size]), self._tail[size:]
+        self._left -= len(block)
+        if not self.head:
+            self.head = block
+        return block
+
+    def __enter__(self) -> _Inflating:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._fallback is not None:
+            self._fallback.close()
+
+
+def _inspect_zip(data: bytes) -> tuple[Reason | None, str, str]:
+    """(refusal or None, kind of package, sheet the refusal is about).
+
+    Reads only the central directory and the first few KB of each part: this runs for every return.
+    Far-away cells need the whole worksheet and are looked for only in the sheets that are parsed
+    (see scan_sheet and oversized_sheet).
+    """
     try:
-        with zipfile.ZipFile(source) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = [i for i in archive.infolist() if not i.is_dir()]
             if len(infos) > MAX_MEMBERS:
                 return (f"文件包含 {len(infos)} 个内部部件，不像是填报表，已拒绝读取", BOMB_FIX), "", ""
@@ -187,38 +272,58 @@ def _inspect_zip(source: Path | IO[bytes]) -> tuple[Reason | None, str, str]:
                 return (BOMB, BOMB_FIX), "", ""
             names = {i.filename for i in infos}
             kind = _package_kind(names)
+            members = _Members(data, archive)
             parts: set[str] = set()
             if kind == "xlsx":
                 # calamine finds sheets through the relationships, wherever they point
                 parts = {i.filename for i in infos if _SHEET_MEMBER.match(i.filename)} | (
-                    _relationship_targets(archive) & names
+                    _relationship_targets(archive, members) & names
                 )
-            sheets: dict[str, bytes] = {}
+            declared: dict[str, str] = {}
             for info in infos:
-                if info.filename in parts:
-                    # Sheets are read whole once here, for the DTD check and the range check alike.
-                    sheets[info.filename] = archive.read(info)
-                    member: IO[bytes] = io.BytesIO(sheets[info.filename])
-                else:
-                    member = archive.open(info)
-                with member:
-                    if _has_dtd(member):
+                with members.open(info) as member:
+                    # A worksheet's first read also holds its <dimension>, after the root's namespaces.
+                    if _has_dtd(member, _HEAD_BYTES if info.filename in parts else 512):
                         return (DTD, RESAVE), kind, ""
-            if kind == "xlsx":
-                for part in sorted(parts):
-                    too_big = _oversized_range(io.BytesIO(sheets[part]))
-                    if too_big:
-                        sheet = sheet_members(archive).get(part, "")
-                        where = "这张工作表" if sheet else f"表格部件 {part} "
-                        message = f"{where}的使用范围异常巨大（{too_big}），不像是填报表，已拒绝读取"
-                        return (message, RANGE_FIX), kind, sheet
+                    if info.filename in parts:
+                        found = _DIMENSION.search(member.head, 0, _HEAD_BYTES)
+                        if found:
+                            declared[info.filename] = found.group(1).decode("ascii", "replace")
+            for part in sorted(parts):
+                too_big = declared.get(part, "")
+                if _range_cells(too_big) > MAX_SHEET_CELLS:
+                    sheet = sheet_members(archive).get(part, "")
+                    return _range_refusal(too_big, sheet, part), kind, sheet
             return None, kind, ""
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, ValueError):
-        return ("文件已损坏或不完整（可能下载中断）", RESEND), "", ""
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, ValueError, zlib.error):
+        return DAMAGED, "", ""
+    except struct.error:  # a local header past the end of the file
+        return DAMAGED, "", ""
     except (OSError, RuntimeError) as exc:  # unsupported compression, a zip-level password, ...
         if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
             return (PASSWORD, PASSWORD_FIX), "", ""
-        return ("文件已损坏或不完整（可能下载中断）", RESEND), "", ""
+        return DAMAGED, "", ""
+
+
+def _range_refusal(used: str, sheet: str, part: str = "") -> Reason:
+    where = "这张工作表" if sheet or not part else f"表格部件 {part} "
+    return f"{where}的使用范围异常巨大（{used}），不像是填报表，已拒绝读取", RANGE_FIX
+
+
+def scan_sheet(data: bytes, sheet: str) -> Reason | None:
+    """Before calamine parses `sheet` of the .xlsx in `data`: refuse a used range over MAX_SHEET_CELLS.
+
+    calamine allocates the whole rectangle up to the farthest cell and aborts the process when it
+    cannot, so a reader without a worker around it must look first. This inflates and scans the
+    whole worksheet; a reader in a worker skips it and checks oversized_sheet after parsing instead.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = _Members(data, archive)
+        for part, name in sheet_members(archive).items():
+            if name == sheet and part in archive.NameToInfo:
+                too_big = _oversized_range(io.BytesIO(members.read(archive.getinfo(part))))
+                return _range_refusal(too_big, sheet) if too_big else None
+    return None
 
 
 def _package_kind(names: set[str]) -> str:
@@ -235,13 +340,14 @@ def _package_kind(names: set[str]) -> str:
     return "压缩包"
 
 
-def _has_dtd(member: IO[bytes]) -> bool:
+def _has_dtd(member: IO[bytes], first_read: int = 512) -> bool:
     """True when the part is XML with a DTD (where entities live) before its root element.
 
     The prolog is walked token by token (declaration, comments, processing instructions), so a DTD
     cannot hide behind a comment or padding; a prolog longer than MAX_PROLOG_BYTES counts as a DTD.
+    A prolog is usually one line: `first_read` bytes are read first, more only as needed.
     """
-    first = member.read(4096)
+    first = member.read(first_read)
     wide = first.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in first[:64]
 
     def narrow(block: bytes) -> bytes:
@@ -379,7 +485,7 @@ def column_number(letters: str) -> int:
     return number
 
 
-def _relationship_targets(archive: zipfile.ZipFile) -> set[str]:
+def _relationship_targets(archive: zipfile.ZipFile, members: _Members) -> set[str]:
     """Every part the workbook's relationships point at (a regex: this runs for every return)."""
     try:
         info = archive.getinfo("xl/_rels/workbook.xml.rels")
@@ -388,7 +494,7 @@ def _relationship_targets(archive: zipfile.ZipFile) -> set[str]:
     if info.file_size > 10_000_000:
         return set()
     targets = set()
-    for element in _RELATIONSHIP.findall(archive.read(info)):
+    for element in _RELATIONSHIP.findall(members.read(info)):
         found = _TARGET.search(element)
         if found is None or b"worksheet" not in element.lower():
             continue  # styles, theme, shared strings: not sheets, no cell ranges
@@ -481,7 +587,11 @@ def ole_stream_names(data: bytes) -> set[str]:
 
 
 def open_return(path: Path) -> Opened:
-    """The workbook chosen by content (an .xls renamed .xlsx reads as .xls), or why it cannot be read."""
+    """The workbook chosen by content (an .xls renamed .xlsx reads as .xls), or why it cannot be read.
+
+    `data` keeps the file's bytes for scan_sheet. Before parsing a sheet, call scan_sheet where a
+    calamine abort would take the process down; check oversized_sheet after parsing in any case.
+    """
     try:
         size = path.stat().st_size
     except OSError:
@@ -508,7 +618,7 @@ def open_return(path: Path) -> Opened:
             spreadsheet=False,
         )
     if kind == "zip":
-        refusal, kind, sheet = _inspect_zip(io.BytesIO(data))
+        refusal, kind, sheet = _inspect_zip(data)
         if refusal is not None:
             return Opened(None, kind, refusal[0], refusal[1], sheet)
         if kind in ("Word 文档", "PowerPoint 文档", "压缩包"):
@@ -540,7 +650,23 @@ def open_return(path: Path) -> Opened:
                 "请去掉打开密码，用 Excel 或 WPS 另存为 .xlsx 后发回；打不开时" + RESEND,
             )
         return Opened(None, kind, f"文件已损坏，无法读取（{type(exc).__name__}）", RESEND)
-    return Opened(book, kind)
+    return Opened(book, kind, data=data)
+
+
+def oversized_sheet(sheet: calamine.CalamineSheet) -> Reason | None:
+    """Refuse a parsed sheet whose used range (counted from A1) is over MAX_SHEET_CELLS.
+
+    Checked before to_python, which would add a Python object per cell of the whole rectangle.
+    """
+    from famscore.errors import column_letter
+
+    end = sheet.end
+    if end is None:
+        return None
+    rows, columns = end[0] + 1, end[1] + 1
+    if rows * columns <= MAX_SHEET_CELLS:
+        return None
+    return _range_refusal(f"A1:{column_letter(columns)}{rows}", sheet.name)
 
 
 def _calamine_open(path: Path, data: bytes, kind: str) -> calamine.CalamineWorkbook:

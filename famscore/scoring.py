@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from famscore.errors import ERROR, Problem
 from famscore.numbers import fmt
@@ -101,13 +102,71 @@ def basis_score(unit: UnitResult, basis: str) -> Decimal:
 ScoreRow = tuple[str, Decimal | None, str, tuple[str, ...], tuple[str, ...]]
 
 
-def score_rows(scheme: Scheme, values: Mapping[str, object]) -> list[ScoreRow]:
-    """Every item's score for one unit, in a compact picklable form (computed in the worker)."""
+class Totals(NamedTuple):
+    """What a unit's ranking needs from its item scores, computed where the return was read."""
+
+    scores: tuple[Decimal | None, ...]  # in scheme order
+    categories: dict[str, Decimal | None]
+    main: Decimal
+    bonus_raw: Decimal
+    flags: tuple[str, ...]
+    complete: bool
+
+
+def summarise(scheme: Scheme, rows: list[ScoreRow]) -> Totals:
+    """Subtotals, main and bonus sums and veto flags of one unit's score rows (in scheme order)."""
+    scores = tuple(row[1] for row in rows)
+    categories: dict[str, Decimal | None] = {}
+    main = bonus_raw = Decimal(0)
+    position = 0
+    for cat in scheme.categories:
+        subtotal: Decimal | None = Decimal(0)
+        for _item in cat.items:
+            score = scores[position]
+            position += 1
+            if score is None:
+                subtotal = None
+                continue
+            if subtotal is not None:
+                subtotal += score
+            if cat.kind == BONUS:
+                bonus_raw += score
+            elif cat.kind == MAIN:
+                main += score
+        categories[cat.id] = subtotal
+    flags = tuple(flag for row in rows for flag in row[3])
+    return Totals(scores, categories, main, bonus_raw, flags, None not in scores)
+
+
+MEMO_LIMIT = 100_000  # remembered item scores per process (a few tens of MB at most)
+
+
+def score_rows(
+    scheme: Scheme, values: Mapping[str, object], memo: dict[tuple, ScoreRow] | None = None
+) -> list[ScoreRow]:
+    """Every item's score for one unit, in a compact picklable form (computed in the worker).
+
+    An item's score is a pure function of the values of the fields its rules read, and across a
+    batch most items see the same few inputs (no incidents, 是, the same level), so `memo` keeps
+    each row by item and inputs: equal inputs give the very same row, explanation string included.
+    """
     decimals = scheme.settings.decimals
     rows = []
     for item in scheme.items:
+        key = None
+        if memo is not None:
+            key = (item.id, *(values.get(fid) for fid in item.input_ids))
+            row = memo.get(key)
+            if row is not None:
+                rows.append(row)
+                continue
         s = score_item(item, values, decimals)
-        rows.append((item.id, s.score, s.explanation, s.flags, s.missing))
+        row = (item.id, s.score, s.explanation, s.flags, s.missing)
+        if key is not None:
+            if len(memo) >= MEMO_LIMIT:  # type: ignore[arg-type]
+                memo.clear()  # type: ignore[union-attr]
+            memo[key] = row  # type: ignore[index]
+        rows.append(row)
     return rows
 
 
@@ -143,48 +202,33 @@ def _load_details(
 
 
 def score_unit(scheme: Scheme, data: ReturnData) -> UnitResult:
-    """A unit's result; item scores a worker already computed (`data.scores`) are used as they are."""
-    decimals = scheme.settings.decimals
-    precomputed = getattr(data, "scores", None)
-    if precomputed:
-        items = _expand(scheme, precomputed)
-        data.scores = []  # the rows are now ItemScores; keep one copy, not two
-    else:
-        items = [score_item(item, data.values, decimals) for item in scheme.items]
-    by_cat: dict[str, list[ItemScore]] = defaultdict(list)
-    for s in items:
-        by_cat[s.item.category_id].append(s)
-    categories: dict[str, Decimal | None] = {}
-    for cat in scheme.categories:
-        scores = [s.score for s in by_cat[cat.id]]
-        categories[cat.id] = None if any(v is None for v in scores) else sum(scores, Decimal(0))  # type: ignore[arg-type]
-    main = sum((s.score for s in items if s.item.kind == MAIN and s.score is not None), Decimal(0))
-    bonus_raw = sum((s.score for s in items if s.item.kind == BONUS and s.score is not None), Decimal(0))
-    cap = scheme.settings.bonus_points
-    bonus = min(bonus_raw, cap) if cap else bonus_raw
-    complete = all(s.score is not None for s in items)
-    flags = [f for s in items for f in s.flags]
-    if bonus != bonus_raw:
-        flags_note = f"附加分 {fmt(bonus_raw)} 超过上限 {fmt(cap)}，按 {fmt(cap)} 计"
-    else:
-        flags_note = ""
+    """A unit's result; what a worker already computed (`data.scores`, `data.totals`) is used as is."""
     spooled = data.spool is not None
+    rows = data.scores or ([] if spooled else score_rows(scheme, data.values))
+    totals = data.totals or summarise(scheme, rows)
+    data.scores = []  # the rows become ItemScores (or stay in the spool); keep one copy, not two
+    cap = scheme.settings.bonus_points
+    bonus_raw = totals.bonus_raw
+    bonus = min(bonus_raw, cap) if cap else bonus_raw
     result = UnitResult(
         unit=data.unit,
         file=data.file,
-        scores=tuple(s.score for s in items),
-        categories=categories,
-        main=main,
+        scores=totals.scores,
+        categories=totals.categories,
+        main=totals.main,
         bonus=bonus,
         bonus_raw=bonus_raw,
-        total=main + bonus,
+        total=totals.main + bonus,
         grade="",
-        flags=flags,
-        complete=complete,
+        flags=list(totals.flags),
+        complete=totals.complete,
         # shared, not copied: the ReturnData goes away after scoring
-        details=None if spooled else (items, data.values, data.raw, data.remarks),
+        details=None if spooled else (_expand(scheme, rows), data.values, data.raw, data.remarks),
         spool=data.spool,
         scheme=scheme if spooled else None,
+    )
+    flags_note = (
+        f"附加分 {fmt(bonus_raw)} 超过上限 {fmt(cap)}，按 {fmt(cap)} 计" if bonus != bonus_raw else ""
     )
     result.grade = grade_of(scheme, result)
     if flags_note:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from famscore.numbers import fmt, to_decimal
 from famscore.rules.kinds import NEVER
@@ -43,14 +43,19 @@ _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # 20240815
 _INVISIBLE = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200b\u200c\u200d\u2060\ufeff"))
 
 
-@dataclass(frozen=True)
-class Parsed:
-    """A parsed cell: `value` is None when blank or invalid; `error`/`warning` say why."""
+class Parsed(NamedTuple):
+    """A parsed cell: `value` is None when blank or invalid; `error`/`warning` say why.
+
+    A NamedTuple: one is made per field of every return.
+    """
 
     value: object = None
     error: str = ""
     fix: str = ""
     warning: str = ""
+
+
+_BLANK = Parsed()
 
 
 def normalise_text(raw: object) -> str:
@@ -70,7 +75,7 @@ def is_blank(raw: object) -> bool:
 def parse_value(field: Field, raw: object) -> Parsed:
     """Parse `raw` (as python-calamine returns a cell) for `field`; blank gives Parsed()."""
     if is_blank(raw):
-        return Parsed()
+        return _BLANK
     if isinstance(raw, float) and raw != raw:  # NaN: an error cell or a formula without a result
         return Parsed(error="单元格是错误值或没有计算结果的公式", fix="请填写数值本身，不要用公式")
     if isinstance(raw, str) and normalise_text(raw).startswith("#"):

@@ -8,6 +8,7 @@ import multiprocessing as mp
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -20,6 +21,8 @@ FILE_TIMEOUT = 60.0  # seconds one return may take before its worker is stopped 
 # Bytes of address space a worker may add to what it inherited (POSIX only). A return needs tens of MB;
 # calamine asking for more aborts the worker, which costs only that file.
 MEMORY_LIMIT = 2 * 1024**3
+GATHER = 0.003  # seconds the parent lets results gather while every worker has work queued
+IN_FLIGHT = 8  # jobs queued in each worker: it goes on to the next file without waiting for the parent
 SMALL_BATCH = 24  # below this one worker is enough: starting a second costs more than it saves
 CRASHED = "读取该文件时读取程序异常退出（文件可能已损坏或含有恶意内容）"
 TIMED_OUT = "读取该文件超过 {seconds} 秒仍未完成，已停止"
@@ -27,6 +30,8 @@ RESAVE = "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回"
 
 _SCHEME: Scheme | None = None  # the worker's copy, inherited on fork or loaded on spawn
 _SPOOL: Any = None  # the worker's spool file for unit details (see read_and_score)
+# Item scores by inputs, per scheme, shared by the returns this process scores (see score_rows).
+_MEMO: dict[str, dict] = {}
 
 
 def default_workers(count: int) -> int:
@@ -76,18 +81,17 @@ def _quiet_stderr() -> None:
         pass
 
 
-def read_and_score(path: Path, scheme: Scheme, name: str) -> ReturnData:
-    """Read one return and score its items in the same process (see famscore.scoring.score_rows)."""
-    from famscore.scoring import score_rows
+def read_and_score(path: Path, scheme: Scheme, name: str, *, contained: bool = False) -> ReturnData:
+    """Read one return and score it in the same process (see famscore.scoring.score_rows)."""
+    from famscore.scoring import score_rows, summarise
 
-    data = read_return(path, scheme, name)
+    data = read_return(path, scheme, name, contained=contained)
     if data.readable:
-        data.scores = score_rows(scheme, data.values)
-        # What a unit typed is kept only where it differs from how the parsed value prints (９６％, 0.95,
-        # …); the audit shows the value itself otherwise, and 40,000 units × 50 fields of copies add up.
-        data.raw = {k: v for k, v in data.raw.items() if not _prints_as(data.values.get(k), v)}
+        data.scores = score_rows(scheme, data.values, _MEMO.setdefault(scheme.fingerprint, {}))
+        data.totals = summarise(scheme, data.scores)
         if _SPOOL is not None:
             _spool(data)
+    data.cells = {}  # addresses served the reader's own messages; nothing downstream needs them
     return data
 
 
@@ -102,24 +106,11 @@ def _spool(data: ReturnData) -> None:
     offset = _SPOOL.seek(0, os.SEEK_END)
     _SPOOL.write(record)
     data.spool = (_SPOOL.name, offset, len(record))
-    data.scores = [(i, score, "", flags, missing) for i, score, _text, flags, missing in data.scores]
-    data.values, data.raw, data.remarks, data.cells = {}, {}, {}, {}
+    data.scores, data.values, data.raw, data.remarks = [], {}, {}, {}
 
 
-Reader = Callable[[Path, Scheme, str], ReturnData]
-
-
-def _prints_as(value: object, typed: str) -> bool:
-    from decimal import Decimal
-
-    from famscore.numbers import fmt
-
-    if isinstance(value, Decimal):
-        shown = fmt(value)
-        return typed == shown or (typed.endswith(".0") and typed[:-2] == shown)
-    if isinstance(value, str):
-        return typed == value
-    return False
+# Called as reader(path, scheme, display name, contained=...), like read_return.
+Reader = Callable[..., ReturnData]
 
 
 def _spool_dir() -> str:
@@ -151,6 +142,9 @@ def _share_strings(data: ReturnData, canonical: dict[str, str]) -> ReturnData:
     return data
 
 
+Job = tuple[int, str, str, bool]  # index, path, display name, contained (see read_return)
+
+
 def _worker(conn: Connection, scheme_path: str, reader: Reader, spool_dir: str = "") -> None:
     global _SCHEME, _SPOOL
     _limit_memory()
@@ -166,12 +160,12 @@ def _worker(conn: Connection, scheme_path: str, reader: Reader, spool_dir: str =
         job = conn.recv()
         if job is None:
             return
-        index, path, name = job
-        conn.send((index, reader(Path(path), _SCHEME, name)))
+        index, path, name, contained = job
+        conn.send((index, reader(Path(path), _SCHEME, name, contained=contained)))
 
 
 class _Slot:
-    """One worker process and the file it is reading now."""
+    """One worker process and the jobs handed to it, oldest (the one it is reading now) first."""
 
     def __init__(
         self, ctx: mp.context.BaseContext, scheme_path: str, reader: Reader, spool_dir: str = ""
@@ -181,17 +175,24 @@ class _Slot:
         self.process = ctx.Process(target=_worker, args=(child, scheme_path, reader, spool_dir), daemon=True)
         self.process.start()
         child.close()
-        self.job: tuple[int, str, str] | None = None
-        self.started = 0.0
+        self.jobs: deque[Job] = deque()
+        self.started = 0.0  # when the worker began the oldest job
 
-    def give(self, job: tuple[int, str, str]) -> bool:
+    def give(self, job: Job) -> bool:
         """Hand the worker a job; False when it is already dead (the caller replaces it)."""
-        self.job, self.started = job, time.monotonic()
+        if not self.jobs:
+            self.started = time.monotonic()
+        self.jobs.append(job)
         try:
             self.conn.send(job)
         except (OSError, ValueError):
             return False
         return True
+
+    def done(self) -> None:
+        """The oldest job's result arrived: the worker went straight on to the next one."""
+        self.jobs.popleft()
+        self.started = time.monotonic()
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -200,8 +201,8 @@ class _Slot:
         self.conn.close()
 
 
-def _failed(job: tuple[int, str, str], failure: str) -> ReturnData:
-    _index, path, name = job
+def _failed(job: Job, failure: str) -> ReturnData:
+    _index, path, name, _contained = job
     data = ReturnData(name, path, readable=False)
     data.problem("", "", failure + "，本文件未计分", RESAVE)
     return data
@@ -225,7 +226,11 @@ def read_in_workers(
 ) -> list[ReturnData]:
     """Read (path, display name) jobs; results come back in job order whatever happens to a worker.
 
-    `reader` must be a module-level function (it is sent to spawned workers).
+    Each worker has up to IN_FLIGHT jobs queued, so it never waits for the parent between files. A
+    file whose worker dies is read once more, alone in a new worker and with every pre-parse check
+    (`contained=False`), which turns a calamine abort into the precise reason; if it dies again, or
+    takes longer than `timeout`, that file alone is reported. `reader` must be a module-level
+    function (it is sent to spawned workers).
     """
     global _SCHEME
     total = len(jobs)
@@ -235,8 +240,8 @@ def read_in_workers(
     ctx = _context()
     _SCHEME = scheme  # inherited by forked workers
     spool_dir = _spool_dir() if spool else ""
-    queue = [(i, str(p), name) for i, (p, name) in enumerate(jobs)]
-    queue.reverse()
+    queue: list[Job] = [(i, str(p), name, True) for i, (p, name) in enumerate(jobs)]
+    queue.reverse()  # popped from the end
     slots = [_Slot(ctx, scheme.path, reader, spool_dir) for _ in range(max(1, min(workers, total)))]
     done = 0
 
@@ -249,47 +254,60 @@ def read_in_workers(
         if progress is not None:
             progress(done, total)
 
+    def replace(n: int) -> None:
+        """A new worker in slot n; the jobs the old one had not finished go back to the queue."""
+        queue.extend(reversed(slots[n].jobs))
+        slots[n].stop()
+        slots[n] = _Slot(ctx, scheme.path, reader, spool_dir)
+
     def feed(n: int) -> None:
-        """Give slot n the next job, replacing a worker that died between jobs (once per job)."""
-        while queue:
+        """Top up slot n, replacing a worker that died between jobs (once per job)."""
+        while queue and len(slots[n].jobs) < IN_FLIGHT:
             job = queue.pop()
             if slots[n].give(job):
-                return
-            slots[n].stop()
-            slots[n] = _Slot(ctx, scheme.path, reader, spool_dir)
-            if slots[n].give(job):
-                return
-            finish(job[0], _failed(job, CRASHED))
-        slots[n].job = None
+                continue
+            slots[n].jobs.pop()
+            replace(n)
+            if not slots[n].give(job):
+                slots[n].jobs.pop()
+                finish(job[0], _failed(job, CRASHED))
+
+    def fail(n: int, failure: str) -> None:
+        job = slots[n].jobs.popleft()
+        if failure == CRASHED and job[3]:
+            queue.append((job[0], job[1], job[2], False))  # read once more, carefully
+        else:
+            finish(job[0], _failed(job, failure))
+        replace(n)
 
     try:
         for n in range(len(slots)):
             feed(n)
-        while any(s.job is not None for s in slots):
-            busy = [s for s in slots if s.job is not None]
-            ready = wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout=0.2)
+        while any(s.jobs for s in slots):
+            busy = [s for s in slots if s.jobs]
+            if all(len(s.jobs) > 1 for s in busy):
+                # Every worker has its next file already: let results gather rather than wake per file.
+                time.sleep(GATHER)
+            ready = set(wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout=0.2))
             now = time.monotonic()
             for n, slot in enumerate(slots):
-                if slot.job is None:
+                if not slot.jobs:
+                    feed(n)
                     continue
-                failure = ""
                 if slot.conn in ready:
                     try:
-                        index, data = slot.conn.recv()
+                        while slot.jobs and slot.conn.poll():
+                            index, data = slot.conn.recv()
+                            slot.done()
+                            finish(index, data)
                     except Exception:  # EOF from a dead worker, or a result that cannot be unpickled
-                        failure = CRASHED
-                    else:
-                        finish(index, data)
-                        feed(n)
-                        continue
+                        fail(n, CRASHED)
+                    feed(n)
                 elif slot.process.sentinel in ready or not slot.process.is_alive():
-                    failure = CRASHED
+                    fail(n, CRASHED)
+                    feed(n)
                 elif now - slot.started > timeout:
-                    failure = TIMED_OUT.format(seconds=f"{timeout:g}")
-                if failure:
-                    finish(slot.job[0], _failed(slot.job, failure))
-                    slot.stop()
-                    slots[n] = _Slot(ctx, scheme.path, reader, spool_dir)
+                    fail(n, TIMED_OUT.format(seconds=f"{timeout:g}"))
                     feed(n)
         for slot in slots:
             if slot.process.is_alive():

@@ -974,6 +974,45 @@ def test_styled_empty_cells_far_away_are_not_a_huge_range(good: Path, tmp_path: 
     assert data.problems == [] and data.values == GOOD_VALUES
 
 
+FAR_CELL = '<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>'
+# 26 columns × 200,000 rows: 5.2 million cells, over the limit but small enough for calamine to parse.
+MIDDLING = '<row r="200000"><c r="Z200000" t="n"><v>1</v></c></row></sheetData>'
+
+
+@pytest.mark.parametrize(
+    ("tail", "shown"), [(FAR_CELL, "A1:XFD1048576"), (MIDDLING, "A1:Z200000")], ids=["abort", "parsed"]
+)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_workers_skip_the_range_scan_and_still_refuse_a_huge_range_exactly(
+    template: Path, tmp_path: Path, scheme: Scheme, tail: str, shown: str, workers: int
+) -> None:
+    # In a worker the whole-sheet scan is skipped: a far cell makes calamine abort, and the file is read
+    # once more with the scan; a range calamine can parse is refused from the range it reports. Either
+    # way the message is the one read_return gives in process, and the files queued behind it are read.
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    for unit in GOOD_UNITS:
+        fill_template(template, GOOD, folder / f"{unit}.xlsx", unit=unit)
+    bad = fill_template(template, GOOD, tmp_path / "范围街道.xlsx", unit="范围街道")
+    edit_part(bad, folder / "范围街道.xlsx", entry_part(bad), lambda t: t.replace("</sheetData>", tail))
+    expected = Problem(
+        "范围街道.xlsx",
+        "填报",
+        "",
+        ERROR,
+        f"这张工作表的使用范围异常巨大（{shown}），不像是填报表，已拒绝读取，本文件未计分",
+        "请删除表格中多余的行和列（或多余的内容）后另存，或让该单位重新发送原填报表",
+    )
+    assert read(folder / "范围街道.xlsx", scheme).problems == [expected]
+    data, notes = read_folder(folder, scheme, workers=workers)
+    assert notes == []
+    by_file = {d.file: d for d in data}
+    assert by_file["范围街道.xlsx"].problems == [expected]
+    assert not by_file["范围街道.xlsx"].readable
+    for unit in GOOD_UNITS:
+        assert by_file[f"{unit}.xlsx"].problems == [] and by_file[f"{unit}.xlsx"].values == GOOD_VALUES
+
+
 @pytest.mark.parametrize(("ref", "refused"), [("A1:J100000", False), ("A1:J100001", True), ("B2:B2", False)])
 def test_the_range_limit_is_a_million_cells(
     good: Path, tmp_path: Path, scheme: Scheme, ref: str, refused: bool
@@ -991,19 +1030,19 @@ def test_the_range_limit_is_a_million_cells(
 # ---------------------------------------------------------------- worker processes
 
 
-def crash_on_bad(path: Path, scheme: Scheme, name: str) -> ReturnData:
+def crash_on_bad(path: Path, scheme: Scheme, name: str, contained: bool = False) -> ReturnData:
     if "崩溃" in name:
         os._exit(3)  # what a reader dying in native code looks like from Python
-    return read_return(path, scheme, name)
+    return read_return(path, scheme, name, contained=contained)
 
 
-def hang_on_bad(path: Path, scheme: Scheme, name: str) -> ReturnData:
+def hang_on_bad(path: Path, scheme: Scheme, name: str, contained: bool = False) -> ReturnData:
     if "卡住" in name:
         time.sleep(60)
-    return read_return(path, scheme, name)
+    return read_return(path, scheme, name, contained=contained)
 
 
-def grab_memory_on_bad(path: Path, scheme: Scheme, name: str) -> ReturnData:
+def grab_memory_on_bad(path: Path, scheme: Scheme, name: str, contained: bool = False) -> ReturnData:
     if "吃内存" in name:
         from famscore.workers import MEMORY_LIMIT
 
@@ -1011,14 +1050,14 @@ def grab_memory_on_bad(path: Path, scheme: Scheme, name: str) -> ReturnData:
         data = ReturnData(name, str(path))
         data.problem("", "", f"no memory limit: got {len(hog)} bytes")
         return data
-    return read_return(path, scheme, name)
+    return read_return(path, scheme, name, contained=contained)
 
 
-def calamine_straight(path: Path, scheme: Scheme, name: str) -> ReturnData:
+def calamine_straight(path: Path, scheme: Scheme, name: str, contained: bool = False) -> ReturnData:
     """No pre-parse checks: a far cell makes calamine ask for 550 GB and abort the process."""
     book = calamine.CalamineWorkbook.from_path(str(path))
     book.get_sheet_by_name("填报").to_python()
-    return read_return(path, scheme, name)
+    return read_return(path, scheme, name, contained=contained)
 
 
 @pytest.fixture
@@ -1071,6 +1110,25 @@ def test_a_reader_that_dies_hangs_or_bloats_costs_only_its_own_file(
     ]
     for data in (results[0], results[2]):
         assert data.problems == [] and data.values == GOOD_VALUES
+
+
+def crash_when_contained(path: Path, scheme: Scheme, name: str, contained: bool = False) -> ReturnData:
+    """Dies on '坏' files when read contained; says in its meta how each file was read."""
+    if "坏" in name and contained:
+        os._exit(3)
+    data = read_return(path, scheme, name, contained=contained)
+    data.meta["读法"] = "contained" if contained else "careful"
+    return data
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_file_whose_worker_dies_is_read_once_more_with_every_check(
+    three: list[tuple[Path, str]], scheme: Scheme, workers: int
+) -> None:
+    results = read_in_workers(three, scheme, workers, reader=crash_when_contained, timeout=20)
+    assert [d.problems for d in results] == [[], [], []]
+    assert [d.meta["读法"] for d in results] == ["contained", "careful", "contained"]
+    assert all(d.values == GOOD_VALUES for d in results)
 
 
 def test_a_real_calamine_abort_is_contained(good: Path, tmp_path: Path, scheme: Scheme) -> None:

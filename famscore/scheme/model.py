@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -81,6 +82,11 @@ class Item:
     rules: tuple[Rule, ...] = ()
     source: Source | None = None
 
+    @functools.cached_property
+    def input_ids(self) -> tuple[str, ...]:
+        """Every field the item's rules may read, in rule order: its score depends on these alone."""
+        return tuple(dict.fromkeys(fid for rule in self.rules for fid in rule.field_ids()))
+
 
 @dataclass(frozen=True)
 class Category:
@@ -116,8 +122,9 @@ class Scheme:
     path: str = ""
     warnings: tuple = field(default=())  # tuple[Problem, ...] found while loading
 
-    @property
+    @functools.cached_property
     def items(self) -> tuple[Item, ...]:
+        # Asked for once per unit scored; the scheme is frozen, so the tuple never changes.
         return tuple(item for cat in self.categories for item in cat.items)
 
     @property
