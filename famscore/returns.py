@@ -12,9 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from famscore.errors import ERROR, WARNING, Problem, cell_name
+from famscore.errors import ERROR, WARNING, Problem, cell_name, column_letter
 from famscore.numbers import fmt
-from famscore.scheme.model import Scheme
+from famscore.scheme.model import Field, Scheme
 from famscore.values import Parsed, normalise_text, parse_value
 from famscore.workbook import clean_header, find_sheet, suggest_sheet
 
@@ -363,6 +363,9 @@ def _read_entries(
     covering = _merges_over(merged or [], value_col)
     seen: dict[str, str] = {}
     unknown = 0
+    fields = scheme.fields
+    value_letter = column_letter(value_col + 1)  # this runs for every field of every return
+    parsed_cells = _PARSED.setdefault(scheme.fingerprint, {})
     for index in range(header_index + 1, len(rows)):
         cells = rows[index]
         row = index + 1
@@ -370,11 +373,11 @@ def _read_entries(
         if cell == "" or cell is None:
             continue
         # An id exactly as the template wrote it needs no folding (the common case, on every row).
-        key = cell if isinstance(cell, str) and cell in scheme.fields else normalise_text(cell)
+        key = cell if isinstance(cell, str) and cell in fields else normalise_text(cell)
         if not key:
             continue
-        fdef = scheme.fields.get(key)
-        address = cell_name(row, value_col + 1)
+        fdef = fields.get(key)
+        address = f"{value_letter}{row}"
         if fdef is None:
             if _looks_like_field_id(key):
                 unknown += 1
@@ -403,9 +406,9 @@ def _read_entries(
             remark = normalise_text(cells[remark_col])
             if remark:
                 data.remarks[key] = remark
-        label = f"「{fdef.label or key}」（{key}）"
         merge = covering.get(index)
         if merge is not None:
+            label = _label(fdef)
             (top, left), (bottom, right) = merge
             span = f"{cell_name(top + 1, left + 1)}:{cell_name(bottom + 1, right + 1)}"
             if (top, left) != (index, value_col):
@@ -426,9 +429,22 @@ def _read_entries(
                     "请取消合并单元格，在每一项的「填报值」中分别填写",
                     WARNING,
                 )
-        parsed = parse_value(fdef, raw)
-        if not _shows_as(parsed, raw):
+        known = (key, type(raw), raw)
+        remembered = parsed_cells.get(known)
+        if remembered is None:
+            remembered = parse_value(fdef, raw), raw == raw  # NaN never matches: not remembered
+            if remembered[1]:
+                remembered = remembered[0], _shows_as(remembered[0], raw)
+                if len(parsed_cells) >= PARSED_LIMIT:
+                    parsed_cells.clear()
+                parsed_cells[known] = remembered
+        parsed, shown = remembered
+        if not shown:
             data.raw[key] = "" if raw is None else normalise_text(raw)
+        if parsed.value is not None and not parsed.warning:
+            data.values[key] = parsed.value  # the usual case, on every field of every return
+            continue
+        label = _label(fdef)
         if parsed.error:
             data.problem(sheet, address, f"{label}：{parsed.error}，本项暂不计分", parsed.fix)
             continue
@@ -473,6 +489,16 @@ def _read_entries(
                 f"填报表中没有字段「{fdef.label or fid}」（{fid}）这一行，本项暂不计分",
                 "请用最新的填报表重新填写，不要删除行",
             )
+
+
+# Cells parsed before, by field id and the cell as read: parse_value is pure, and across a batch most
+# cells hold one of a few values (0 incidents, 是, the same level). Per scheme, as ids mean its fields.
+_PARSED: dict[str, dict[tuple, tuple[Parsed, bool]]] = {}
+PARSED_LIMIT = 200_000
+
+
+def _label(fdef: Field) -> str:
+    return f"「{fdef.label or fdef.id}」（{fdef.id}）"
 
 
 def _shows_as(parsed: Parsed, raw: object) -> bool:

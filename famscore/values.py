@@ -74,6 +74,8 @@ def is_blank(raw: object) -> bool:
 
 def parse_value(field: Field, raw: object) -> Parsed:
     """Parse `raw` (as python-calamine returns a cell) for `field`; blank gives Parsed()."""
+    if type(raw) is float and raw == raw and field.type in NUMERIC_TYPES:
+        return _number(field, raw)  # a number cell: most cells of every return
     if is_blank(raw):
         return _BLANK
     if isinstance(raw, float) and raw != raw:  # NaN: an error cell or a formula without a result

@@ -20,8 +20,13 @@ SLUGS = sorted(p.name for p in EXAMPLES.iterdir() if (p / "考评表.xlsx").exis
 
 
 @pytest.fixture(scope="module", params=SLUGS)
-def scheme(request: pytest.FixtureRequest) -> Scheme:
-    return load_scheme(EXAMPLES / request.param / "考评表.xlsx")
+def slug(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def scheme(slug: str) -> Scheme:
+    return load_scheme(EXAMPLES / slug / "考评表.xlsx")
 
 
 def values_for(f: Field) -> st.SearchStrategy[object]:
@@ -55,3 +60,35 @@ def test_a_shared_memo_gives_the_rows_computed_afresh(scheme: Scheme, data: st.D
         assert remembered == score_rows(scheme, values)
         assert summarise(scheme, remembered) == summarise(scheme, score_rows(scheme, values))
     assert memo  # the memo was used, not bypassed
+
+
+def test_cells_parsed_before_read_the_same_as_afresh(
+    slug: str, scheme: Scheme, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from famscore import returns
+
+    paths = sorted((EXAMPLES / slug / "returns").glob("*.xlsx"))
+
+    def read_all() -> list[tuple[object, ...]]:
+        out = []
+        for path in paths:
+            data = returns.read_return(path, scheme)
+            out.append((data.values, data.raw, data.remarks, data.problems))
+        return out
+
+    monkeypatch.setattr(returns, "_PARSED", {})
+    first = read_all()  # fills the memo: every example unit shares some cells with another
+    assert returns._PARSED[scheme.fingerprint]
+    again = read_all()
+    monkeypatch.setattr(returns, "_PARSED", _NoMemo())  # every cell parsed afresh
+    assert again == first == read_all()
+
+
+class _Forgetful(dict):
+    def __setitem__(self, key: object, value: object) -> None:
+        pass
+
+
+class _NoMemo(dict):
+    def setdefault(self, key: object, default: object = None) -> _Forgetful:
+        return _Forgetful()
