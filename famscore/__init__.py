@@ -1,16 +1,44 @@
 """famscore: batch scoring of annual health-commission assessments from spreadsheets."""
 
-from famscore.errors import FamscoreError, Problem, SchemeError
-from famscore.outputs.jsonout import write_json
-from famscore.outputs.summary import read_summary, write_summary
-from famscore.returns import read_folder, read_return
-from famscore.rules import score_item
-from famscore.scheme import Scheme
-from famscore.scheme.loader import check_scheme, load_scheme
-from famscore.scoring import BatchResult, UnitResult, score_batch
-from famscore.templates import build_template, build_templates
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from famscore.errors import FamscoreError, Problem, SchemeError
+    from famscore.outputs.jsonout import write_json
+    from famscore.outputs.summary import read_summary, write_summary
+    from famscore.returns import read_folder, read_return
+    from famscore.rules import score_item
+    from famscore.scheme import Scheme
+    from famscore.scheme.loader import check_scheme, load_scheme
+    from famscore.scoring import BatchResult, UnitResult, score_batch
+    from famscore.templates import build_template, build_templates
 
 __version__ = "0.1.0"
+
+# The public API, imported on first use: `import famscore` (and every command, which imports the
+# package first) then costs nothing for the parts a command does not use.
+_HOMES = {
+    "FamscoreError": "famscore.errors",
+    "Problem": "famscore.errors",
+    "SchemeError": "famscore.errors",
+    "write_json": "famscore.outputs.jsonout",
+    "read_summary": "famscore.outputs.summary",
+    "write_summary": "famscore.outputs.summary",
+    "read_folder": "famscore.returns",
+    "read_return": "famscore.returns",
+    "score_item": "famscore.rules",
+    "Scheme": "famscore.scheme",
+    "check_scheme": "famscore.scheme.loader",
+    "load_scheme": "famscore.scheme.loader",
+    "BatchResult": "famscore.scoring",
+    "UnitResult": "famscore.scoring",
+    "score_batch": "famscore.scoring",
+    "build_template": "famscore.templates",
+    "build_templates": "famscore.templates",
+}
 
 __all__ = [
     "BatchResult",
@@ -32,3 +60,16 @@ __all__ = [
     "write_json",
     "write_summary",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'famscore' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])
