@@ -14,6 +14,9 @@ from typing import Any
 
 from famscore.errors import ERROR, WARNING, Problem, cell_name, column_letter
 from famscore.numbers import fmt
+
+# At module level, not in _read: forked workers then start with it loaded (30 ms each otherwise).
+from famscore.safety import open_return, oversized_sheet, scan_sheet, sheet_members
 from famscore.scheme.model import Field, Scheme
 from famscore.values import Parsed, normalise_text, parse_value
 from famscore.workbook import clean_header, find_sheet, suggest_sheet
@@ -125,8 +128,6 @@ def read_return(
 
 
 def _read(path: Path, scheme: Scheme, data: ReturnData, careful: bool) -> None:
-    from famscore.safety import open_return
-
     opened = open_return(path)
     suffix = path.suffix.lower()
     if opened.book is None:
@@ -196,8 +197,6 @@ class _Book:
 
     def sheet(self, name: str) -> Any:
         if name not in self._sheets:
-            from famscore.safety import oversized_sheet, scan_sheet
-
             refusal = scan_sheet(self._opened.data, name) if self._careful else None
             if refusal is None:
                 parsed = self._book.get_sheet_by_name(name)
@@ -575,8 +574,6 @@ class _FormulaCells:
         import zipfile
 
         from defusedxml import ElementTree
-
-        from famscore.safety import sheet_members
 
         with zipfile.ZipFile(self.path) as archive:
             part = next((p for p, name in sheet_members(archive).items() if name == self.sheet), None)
