@@ -8,6 +8,7 @@ and reported on the 问题 sheet). Numbers are written as numbers with the schem
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -577,6 +578,7 @@ def _audit_sheets(book: Any, formats: _Formats, first: _Sheet, batch: BatchResul
     text, wrap, center = formats.get("text"), formats.get("wrap"), formats.get("center")
     num, missing = formats.get("num"), formats.get("num", ERROR_FILL)
     for unit in batch.units:
+        values, raw, remarks = unit.values, unit.raw, unit.remarks
         for score in unit.items:
             row += 1
             if row >= MAX_ROWS:
@@ -592,8 +594,8 @@ def _audit_sheets(book: Any, formats: _Formats, first: _Sheet, batch: BatchResul
             sheet.text(row, 2, item.name, wrap)
             sheet.number(row, 3, item.points, num)
             sheet.number(row, 4, score.score, missing if score.score is None else num)
-            sheet.text(row, 5, _inputs(unit, fields), wrap)
-            sheet.text(row, 6, _remarks(unit, fields), wrap)
+            sheet.text(row, 5, _inputs(values, raw, fields), wrap)
+            sheet.text(row, 6, _remarks(remarks, fields), wrap)
             sheet.text(row, 7, score.explanation, wrap)
     _finish_audit(sheet, row)
     return extra
@@ -628,6 +630,7 @@ def _audit_csv(batch: BatchResult, path: Path) -> None:
         out.writerow([c.header for c in AUDIT_COLUMNS])
         for unit in batch.units:
             name = _csv_text(unit.unit)
+            values, raw, remarks = unit.values, unit.raw, unit.remarks
             for score in unit.items:
                 item = score.item
                 fields = fields_of[item.id]
@@ -638,8 +641,8 @@ def _audit_csv(batch: BatchResult, path: Path) -> None:
                         item.name,
                         fmt(item.points),
                         "" if score.score is None else fmt(score.score),
-                        _csv_text(_inputs(unit, fields)),
-                        _csv_text(_remarks(unit, fields)),
+                        _csv_text(_inputs(values, raw, fields)),
+                        _csv_text(_remarks(remarks, fields)),
                         score.explanation,
                     ]
                 )
@@ -656,28 +659,33 @@ def _finish_audit(sheet: _Sheet, last_row: int) -> None:
     sheet.finish(freeze=(1, 2))
 
 
-def _inputs(unit: UnitResult, fields: list) -> str:
+def _inputs(values: dict[str, object], raw: dict[str, str], fields: list) -> str:
     """The values feeding one item, as 'label=value' joined: the same text in the sheet and the CSV."""
-    return "；".join(f"{f.label}={_entered(unit, f.id)}" for f in fields)
+    return "；".join(f"{f.label}={_entered(values, raw, f.id)}" for f in fields)
 
 
-def _entered(unit: UnitResult, field_id: str) -> str:
-    raw = unit.raw.get(field_id, "")
-    if raw != "":
-        return raw
-    value = unit.values.get(field_id)
+def _entered(values: dict[str, object], raw: dict[str, str], field_id: str) -> str:
+    typed = raw.get(field_id, "")
+    if typed != "":
+        return typed
+    value = values.get(field_id)
     if value is None:
         return "（未填）"
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):
-        return fmt(value)
+        return _shown(value)
     return str(value)
 
 
-def _remarks(unit: UnitResult, fields: list) -> str:
+# One audit row per unit × item prints the same few values over and over; fmt ignores the exponent
+# (96 and 96.0 print alike), so equal Decimals may share one entry.
+_shown = functools.lru_cache(maxsize=65_536)(fmt)
+
+
+def _remarks(remarks: dict[str, str], fields: list) -> str:
     """A single remark as it was written; several as 'label：remark' joined."""
-    found = [(f.label, unit.remarks[f.id]) for f in fields if unit.remarks.get(f.id)]
+    found = [(f.label, remarks[f.id]) for f in fields if remarks.get(f.id)]
     if len(found) == 1:
         return found[0][1]
     return "；".join(f"{label}：{remark}" for label, remark in found)
