@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 import python_calamine as calamine
 
@@ -273,12 +273,7 @@ def _inspect_zip(data: bytes) -> tuple[Reason | None, str, str]:
             names = {i.filename for i in infos}
             kind = _package_kind(names)
             members = _Members(data, archive)
-            parts: set[str] = set()
-            if kind == "xlsx":
-                # calamine finds sheets through the relationships, wherever they point
-                parts = {i.filename for i in infos if _SHEET_MEMBER.match(i.filename)} | (
-                    _relationship_targets(archive, members) & names
-                )
+            parts = _worksheet_parts(archive, members) if kind == "xlsx" else set()
             declared: dict[str, str] = {}
             for info in infos:
                 with members.open(info) as member:
@@ -317,13 +312,28 @@ def scan_sheet(data: bytes, sheet: str) -> Reason | None:
     cannot, so a reader without a worker around it must look first. This inflates and scans the
     whole worksheet; a reader in a worker skips it and checks oversized_sheet after parsing instead.
     """
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        members = _Members(data, archive)
-        for part, name in sheet_members(archive).items():
-            if name == sheet and part in archive.NameToInfo:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = _Members(data, archive)
+            parts = [part for part, name in sheet_members(archive).items() if name == sheet]
+            # Without a readable sheet list, which part calamine will take is not known: scan them all.
+            for part in [p for p in parts if p in archive.NameToInfo] or sorted(
+                _worksheet_parts(archive, members)
+            ):
                 too_big = _oversized_range(io.BytesIO(members.read(archive.getinfo(part))))
-                return _range_refusal(too_big, sheet) if too_big else None
+                if too_big:
+                    return _range_refusal(too_big, sheet)
+    except (zipfile.BadZipFile, ValueError, RuntimeError, OSError, zlib.error, struct.error):
+        return DAMAGED
     return None
+
+
+def _worksheet_parts(archive: zipfile.ZipFile, members: _Members) -> set[str]:
+    """Every part of an .xlsx that calamine may parse as a worksheet."""
+    names = set(archive.NameToInfo)
+    # calamine finds sheets through the relationships, wherever they point
+    named = {name for name in names if _SHEET_MEMBER.match(name)}
+    return named | (_relationship_targets(archive, members) & names)
 
 
 def _package_kind(names: set[str]) -> str:
@@ -340,7 +350,11 @@ def _package_kind(names: set[str]) -> str:
     return "压缩包"
 
 
-def _has_dtd(member: IO[bytes], first_read: int = 512) -> bool:
+class _Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+def _has_dtd(member: _Readable, first_read: int = 512) -> bool:
     """True when the part is XML with a DTD (where entities live) before its root element.
 
     The prolog is walked token by token (declaration, comments, processing instructions), so a DTD
