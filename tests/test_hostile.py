@@ -1013,6 +1013,18 @@ def test_workers_skip_the_range_scan_and_still_refuse_a_huge_range_exactly(
         assert by_file[f"{unit}.xlsx"].problems == [] and by_file[f"{unit}.xlsx"].values == GOOD_VALUES
 
 
+def test_far_cells_on_a_sheet_famscore_does_not_read_do_not_stop_the_return(
+    good: Path, tmp_path: Path, scheme: Scheme
+) -> None:
+    # The 说明 sheet is never parsed, so calamine never allocates its range: nothing to refuse.
+    with zipfile.ZipFile(good) as archive:
+        notes = next(part for part, name in sheet_members(archive).items() if name == "说明")
+    path = edit_part(good, tmp_path / "新华街道.xlsx", notes, lambda t: t.replace("</sheetData>", FAR_CELL))
+    assert read(path, scheme).problems == []
+    data, _ = read_folder(path.parent, scheme, workers=1)
+    assert data[0].problems == [] and data[0].values == GOOD_VALUES
+
+
 @pytest.mark.parametrize(("ref", "refused"), [("A1:J100000", False), ("A1:J100001", True), ("B2:B2", False)])
 def test_the_range_limit_is_a_million_cells(
     good: Path, tmp_path: Path, scheme: Scheme, ref: str, refused: bool
