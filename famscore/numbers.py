@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
@@ -35,6 +36,9 @@ def round_half_up(value: Decimal, decimals: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+# Every explanation, audit row and output cell prints numbers, mostly the same few: remembered per
+# type (typed=True keeps True apart from 1); equal Decimals print alike whatever their exponent.
+@functools.lru_cache(maxsize=65_536, typed=True)
 def fmt(value: Decimal | int | None) -> str:
     """Plain display of a number: no exponent, no trailing zeros ('1.70' -> '1.7')."""
     if value is None:
@@ -44,6 +48,9 @@ def fmt(value: Decimal | int | None) -> str:
     if value == 0:
         return "0"
     if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
+        return str(value.quantize(_ONE))
     text = format(value.normalize(), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_ONE = Decimal(1)

@@ -8,7 +8,6 @@ and reported on the 问题 sheet). Numbers are written as numbers with the schem
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -674,13 +673,8 @@ def _entered(values: dict[str, object], raw: dict[str, str], field_id: str) -> s
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):
-        return _shown(value)
+        return fmt(value)
     return str(value)
-
-
-# One audit row per unit × item prints the same few values over and over; fmt ignores the exponent
-# (96 and 96.0 print alike), so equal Decimals may share one entry.
-_shown = functools.lru_cache(maxsize=65_536)(fmt)
 
 
 def _remarks(remarks: dict[str, str], fields: list) -> str:
