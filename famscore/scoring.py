@@ -13,7 +13,7 @@ from famscore.errors import ERROR, Problem
 from famscore.numbers import fmt
 from famscore.returns import ReturnData
 from famscore.rules.engine import ItemScore, score_item
-from famscore.scheme.model import BASIS_TOTAL, BONUS, MAIN, VETO_LAST, VETO_NO_TOP, Scheme
+from famscore.scheme.model import BASIS_TOTAL, BONUS, MAIN, VETO_LAST, VETO_NO_TOP, Item, Scheme
 
 PENDING = "待定"  # grade of a unit with unscored items: it cannot be graded honestly
 
@@ -151,21 +151,22 @@ def score_rows(
     each row by item and inputs: equal inputs give the very same row, explanation string included.
     """
     decimals = scheme.settings.decimals
+
+    def scored(item: Item) -> ScoreRow:
+        s = score_item(item, values, decimals)
+        return (item.id, s.score, s.explanation, s.flags, s.missing)
+
+    if memo is None:
+        return [scored(item) for item in scheme.items]
     rows = []
     for item in scheme.items:
-        key = None
-        if memo is not None:
-            key = (item.id, *(values.get(fid) for fid in item.input_ids))
-            row = memo.get(key)
-            if row is not None:
-                rows.append(row)
-                continue
-        s = score_item(item, values, decimals)
-        row = (item.id, s.score, s.explanation, s.flags, s.missing)
-        if key is not None:
-            if len(memo) >= MEMO_LIMIT:  # type: ignore[arg-type]
-                memo.clear()  # type: ignore[union-attr]
-            memo[key] = row  # type: ignore[index]
+        key = (item.id, *(values.get(fid) for fid in item.input_ids))
+        row = memo.get(key)
+        if row is None:
+            row = scored(item)
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            memo[key] = row
         rows.append(row)
     return rows
 
