@@ -228,9 +228,10 @@ def read_in_workers(
     """Read (path, display name) jobs; results come back in job order whatever happens to a worker.
 
     Each worker has up to IN_FLIGHT jobs queued, so it never waits for the parent between files. A
-    file whose worker dies is read once more, alone in a new worker and with every pre-parse check
+    file whose worker dies is read once more in a new worker, with every pre-parse check
     (`contained=False`), which turns a calamine abort into the precise reason; if it dies again, or
-    takes longer than `timeout`, that file alone is reported. `reader` must be a module-level
+    takes longer than `timeout`, that file alone is reported, and the files queued behind it are
+    handed out again. `reader` must be a module-level
     function (it is sent to spawned workers).
     """
     global _SCHEME
