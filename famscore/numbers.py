@@ -36,6 +36,9 @@ def round_half_up(value: Decimal, decimals: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+_ONE = Decimal(1)
+
+
 # Every explanation, audit row and output cell prints numbers, mostly the same few: remembered per
 # type (typed=True keeps True apart from 1); equal Decimals print alike whatever their exponent.
 @functools.lru_cache(maxsize=65_536, typed=True)
@@ -51,6 +54,3 @@ def fmt(value: Decimal | int | None) -> str:
         return str(value.quantize(_ONE))
     text = format(value.normalize(), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-_ONE = Decimal(1)

@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from famscore.errors import ERROR, WARNING, Problem, cell_name, column_letter
-from famscore.numbers import fmt
 
 # At module level, not in _read: forked workers then start with it loaded (30 ms each otherwise).
 from famscore.safety import open_return, oversized_sheet, scan_sheet, sheet_members
 from famscore.scheme.model import Field, Scheme
-from famscore.values import Parsed, normalise_text, parse_value
+from famscore.values import Parsed, normalise_text, parse_value, shown
 from famscore.workbook import clean_header, find_sheet, suggest_sheet
 
 ENTRY_SHEET = "填报"
@@ -198,9 +197,10 @@ class _Book:
     def sheet(self, name: str) -> Any:
         if name not in self._sheets:
             refusal = scan_sheet(self._opened.data, name) if self._careful else None
-            if refusal is None:
-                parsed = self._book.get_sheet_by_name(name)
-                refusal = oversized_sheet(parsed)
+            if refusal is not None:
+                raise _Refused(name, refusal)
+            parsed = self._book.get_sheet_by_name(name)
+            refusal = oversized_sheet(parsed)
             if refusal is not None:
                 raise _Refused(name, refusal)
             self._sheets[name] = parsed
@@ -509,18 +509,12 @@ def _shows_as(parsed: Parsed, raw: object) -> bool:
     value = parsed.value
     if value is None:
         return raw is None or raw == ""
-    if isinstance(value, Decimal):
-        if isinstance(raw, float) and not parsed.warning:
-            return "e" not in repr(raw)  # a number cell: 96.5 prints as 96.5, 96.0 as 96
-        shown, typed = fmt(value), normalise_text(raw)
-        return typed == shown or (typed.endswith(".0") and typed[:-2] == shown)
-    if isinstance(value, bool):
-        return normalise_text(raw) == ("是" if value else "否")
-    if isinstance(value, str):
-        return normalise_text(raw) == value
-    if isinstance(raw, dt.datetime):
+    if isinstance(raw, float) and isinstance(value, Decimal) and not parsed.warning:
+        return "e" not in repr(raw)  # a number cell: 96.5 prints as 96.5, 96.0 as 96
+    if isinstance(raw, dt.datetime):  # a date cell: calamine adds midnight
         return raw.date() == value and raw.time() == dt.time()
-    return False
+    typed, printed = normalise_text(raw), shown(value)
+    return typed == printed or (isinstance(value, Decimal) and typed == printed + ".0")
 
 
 def _merges_over(

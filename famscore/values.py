@@ -95,6 +95,15 @@ def parse_value(field: Field, raw: object) -> Parsed:
     return Parsed(error=f"未知字段类型「{field.type}」")
 
 
+def shown(value: object) -> str:
+    """How outputs print a parsed value: 95.5, 是/否, 2024-08-15, the text itself."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return fmt(value)
+    return str(value)
+
+
 def scales_percent(field: Field) -> bool:
     """Whether PERCENT_RULE applies: a 百分比 field in per cent (not ‰ or 1/10万)."""
     return field.type == PERCENT and (field.unit or "").strip() in PERCENT_UNITS

@@ -21,6 +21,7 @@ from famscore.numbers import fmt, round_half_up, to_decimal
 from famscore.outputs.safe import CleanText, atomic_write, clean_text, verify_xlsx, write_text
 from famscore.scheme.model import BONUS, VETO_LAST, VETO_NO_TOP, Scheme
 from famscore.scoring import PENDING, BatchResult, UnitResult, basis_score
+from famscore.values import shown
 
 SHEET_RANK = "排名"
 SHEET_MATRIX = "得分明细"
@@ -668,13 +669,7 @@ def _entered(values: dict[str, object], raw: dict[str, str], field_id: str) -> s
     if typed != "":
         return typed
     value = values.get(field_id)
-    if value is None:
-        return "（未填）"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, Decimal):
-        return fmt(value)
-    return str(value)
+    return "（未填）" if value is None else shown(value)
 
 
 def _remarks(remarks: dict[str, str], fields: list) -> str:
