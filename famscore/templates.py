@@ -6,9 +6,7 @@ import csv
 import datetime as dt
 import io
 import math
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -197,6 +195,15 @@ def build_templates(
     scheme: Scheme, units: Iterable[str], out_dir: Path | str, generated: str | None = None
 ) -> list[Path]:
     """One workbook per unit in `out_dir` (one blank workbook when `units` is empty)."""
+    planned = template_paths(scheme, units, out_dir)
+    generated = generated or _now()
+    return [build_template(scheme, unit, path, generated) for unit, path in planned]
+
+
+def template_paths(
+    scheme: Scheme, units: Iterable[str], out_dir: Path | str
+) -> list[tuple[str | None, Path]]:
+    """Each unit (None: the blank workbook) and the file build_templates writes for it."""
     out_dir = Path(out_dir)
     wanted: list[str | None] = list(units) or [None]
     names: dict[str, str | None] = {}
@@ -207,10 +214,7 @@ def build_templates(
                 f"单位「{unit}」和「{names[name.lower()]}」会生成同名文件 {name}；请改正单位名称", None
             )
         names[name.lower()] = unit
-    generated = generated or _now()
-    return [
-        build_template(scheme, unit, out_dir / template_filename(scheme, unit), generated) for unit in wanted
-    ]
+    return [(unit, out_dir / template_filename(scheme, unit)) for unit in wanted]
 
 
 def build_template(scheme: Scheme, unit: str | None, path: Path | str, generated: str | None = None) -> Path:
@@ -243,22 +247,16 @@ def _now() -> str:
 
 
 def _save_atomically(book: Any, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=".~famscore-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    temp = Path(temp_name)
+    """Save through a verified temporary file, with the user's umask; every OSError in Chinese."""
+    from famscore.outputs.safe import atomic_write
+
     try:
-        book.save(temp)
-        os.replace(temp, path)
-    except PermissionError:
-        temp.unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
         raise OutputError(
-            f"无法写入 {path.name}：文件可能正在 Excel/WPS 中打开；请关闭后重试", path
-        ) from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return path
+            f"无法建立文件夹「{path.parent}」（{exc.strerror or type(exc).__name__}）", path
+        ) from exc
+    return atomic_write(path, book.save)
 
 
 @dataclass

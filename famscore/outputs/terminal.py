@@ -1,4 +1,9 @@
-"""Rich renderables for the terminal: the scheme tree, problem lists and ranked tables."""
+"""Rich renderables for the terminal: the scheme tree, problem lists and ranked tables.
+
+Every string that comes from input (scheme text, unit names, file names, values quoted in messages)
+enters a renderable as a `Text`, never as a str: Rich reads a str as markup, so a unit named '[/]'
+would crash the command and '[link=...]' would print a clickable link.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +24,8 @@ def scheme_tree(scheme: Scheme) -> Tree:
     s = scheme.settings
     head = Text.assemble((s.title, "bold"), f"  版本 {s.version}")
     tree = Tree(head)
-    main = tree.add(f"主要指标 {fmt(s.main_points)} 分")
-    bonus = tree.add(f"附加分 上限 {fmt(s.bonus_points)} 分") if s.bonus_points else None
+    main = tree.add(Text(f"主要指标 {fmt(s.main_points)} 分"))
+    bonus = tree.add(Text(f"附加分 上限 {fmt(s.bonus_points)} 分")) if s.bonus_points else None
     for cat in scheme.categories:
         parent = bonus if cat.kind == BONUS and bonus is not None else main
         branch = parent.add(Text.assemble((f"{cat.id} {cat.name}", "bold"), f"（{fmt(cat.points)} 分）"))
@@ -38,23 +43,31 @@ def scheme_tree(scheme: Scheme) -> Tree:
         bands = "、".join(
             f"{b.name} ≥{fmt(b.lower)}" if b.lower is not None else f"{b.name}（其余）" for b in scheme.bands
         )
-        tree.add(f"等级（按{s.grade_basis}）：{bands}")
+        tree.add(Text(f"等级（按{s.grade_basis}）：{bands}"))
     else:
-        tree.add("不定级")
+        tree.add(Text("不定级"))
     return tree
 
 
-def problems_table(problems: list[Problem]) -> Table:
+PROBLEM_ROWS = 50  # more rows scroll away unread and cost seconds to lay out
+
+
+def problems_table(problems: list[Problem], limit: int = PROBLEM_ROWS, full_list: str = "") -> Table:
+    """The first `limit` problems; the caption gives the total and `full_list`, where all of them are."""
     table = Table(title=f"问题 {len(problems)} 处", title_justify="left", show_lines=False)
     table.add_column("级别", no_wrap=True)
     table.add_column("文件", overflow="fold")
     table.add_column("工作表", no_wrap=True)
     table.add_column("位置", no_wrap=True)
     table.add_column("问题与改法", overflow="fold")
-    for p in problems:
+    for p in problems[:limit]:
         style = "red" if p.is_error else "yellow"
         text = f"{p.message}。{p.fix}" if p.fix else p.message
-        table.add_row(Text(p.severity, style=style), p.file, p.sheet, p.cell, text)
+        table.add_row(Text(p.severity, style=style), Text(p.file), Text(p.sheet), Text(p.cell), Text(text))
+    if len(problems) > limit:
+        where = f"，全部问题见{full_list}" if full_list else ""
+        table.caption = Text(f"只显示前 {limit} 处；共 {len(problems)} 处问题{where}", style="table.caption")
+        table.caption_justify = "left"
     return table
 
 
@@ -79,7 +92,7 @@ def ranking_table(batch: BatchResult, limit: int = 60) -> Table:
     """The ranked grade table: rank, unit, main, bonus, total, grade, flags."""
     scheme = batch.scheme
     s = scheme.settings
-    table = Table(title=f"{s.title}  计分结果", title_style="bold", header_style="bold")
+    table = Table(title=Text(f"{s.title}  计分结果", style="bold"), header_style="bold")
     table.add_column("名次", justify="right", no_wrap=True)
     table.add_column("单位", no_wrap=True)
     table.add_column("主要指标", justify="right", no_wrap=True)
@@ -89,15 +102,17 @@ def ranking_table(batch: BatchResult, limit: int = 60) -> Table:
     if scheme.bands:
         table.add_column("等级", no_wrap=True)
     table.add_column("标记", overflow="fold", min_width=8)
-    table.caption = f"满分：主要指标 {fmt(s.main_points)}" + (
+    caption = f"满分：主要指标 {fmt(s.main_points)}" + (
         f"，附加分 {fmt(s.bonus_points)}" if s.bonus_points else ""
     )
-    table.caption += (
-        f"；按{s.grade_basis}定级，按{s.rank_basis}排名" if scheme.bands else f"；按{s.rank_basis}排名"
-    )
+    caption += f"；按{s.grade_basis}定级，按{s.rank_basis}排名" if scheme.bands else f"；按{s.rank_basis}排名"
     shown = batch.units if len(batch.units) <= limit else batch.units[:limit]
     for unit in shown:
-        row = [str(unit.rank) if unit.rank is not None else "—", unit.unit, _num(unit.main, s.decimals)]
+        row: list[Any] = [
+            str(unit.rank) if unit.rank is not None else "—",
+            Text(unit.unit),
+            _num(unit.main, s.decimals),
+        ]
         if s.bonus_points:
             row.append(_num(unit.bonus, s.decimals))
         row.append(Text(_num(unit.total, s.decimals), style="bold"))
@@ -110,7 +125,8 @@ def ranking_table(batch: BatchResult, limit: int = 60) -> Table:
         row.append(Text("；".join(notes), style="red" if notes else ""))
         table.add_row(*row)
     if len(shown) < len(batch.units):
-        table.caption += f"\n只显示前 {limit} 名；共 {len(batch.units)} 个单位，完整排名见汇总工作簿"
+        caption += f"\n只显示前 {limit} 名；共 {len(batch.units)} 个单位，完整排名见汇总工作簿"
+    table.caption = Text(caption, style="table.caption")
     return table
 
 
@@ -141,7 +157,7 @@ def unit_breakdown(batch: BatchResult, unit: UnitResult) -> Table:
         title += f"\n⚠ {flag}"
     if not unit.complete:
         title += "\n⚠ 有未计分项，不参加定级和排名"
-    table = Table(title=title, title_style="bold", show_lines=True, header_style="bold")
+    table = Table(title=Text(title, style="bold"), show_lines=True, header_style="bold")
     table.add_column("编号", no_wrap=True)
     table.add_column("指标", overflow="fold", max_width=18)
     table.add_column("满分", justify="right", no_wrap=True)
@@ -164,7 +180,7 @@ def unit_breakdown(batch: BatchResult, unit: UnitResult) -> Table:
                 if s.score is not None
                 else Text("未计分", style="bold red")
             )
-            table.add_row(item.id, item.name, fmt(item.points), score, s.explanation)
+            table.add_row(Text(item.id), Text(item.name), fmt(item.points), score, Text(s.explanation))
     return table
 
 
@@ -180,7 +196,7 @@ def summary_table(data: dict[str, Any]) -> tuple[Table, Text | None]:
     title = f"{scheme.get('title', '')}  版本 {scheme.get('version', '')}"
     if scheme.get("generated_at"):
         title += f"（{scheme['generated_at']} 计分）"
-    table = Table(title=title, title_style="bold", header_style="bold")
+    table = Table(title=Text(title, style="bold"), header_style="bold")
     table.add_column("名次", justify="right", no_wrap=True)
     table.add_column("单位", no_wrap=True)
     table.add_column("主要指标", justify="right", no_wrap=True)
@@ -195,7 +211,7 @@ def summary_table(data: dict[str, Any]) -> tuple[Table, Text | None]:
     for unit in data["units"]:
         row: list[Any] = [
             str(unit["rank"]) if unit.get("rank") is not None else "—",
-            unit["unit"],
+            Text(str(unit["unit"])),
             _show(unit.get("main"), decimals),
         ]
         if bonus:
@@ -234,7 +250,7 @@ def audit_breakdown(summary: dict[str, Any], unit: dict[str, Any], rows: list[di
     for flag in flags.split("\n") if isinstance(flags, str) else flags:
         if flag:
             title += f"\n⚠ {flag}"
-    table = Table(title=title, title_style="bold", show_lines=True, header_style="bold")
+    table = Table(title=Text(title, style="bold"), show_lines=True, header_style="bold")
     table.add_column("编号", no_wrap=True)
     table.add_column("指标", overflow="fold", max_width=18)
     table.add_column("满分", justify="right", no_wrap=True)
@@ -244,10 +260,10 @@ def audit_breakdown(summary: dict[str, Any], unit: dict[str, Any], rows: list[di
         score = row.get("得分", "")
         shown = Text(_show(score, decimals), style="bold") if score else Text("未计分", style="bold red")
         table.add_row(
-            row.get("指标编号", ""),
-            row.get("指标名称", ""),
-            row.get("满分", ""),
+            Text(row.get("指标编号", "")),
+            Text(row.get("指标名称", "")),
+            Text(row.get("满分", "")),
             shown,
-            row.get("计分说明", ""),
+            Text(row.get("计分说明", "")),
         )
     return table
