@@ -20,8 +20,9 @@ import famscore.cli as cli
 import famscore.outputs.writeall as writeall
 from famscore.cli import app
 from famscore.outputs.summary import audit_csv_path
+from famscore.returns import unit_from_filename
 from famscore.scheme.loader import load_scheme
-from famscore.templates import fill_template, template_filename
+from famscore.templates import MAX_NAME_BYTES, MAX_NAME_CHARS, fill_template, template_filename
 
 ROOT = Path(__file__).resolve().parent.parent
 CHANGNING = ROOT / "examples" / "changning-2023"
@@ -354,6 +355,45 @@ def test_an_error_message_quoting_a_path_prints_it_as_written(tmp_path: Path) ->
     code, output = run("score", SCHEME, folder, "-o", folder / "[/]汇总.xlsx")
     assert code == 2
     assert "[bold]回表" in output and "[/]汇总.xlsx" in output
+
+
+# ---------------------------------------------------------------- item 15: long names
+
+
+def test_long_titles_and_unit_names_give_short_unique_file_names(tmp_path: Path) -> None:
+    text = (CHANGNING / "scheme.md").read_text(encoding="utf-8")
+    title = load_scheme(SCHEME).title
+    scheme_path = write_markdown_scheme(text.replace(title, title * 8), tmp_path / "考评表.xlsx")
+    scheme = load_scheme(scheme_path)
+    stem = "很长的单位名称" * 20
+    units = [stem + "甲", stem + "乙", "新华街道"]
+    code, output = run(
+        "template", scheme_path, *(a for u in units for a in ("--unit", u)), "-o", tmp_path / "填报表"
+    )
+    assert code == 0, output
+    made = sorted((tmp_path / "填报表").glob("*.xlsx"))
+    assert len(made) == 3
+    for path in made:
+        assert len(path.name) <= MAX_NAME_CHARS and len(path.name.encode()) <= MAX_NAME_BYTES
+    assert len({p.name for p in made}) == 3
+    for unit, path in zip(
+        units, (tmp_path / "填报表" / template_filename(scheme, u) for u in units), strict=True
+    ):
+        assert path.exists()
+        guess = unit_from_filename(path, scheme)
+        assert "~" not in guess and unit.startswith(guess)
+
+    returns = tmp_path / "回表"
+    returns.mkdir()
+    for path in made:
+        shutil.copy(path, returns / path.name)
+    code, output = run(
+        "score", scheme_path, returns, "-o", tmp_path / "汇总.xlsx", "--json", tmp_path / "r.json"
+    )
+    import json
+
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert sorted(u["unit"] for u in data["units"]) == sorted(units)
 
 
 # ---------------------------------------------------------------- item 16: a capped problem table
