@@ -103,7 +103,8 @@ def handles_errors(command: Callable[P, None]) -> Callable[P, None]:
 
 
 def fail(exc: FamscoreError) -> typer.Exit:
-    err.print(Text.assemble(("错误", "bold red"), "：", exc.path + "：" if exc.path else "", exc.message))
+    where = exc.path + "：" if exc.path and exc.path not in exc.message else ""
+    err.print(Text.assemble(("错误", "bold red"), "：", where, exc.message))
     return typer.Exit(exc.exit_code)
 
 

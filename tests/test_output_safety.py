@@ -406,3 +406,69 @@ def test_the_terminal_problem_table_is_capped_and_points_to_the_workbook(work: P
     assert code == 1
     assert "只显示前 50 处；共 60 处问题，全部问题见汇总工作簿「汇总.xlsx」的「问题」工作表" in output
     assert "坏文件49.xlsx" in output and "坏文件50.xlsx" not in output
+
+
+# ---------------------------------------------------------------- the same, as a user runs it
+
+INJECT = """
+import errno
+import os
+
+import famscore.outputs.writeall as writeall
+
+def json_writer(batch):
+    def write(temp):
+        temp.write_text('{"half', encoding="utf-8")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    return write
+
+writeall.json_writer = json_writer
+if os.environ.get("FAMSCORE_TEST_PARALLEL"):
+    writeall.PARALLEL_UNITS = 1
+"""
+
+
+@pytest.mark.parametrize("parallel", ["", "1"], ids=["one-process", "forked"])
+def test_a_full_disk_in_a_real_process_prints_one_chinese_message_and_leaves_nothing(
+    work: Path, previous: Callable[[], dict[str, bytes]], tmp_path: Path, parallel: str
+) -> None:
+    import subprocess
+    import sys
+
+    before = previous()
+    files = set(os.listdir(work))
+    inject = tmp_path / "inject"
+    inject.mkdir()
+    (inject / "sitecustomize.py").write_text(INJECT, encoding="utf-8")
+    private = tmp_path / "TMP"
+    private.mkdir()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(inject),
+        "TMPDIR": str(private),
+        "FAMSCORE_TEST_PARALLEL": parallel,
+        "COLUMNS": "400",
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "famscore",
+            "score",
+            SCHEME,
+            work / "回表",
+            *("-o", work / "汇总.xlsx"),
+            "--json",
+            work / "结果.json",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "磁盘空间不足" in done.stderr and "本次没有写出任何文件" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert previous() == before
+    assert _leftovers(work, files) == []
+    assert list(private.iterdir()) == []
