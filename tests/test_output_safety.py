@@ -472,3 +472,55 @@ def test_a_full_disk_in_a_real_process_prints_one_chinese_message_and_leaves_not
     assert previous() == before
     assert _leftovers(work, files) == []
     assert list(private.iterdir()) == []
+
+
+# ---------------------------------------------------------------- OutputSet itself
+
+
+def _failing_replace(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    real = os.replace
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        if Path(dst).name == name and ".old." not in Path(src).name:
+            raise PermissionError(errno.EACCES, "locked")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+def test_a_failed_commit_removes_the_outputs_that_did_not_exist_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from famscore.errors import OutputError
+    from famscore.outputs.safe import OutputSet
+
+    _failing_replace(monkeypatch, "b.json")
+    with pytest.raises(OutputError) as info, OutputSet() as outputs:
+        outputs.write(tmp_path / "a.json", lambda t: t.write_text("{}"))
+        outputs.write(tmp_path / "b.json", lambda t: t.write_text("{}"))
+        outputs.commit()
+    assert "本次没有写出任何文件" in info.value.message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_hard_links_a_failed_commit_says_exactly_what_was_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from famscore.errors import OutputError
+    from famscore.outputs.safe import OutputSet
+
+    for name in ("a.json", "b.json"):
+        (tmp_path / name).write_text('"old"')
+
+    def no_links(src: object, dst: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    _failing_replace(monkeypatch, "b.json")
+    with pytest.raises(OutputError) as info, OutputSet() as outputs:
+        outputs.write(tmp_path / "a.json", lambda t: t.write_text('"new"'))
+        outputs.write(tmp_path / "b.json", lambda t: t.write_text('"new"'))
+        outputs.commit()
+    assert f"已经换成本次结果的只有 「{tmp_path / 'a.json'}」" in info.value.message
+    assert (tmp_path / "a.json").read_text() == '"new"' and (tmp_path / "b.json").read_text() == '"old"'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json"]

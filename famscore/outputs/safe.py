@@ -211,10 +211,6 @@ class OutputSet:
     def __exit__(self, *exc: object) -> None:
         self.discard()
 
-    @property
-    def targets(self) -> list[Path]:
-        return list(self._temps)
-
     def reserve(self, target: Path | str) -> Path:
         """Create (empty) and return the temporary file for `target`, in `target`'s folder."""
         target = Path(target)
@@ -271,11 +267,13 @@ class OutputSet:
 
     def commit(self) -> list[Path]:
         """Replace every target with its temporary file, all or (as far as the system allows) none."""
-        done: list[tuple[Path, Path | None]] = []  # target, a second name for its previous file
+        # target, whether it existed, a second name for its previous file (None: none could be made)
+        done: list[tuple[Path, bool, Path | None]] = []
         current = None
         try:
             for current, temp in self._temps.items():
-                backup = _backup(current)
+                existed = current.exists()
+                backup = _backup(current) if existed else None
                 try:
                     _replace(temp, current)
                 except BaseException:
@@ -283,7 +281,7 @@ class OutputSet:
                         with contextlib.suppress(OSError):
                             backup.unlink()
                     raise
-                done.append((current, backup))
+                done.append((current, existed, backup))
         except BaseException as exc:
             stuck = _roll_back(done)
             os_error = _os_error_in(exc) if isinstance(exc, Exception) else None
@@ -296,7 +294,7 @@ class OutputSet:
                 tail = self.nothing_written()
             raise OutputError(_os_message(current, os_error) + tail, current) from exc
         finally:
-            for _, backup in done:
+            for _, _, backup in done:
                 if backup is not None:
                     with contextlib.suppress(OSError):
                         backup.unlink()
@@ -323,8 +321,6 @@ def failure_message(target: Path, exc: BaseException) -> str | None:
 
 def _backup(target: Path) -> Path | None:
     """A second name for the file at `target` (a hard link: no copy), so a later failure can put it back."""
-    if not target.exists():
-        return None
     for _ in range(20):
         backup = target.with_name(f".{target.name[:40]}.{os.urandom(4).hex()}.old.tmp")
         try:
@@ -337,15 +333,17 @@ def _backup(target: Path) -> Path | None:
     return None
 
 
-def _roll_back(done: list[tuple[Path, Path | None]]) -> list[Path]:
+def _roll_back(done: list[tuple[Path, bool, Path | None]]) -> list[Path]:
     """Put back the previous files of the targets in `done`; the targets that could not be put back."""
     stuck = []
-    for target, backup in reversed(done):
+    for target, existed, backup in reversed(done):
         try:
             if backup is not None:
                 os.replace(backup, target)
-            else:  # there was no previous file: remove the new one
+            elif not existed:  # there was no previous file: remove the new one
                 target.unlink()
+            else:
+                stuck.append(target)
         except OSError:
             stuck.append(target)
     return stuck
