@@ -121,7 +121,7 @@ def test_a_file_reached_through_a_link_in_the_returns_folder_is_an_input(work: P
 
 def test_two_outputs_of_one_run_may_not_be_one_file(work: Path) -> None:
     summary = work / "汇总.xlsx"
-    for json_file in (summary, audit_csv_path(summary)):
+    for json_file in (summary, audit_csv_path(summary), work / "汇总.XLSX"):
         code, output = run("score", SCHEME, work / "回表", "-o", summary, "--json", json_file)
         assert code == 2 and "同一次运行的输出不能互相覆盖" in output
         assert not summary.exists() and not json_file.exists()

@@ -419,32 +419,41 @@ class _Folder:
     path: Path
     key: str
     folders: set[tuple[int, int]]
-    files: dict[tuple[int, int], Path]
+    files: dict[tuple[int, int], str]
 
 
 def _walk(label: str, root: Path) -> _Folder:
-    # Links to folders are followed (a return may be read through one), each folder once.
+    # Links to folders are followed (a return may be read through one), each folder once. A plain
+    # file's identity comes from the folder listing; only links cost a stat (40,000 returns: ~0.1 s).
+    # (Where a filesystem lists other inode numbers than stat gives, a hard link may pass; a path never.)
     folder = _Folder(label, root, _key(root), set(), {})
-    stack = [root]
+    stack = [str(root)]
     while stack:
         current = stack.pop()
         ident = _identity(current)
         if ident is None or ident in folder.folders:
             continue
         folder.folders.add(ident)
+        device = ident[0]
         try:
-            entries = list(os.scandir(current))
+            with os.scandir(current) as listing:
+                entries = list(listing)
         except OSError:
             continue  # reported by the reader; nothing there can be overwritten through this walk
         for entry in entries:
             try:
-                st = entry.stat()
+                if entry.is_symlink():
+                    st = entry.stat()
+                    if stat.S_ISDIR(st.st_mode):
+                        stack.append(entry.path)
+                    elif st.st_ino:
+                        folder.files.setdefault((st.st_dev, st.st_ino), entry.path)
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                elif entry.inode():
+                    folder.files.setdefault((device, entry.inode()), entry.path)
             except OSError:
                 continue
-            if stat.S_ISDIR(st.st_mode):
-                stack.append(Path(entry.path))
-            elif st.st_ino:
-                folder.files.setdefault((st.st_dev, st.st_ino), Path(entry.path))
     return folder
 
 
@@ -505,7 +514,8 @@ def plan_outputs(
                     out,
                 )
         for other_label, other, other_key, other_ident in seen:
-            if key == other_key or (ident is not None and ident == other_ident):
+            # Names differing only in case are one file on Windows and macOS: refused everywhere.
+            if key.casefold() == other_key.casefold() or (ident is not None and ident == other_ident):
                 raise UsageError(
                     f"{label}「{out}」和{other_label}「{other}」是同一个文件；同一次运行的输出不能互相覆盖，"
                     "请换一个文件名",
