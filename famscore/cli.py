@@ -82,11 +82,11 @@ def say(console: Console, markup: str) -> None:
 
 
 def print_problems(problems: list[Problem], full_list: str = "") -> None:
-    """The problem table, cut at PROBLEM_ROWS rows; `full_list` says where all of them are."""
-    from famscore.outputs.terminal import problems_table
+    """The problem table; cut at PROBLEM_ROWS rows when `full_list` says where all of them are."""
+    from famscore.outputs.terminal import PROBLEM_ROWS, problems_table
 
     if problems:
-        err.print(problems_table(problems, full_list=full_list))
+        err.print(problems_table(problems, PROBLEM_ROWS if full_list else len(problems), full_list))
 
 
 def handles_errors(command: Callable[P, None]) -> Callable[P, None]:
@@ -357,7 +357,7 @@ def explain(
         raise typer.Exit(2)
     out.print(unit_breakdown(batch, found[0]))
     own = [p for p in batch.problems if p.file == found[0].file]
-    print_problems(own, full_list="famscore score 写出的汇总工作簿的「问题」工作表")
+    print_problems(own)
     if any(p.is_error for p in own):
         raise typer.Exit(1)
 
