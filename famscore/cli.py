@@ -73,7 +73,15 @@ def _root(
 
 def _e(value: object) -> str:
     """Text from input (names, paths, messages quoting cells) printed as itself, never as markup."""
-    return escape(str(value))
+    from famscore.outputs.terminal import clean
+
+    return escape(clean(str(value)))
+
+
+def _plain(text: str) -> Text:
+    from famscore.outputs.terminal import plain
+
+    return plain(text)
 
 
 def say(console: Console, markup: str) -> None:
@@ -104,7 +112,7 @@ def handles_errors(command: Callable[P, None]) -> Callable[P, None]:
 
 def fail(exc: FamscoreError) -> typer.Exit:
     where = exc.path + "：" if exc.path and exc.path not in exc.message else ""
-    err.print(Text.assemble(("错误", "bold red"), "：", where, exc.message))
+    err.print(Text("错误", style="bold red") + _plain(f"：{where}{exc.message}"))
     return typer.Exit(exc.exit_code)
 
 
@@ -234,7 +242,7 @@ def template(
     )
     paths = build_templates(loaded, units, output)
     for path in paths:
-        out.print(Text(f"  {path}"))
+        out.print(_plain(f"  {path}"))
     what = f"{len(paths)} 个单位的填报表" if units else "1 份空白填报表"
     say(out, f"[bold green]已生成 {what}[/]，在文件夹 {_e(output)}")
 
@@ -295,11 +303,11 @@ def score(
     errors = sum(p.is_error for p in batch.problems)
     scored = sum(u.complete for u in batch.units)
     out.print(f"已读取 {batch.files} 个文件，{scored} 个单位完整计分。")
-    out.print(Text(f"汇总工作簿：{output}"))
+    out.print(_plain(f"汇总工作簿：{output}"))
     if not audit_in_workbook(batch):
-        out.print(Text(f"计分过程（行数较多，另存为 CSV）：{audit_csv_path(output)}"))
+        out.print(_plain(f"计分过程（行数较多，另存为 CSV）：{audit_csv_path(output)}"))
     if json_file is not None:
-        out.print(Text(f"JSON 结果：{json_file}"))
+        out.print(_plain(f"JSON 结果：{json_file}"))
     if errors:
         err.print(f"[bold yellow]有 {errors} 个问题需要处理（见上表）。[/]")
         raise typer.Exit(1)

@@ -314,6 +314,7 @@ def markup_returns(work: Path) -> Path:
     for source in sources[len(MARKUP_NAMES) :]:
         shutil.copy(source, folder / source.name)
     (folder / "[bold]坏文件.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    (folder / "坏\x1b[31m红\x1b]8;;http:e\x1b\\链.xlsx").write_bytes(b"PK\x03\x04 truncated")
     return folder
 
 
@@ -323,6 +324,8 @@ def test_unit_and_file_names_that_look_like_markup_print_as_written(markup_retur
     assert code == 1, output  # the broken file; everything else scored
     for name in (*MARKUP_NAMES, "[bold]坏文件.xlsx", "[bold]汇总.xlsx"):
         assert name in output
+    # An escape sequence in a file name would colour the terminal or make a link: shown, not sent.
+    assert "\x1b" not in output and "坏\ufffd[31m红\ufffd]8;;http:e\ufffd\\链.xlsx" in output
 
     code, output = run("show", summary)
     assert code == 0, output
