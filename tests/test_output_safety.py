@@ -80,6 +80,15 @@ def test_an_output_naming_the_roster_is_refused_before_any_work(work: Path, opti
     assert snapshot(work) == before  # the roster intact and nothing written beside it
 
 
+def test_a_roster_named_like_the_audit_csv_of_the_summary_is_refused(work: Path) -> None:
+    roster = audit_csv_path(work / "汇总.xlsx")
+    shutil.copy(work / "units.txt", roster)
+    before = snapshot(work)
+    code, output = run("score", SCHEME, work / "回表", "--units-file", roster, "-o", work / "汇总.xlsx")
+    assert code == 2 and "计分过程 CSV" in output and "就是输入文件" in output
+    assert snapshot(work) == before
+
+
 def test_the_roster_through_another_spelling_or_a_hard_link_is_refused(work: Path) -> None:
     roster = work / "units.txt"
     code, output = run(
