@@ -10,6 +10,8 @@ from typing import Annotated, Any, ParamSpec
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
 from famscore.errors import FamscoreError, Problem
@@ -69,11 +71,30 @@ def _root(
     """卫健委年度考评批量计分：检查考评表、生成填报表、汇总计分、定级排名。"""
 
 
-def print_problems(problems: list[Problem]) -> None:
-    from famscore.outputs.terminal import problems_table
+def _e(value: object) -> str:
+    """Text from input (names, paths, messages quoting cells) printed as itself, never as markup."""
+    from famscore.outputs.terminal import clean
+
+    return escape(clean(str(value)))
+
+
+def _plain(text: str) -> Text:
+    from famscore.outputs.terminal import plain
+
+    return plain(text)
+
+
+def say(console: Console, markup: str) -> None:
+    """Print famscore's own markup; every input-derived part of it has gone through `_e`."""
+    console.print(markup, emoji=False, highlight=False)
+
+
+def print_problems(problems: list[Problem], full_list: str = "") -> None:
+    """The problem table; cut at PROBLEM_ROWS rows when `full_list` says where all of them are."""
+    from famscore.outputs.terminal import PROBLEM_ROWS, problems_table
 
     if problems:
-        err.print(problems_table(problems))
+        err.print(problems_table(problems, PROBLEM_ROWS if full_list else len(problems), full_list))
 
 
 def handles_errors(command: Callable[P, None]) -> Callable[P, None]:
@@ -90,7 +111,8 @@ def handles_errors(command: Callable[P, None]) -> Callable[P, None]:
 
 
 def fail(exc: FamscoreError) -> typer.Exit:
-    err.print(f"[bold red]错误[/]：{exc.path + '：' if exc.path else ''}{exc.message}")
+    where = exc.path + "：" if exc.path and exc.path not in exc.message else ""
+    err.print(Text("错误", style="bold red") + _plain(f"：{where}{exc.message}"))
     return typer.Exit(exc.exit_code)
 
 
@@ -142,7 +164,7 @@ def _load(scheme: Path):
         return load_scheme(scheme)
     except SchemeError as exc:
         print_problems(exc.problems)
-        err.print(f"[bold red]考评表 {scheme} 有错误，无法计分。[/]请先运行 famscore check {scheme}")
+        say(err, f"[bold red]考评表 {_e(scheme)} 有错误，无法计分。[/]请先运行 famscore check {_e(scheme)}")
         raise typer.Exit(2) from None
 
 
@@ -173,6 +195,15 @@ def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: boo
             bar.update(task, completed=done, total=total)
 
         data, notes = read_folder(returns, scheme, advance, spool=True)
+    if not data:
+        # An empty summary would replace last run's and rank nobody: that is a wrong folder, not a result.
+        print_problems(notes)
+        say(
+            err,
+            f"[bold red]错误[/]：回表文件夹「{_e(returns)}」中没有可读取的回表文件（.xlsx/.xls/.ods 等），"
+            "没有写出任何文件。请确认文件夹是否选对，或先把各单位交回的填报表放进去",
+        )
+        raise typer.Exit(2)
     return score_batch(scheme, data, expected, notes)
 
 
@@ -192,7 +223,8 @@ def template(
 
     示例：famscore template examples/changning-2023/考评表.xlsx --units-file examples/changning-2023/units.txt -o 填报表
     """
-    from famscore.templates import build_templates, read_units_file
+    from famscore.outputs.safe import plan_outputs
+    from famscore.templates import build_templates, read_units_file, template_paths
 
     if unit and units_file is not None:
         err.print("[bold red]--unit 和 --units-file 只能用一个。[/]")
@@ -202,11 +234,17 @@ def template(
     if len(set(units)) != len(units):
         err.print("[bold red]单位名称有重复。[/]")
         raise typer.Exit(2)
+    planned = template_paths(loaded, units, output)
+    plan_outputs(
+        [("填报表", path) for _, path in planned],
+        [("考评表", scheme), ("单位名单", units_file)],
+        folders_exist=False,
+    )
     paths = build_templates(loaded, units, output)
     for path in paths:
-        out.print(f"  {path}")
+        out.print(_plain(f"  {path}"))
     what = f"{len(paths)} 个单位的填报表" if units else "1 份空白填报表"
-    out.print(f"[bold green]已生成 {what}[/]，在文件夹 {output}")
+    say(out, f"[bold green]已生成 {what}[/]，在文件夹 {_e(output)}")
 
 
 @app.command(cls=_Command)
@@ -233,19 +271,18 @@ def score(
     import datetime as dt
 
     from famscore import __version__
-    from famscore.outputs.safe import refuse_inputs
+    from famscore.outputs.safe import plan_outputs
     from famscore.outputs.summary import audit_csv_path, audit_in_workbook
     from famscore.outputs.terminal import band_counts, ranking_table
-    from famscore.outputs.writeall import write_outputs
+    from famscore.outputs.writeall import output_paths, write_outputs
 
     if output is None:
         output = returns.resolve().parent / f"{returns.resolve().name}_计分汇总.xlsx"
-    refuse_inputs(output, [scheme, returns])
-    if json_file is not None:
-        refuse_inputs(json_file, [scheme, returns])
-        if json_file.resolve() == output.resolve():
-            err.print("[bold red]--json 和 -o 不能是同一个文件。[/]")
-            raise typer.Exit(2)
+    # Every file this run reads, against every file it may write, before any work starts.
+    plan_outputs(
+        output_paths(output, json_file),
+        [("考评表", scheme), ("单位名单", units_file), ("回表文件夹", returns)],
+    )
     # A batch allocates millions of long-lived objects and no cycles worth collecting: the cyclic
     # collector's full passes over them cost more than the whole scoring at 40,000 returns.
     gc.disable()
@@ -262,15 +299,15 @@ def score(
         out.print(ranking_table(batch))
         if batch.scheme.bands:
             out.print(band_counts(batch))
-    print_problems(batch.problems)
+    print_problems(batch.problems, full_list=f"汇总工作簿「{output.name}」的「问题」工作表")
     errors = sum(p.is_error for p in batch.problems)
     scored = sum(u.complete for u in batch.units)
     out.print(f"已读取 {batch.files} 个文件，{scored} 个单位完整计分。")
-    out.print(f"汇总工作簿：{output}")
+    out.print(_plain(f"汇总工作簿：{output}"))
     if not audit_in_workbook(batch):
-        out.print(f"计分过程（行数较多，另存为 CSV）：{audit_csv_path(output)}")
+        out.print(_plain(f"计分过程（行数较多，另存为 CSV）：{audit_csv_path(output)}"))
     if json_file is not None:
-        out.print(f"JSON 结果：{json_file}")
+        out.print(_plain(f"JSON 结果：{json_file}"))
     if errors:
         err.print(f"[bold yellow]有 {errors} 个问题需要处理（见上表）。[/]")
         raise typer.Exit(1)
@@ -316,7 +353,7 @@ def explain(
         match = [u for u in summary["units"] if u["unit"] == unit]
         if not match or not rows:
             names = "、".join(u["unit"] for u in summary["units"])
-            err.print(f"[bold red]汇总表中没有单位「{unit}」的计分过程。[/]其中的单位：{names}")
+            say(err, f"[bold red]汇总表中没有单位「{_e(unit)}」的计分过程。[/]其中的单位：{_e(names)}")
             raise typer.Exit(2)
         out.print(audit_breakdown(summary, match[0], rows))
         return
@@ -324,7 +361,7 @@ def explain(
     found = [u for u in batch.units if u.unit == unit]
     if not found:
         names = "、".join(u.unit for u in batch.units)
-        err.print(f"[bold red]没有找到单位「{unit}」。[/]已计分的单位：{names}")
+        say(err, f"[bold red]没有找到单位「{_e(unit)}」。[/]已计分的单位：{_e(names)}")
         raise typer.Exit(2)
     out.print(unit_breakdown(batch, found[0]))
     own = [p for p in batch.problems if p.file == found[0].file]

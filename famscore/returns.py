@@ -327,6 +327,7 @@ def unit_from_filename(path: Path, scheme: Scheme) -> str:
     """Best guess of the unit from names like '考评表_2023_新华街道(1).xlsx'."""
     stem = unicodedata.normalize("NFKC", path.stem)
     stem = re.sub(r"[\(（]\d+[\)）]$", "", stem).strip()
+    stem = re.sub(r"~[0-9a-f]{8}$", "", stem)  # the hash famscore template adds to a name it had to cut
     parts = [p for p in re.split(r"[_\-\s]+", stem) if p]
     for part in reversed(parts):
         if part not in scheme.title and not part.isdigit() and part != "空白":

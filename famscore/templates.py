@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import math
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -85,7 +84,12 @@ WINDOWS_ILLEGAL = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10))} | {
     f"LPT{i}" for i in range(1, 10)
 }
-MAX_NAME_PART = 80
+# File names: 255 bytes is the limit of every common filesystem; a margin is left for the " (1)" a mail
+# client or a copy adds, and few enough characters that the whole path stays under Windows' 260.
+MAX_NAME_BYTES = 200
+MAX_NAME_CHARS = 100
+UNIT_KEEP_CHARS = 40  # of a unit name, when a name must be cut; the title gives way first
+HASH_TAIL = re.compile(r"~[0-9a-f]{8}$")  # marks a cut name: a hash of the full title and unit
 
 
 # ---------------------------------------------------------------- names and unit lists
@@ -94,20 +98,43 @@ MAX_NAME_PART = 80
 def safe_filename_part(text: str) -> str:
     """`text` usable in a Windows file name: no <>:"/\\|?* or control characters, no trailing dots."""
     cleaned = WINDOWS_ILLEGAL.sub("", unicodedata.normalize("NFC", text))
-    cleaned = " ".join(cleaned.split())[:MAX_NAME_PART].strip(" .")
+    cleaned = " ".join(cleaned.split()).strip(" .")
     return "_" + cleaned if cleaned.upper() in WINDOWS_RESERVED else cleaned
 
 
 def template_filename(scheme: Scheme, unit: str | None) -> str:
-    """'{标题}_{年度}_{单位}.xlsx'; '{标题}_{年度}_空白.xlsx' for the blank workbook."""
-    parts = [safe_filename_part(scheme.title) or "填报表"]
-    if scheme.settings.year is not None:
-        parts.append(str(scheme.settings.year))
+    """'{标题}_{年度}_{单位}.xlsx'; '{标题}_{年度}_空白.xlsx' for the blank workbook.
+
+    A name longer than MAX_NAME_CHARS characters or MAX_NAME_BYTES bytes (UTF-8) is cut, title first,
+    and ends in '~' and a hash of the full title and unit, so that cut names stay apart. The unit is
+    recognised from the workbook's _meta, not from the name.
+    """
+    title = safe_filename_part(scheme.title) or "填报表"
+    year = [str(scheme.settings.year)] if scheme.settings.year is not None else []
     name = safe_filename_part(unit) if unit is not None else BLANK_UNIT
     if not name:
         raise UsageError(f"单位名称「{unit}」不能用作文件名", None)
-    parts.append(name)
-    return "_".join(parts) + ".xlsx"
+    full = "_".join([title, *year, name]) + ".xlsx"
+    if _name_fits(full):
+        return full
+    digest = hashlib.sha1(f"{scheme.title}\x00{unit}".encode()).hexdigest()[:8]
+    tail = f"~{digest}.xlsx"
+    name = _cut(name, UNIT_KEEP_CHARS, MAX_NAME_BYTES // 2)
+    fixed = "_" + "_".join([*year, name]) + tail
+    title = _cut(title, MAX_NAME_CHARS - len(fixed), MAX_NAME_BYTES - len(fixed.encode()))
+    return (title or "填报表") + fixed
+
+
+def _name_fits(name: str) -> bool:
+    return len(name) <= MAX_NAME_CHARS and len(name.encode()) <= MAX_NAME_BYTES
+
+
+def _cut(text: str, chars: int, size: int) -> str:
+    """The longest start of `text` within `chars` characters and `size` UTF-8 bytes."""
+    text = text[: max(chars, 0)]
+    while len(text.encode()) > size:
+        text = text[:-1]
+    return text.rstrip(" .")
 
 
 def read_units_file(path: Path | str) -> list[str]:
@@ -197,6 +224,15 @@ def build_templates(
     scheme: Scheme, units: Iterable[str], out_dir: Path | str, generated: str | None = None
 ) -> list[Path]:
     """One workbook per unit in `out_dir` (one blank workbook when `units` is empty)."""
+    planned = template_paths(scheme, units, out_dir)
+    generated = generated or _now()
+    return [build_template(scheme, unit, path, generated) for unit, path in planned]
+
+
+def template_paths(
+    scheme: Scheme, units: Iterable[str], out_dir: Path | str
+) -> list[tuple[str | None, Path]]:
+    """Each unit (None: the blank workbook) and the file build_templates writes for it."""
     out_dir = Path(out_dir)
     wanted: list[str | None] = list(units) or [None]
     names: dict[str, str | None] = {}
@@ -207,10 +243,7 @@ def build_templates(
                 f"单位「{unit}」和「{names[name.lower()]}」会生成同名文件 {name}；请改正单位名称", None
             )
         names[name.lower()] = unit
-    generated = generated or _now()
-    return [
-        build_template(scheme, unit, out_dir / template_filename(scheme, unit), generated) for unit in wanted
-    ]
+    return [(unit, out_dir / template_filename(scheme, unit)) for unit in wanted]
 
 
 def build_template(scheme: Scheme, unit: str | None, path: Path | str, generated: str | None = None) -> Path:
@@ -243,22 +276,16 @@ def _now() -> str:
 
 
 def _save_atomically(book: Any, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=".~famscore-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    temp = Path(temp_name)
+    """Save through a verified temporary file, with the user's umask; every OSError in Chinese."""
+    from famscore.outputs.safe import atomic_write
+
     try:
-        book.save(temp)
-        os.replace(temp, path)
-    except PermissionError:
-        temp.unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
         raise OutputError(
-            f"无法写入 {path.name}：文件可能正在 Excel/WPS 中打开；请关闭后重试", path
-        ) from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return path
+            f"无法建立文件夹「{path.parent}」（{exc.strerror or type(exc).__name__}）", path
+        ) from exc
+    return atomic_write(path, book.save)
 
 
 @dataclass

@@ -28,6 +28,7 @@ characters; lone surrogates become U+FFFD).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,11 @@ def write_json(batch: BatchResult, path: Path | str) -> Path:
 
     Large batches are streamed unit by unit, so memory does not grow with a second copy of the results.
     """
+    return atomic_write(path, json_writer(batch), verify_json)
+
+
+def json_writer(batch: BatchResult) -> Callable[[Path], None]:
+    """The function that writes the results to a (temporary) file; check it with verify_json."""
     if len(batch.units) <= PRETTY_UNITS:
         text = dumps(batch)
 
@@ -119,12 +125,8 @@ def write_json(batch: BatchResult, path: Path | str) -> Path:
             with temp.open("w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
 
-    else:
-
-        def writer(temp: Path) -> None:
-            _stream(batch, temp)
-
-    return atomic_write(path, writer, verify_json)
+        return writer
+    return lambda temp: _stream(batch, temp)
 
 
 def _stream(batch: BatchResult, temp: Path) -> None:

@@ -13,7 +13,8 @@ other string the summary writes) goes through `clean_text`, then `write_text` (x
   formula and '#N/A' never becomes an error value.
 
 `atomic_write` saves to a temporary file in the target folder, verifies it, then `os.replace`s it;
-`refuse_inputs` stops an output path from pointing at (or into) the inputs.
+`OutputSet` does the same for all outputs of a run at once, replacing them together;
+`plan_outputs` stops an output path from pointing at (or into) the inputs or at another output.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ import errno
 import json
 import os
 import re
+import stat
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,32 +179,174 @@ def atomic_write(
     names the path and says what to do. Other exceptions from `writer_fn` propagate unchanged.
     """
     target = Path(path)
-    if target.is_dir():
-        raise OutputError(
-            f"输出路径「{target}」是一个文件夹。请在后面加上文件名，例如 {target / '汇总.xlsx'}", target
-        )
-    folder = target.parent if str(target.parent) else Path(".")
-    temp: Path | None = None
-    try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        os.close(handle)
-        temp = Path(name)
-        writer_fn(temp)
+    with OutputSet() as outputs:
+        outputs.write(target, writer_fn, verify)
+        outputs.commit()
+    return target
+
+
+def output_mode() -> int:
+    """The permissions a file created now gets (0o666 less the umask), as `open()` would give it."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+class OutputSet:
+    """The outputs of one run, written as one batch: every file goes to a temporary file beside its
+    target first, and the targets are replaced only when all are written and verified.
+
+    If a replace fails (a file open in Excel), the files already replaced are put back, so the
+    previous outputs stay one batch too. Temporary files are removed on every way out, including
+    KeyboardInterrupt and SystemExit (use it as a context manager).
+    """
+
+    def __init__(self) -> None:
+        self._temps: dict[Path, Path] = {}  # target -> its temporary file
+        self._mode = output_mode()
+
+    def __enter__(self) -> OutputSet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+    def reserve(self, target: Path | str) -> Path:
+        """Create (empty) and return the temporary file for `target`, in `target`'s folder."""
+        target = Path(target)
+        if target.is_dir():
+            raise OutputError(
+                f"输出路径「{target}」是一个文件夹。请在后面加上文件名，例如 {target / '汇总.xlsx'}", target
+            )
+        if target in self._temps:
+            return self._temps[target]
+        folder = target.parent if str(target.parent) else Path(".")
+        try:
+            # A short prefix: the target's own name may already be near the 255-byte limit.
+            handle, name = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".tmp", dir=folder)
+            os.close(handle)
+        except OSError as exc:
+            raise OutputError(self._failed(target, exc), target) from exc
+        self._temps[target] = Path(name)
+        return self._temps[target]
+
+    def write(
+        self,
+        target: Path | str,
+        writer_fn: Callable[[Path], object],
+        verify: Callable[[Path], None] | None = None,
+    ) -> Path:
+        """Write and verify `target`'s temporary file; nothing is replaced until `commit`."""
+        target = Path(target)
+        temp = self.reserve(target)
+        try:
+            writer_fn(temp)
+            self.finish(target, verify)
+        except OutputError as exc:
+            raise OutputError(exc.message + self.nothing_written(), exc.path or target) from exc
+        except Exception as exc:
+            message = failure_message(target, exc)
+            if message is None:
+                raise
+            raise OutputError(message + self.nothing_written(), target) from exc
+        return temp
+
+    def finish(self, target: Path, verify: Callable[[Path], None] | None = None) -> None:
+        """Verify `target`'s temporary file (written by someone else, e.g. a worker process)."""
+        temp = self._temps[target]
         (verify or (lambda p: _default_verify(p, target)))(temp)
-        _replace(temp, target)
-        temp = None
-    except OutputError:
-        raise
-    except Exception as exc:
-        os_error = _os_error_in(exc)
-        if os_error is None:
-            raise
-        raise OutputError(_os_message(target, os_error), target) from exc
-    finally:
-        if temp is not None:
+        try:
+            # mkstemp creates files as 0600; an output is shared like any file the user saves.
+            os.chmod(temp, self._mode)
+        except OSError as exc:
+            raise OutputError(_os_message(target, exc), target) from exc
+
+    def nothing_written(self) -> str:
+        kept = "，原来的文件没有改动" if any(t.exists() for t in self._temps) else ""
+        return f"本次没有写出任何文件{kept}。"
+
+    def commit(self) -> list[Path]:
+        """Replace every target with its temporary file, all or (as far as the system allows) none."""
+        # target, whether it existed, a second name for its previous file (None: none could be made)
+        done: list[tuple[Path, bool, Path | None]] = []
+        current = None
+        try:
+            for current, temp in self._temps.items():
+                existed = current.exists()
+                backup = _backup(current) if existed else None
+                try:
+                    _replace(temp, current)
+                except BaseException:
+                    if backup is not None:
+                        with contextlib.suppress(OSError):
+                            backup.unlink()
+                    raise
+                done.append((current, existed, backup))
+        except BaseException as exc:
+            stuck = _roll_back(done)
+            os_error = _os_error_in(exc) if isinstance(exc, Exception) else None
+            if os_error is None or current is None:
+                raise
+            if stuck:
+                what = "、".join(f"「{t}」" for t in stuck)
+                tail = f"已经换成本次结果的只有 {what}，其余输出仍是原来的文件。"
+            else:
+                tail = self.nothing_written()
+            raise OutputError(_os_message(current, os_error) + tail, current) from exc
+        finally:
+            for _, _, backup in done:
+                if backup is not None:
+                    with contextlib.suppress(OSError):
+                        backup.unlink()
+        targets = list(self._temps)
+        self._temps.clear()
+        return targets
+
+    def discard(self) -> None:
+        """Remove every temporary file not yet swapped in."""
+        for temp in self._temps.values():
             with contextlib.suppress(OSError):
                 temp.unlink()
-    return target
+        self._temps.clear()
+
+    def _failed(self, target: Path, exc: OSError) -> str:
+        return _os_message(target, exc) + self.nothing_written()
+
+
+def failure_message(target: Path, exc: BaseException) -> str | None:
+    """The Chinese message for an OSError behind `exc` while writing `target`, or None if there is none."""
+    os_error = _os_error_in(exc)
+    return None if os_error is None else _os_message(target, os_error)
+
+
+def _backup(target: Path) -> Path | None:
+    """A second name for the file at `target` (a hard link: no copy), so a later failure can put it back."""
+    for _ in range(20):
+        backup = target.with_name(f".{target.name[:40]}.{os.urandom(4).hex()}.old.tmp")
+        try:
+            os.link(target, backup)
+            return backup
+        except FileExistsError:
+            continue
+        except OSError:
+            return None  # no hard links here (FAT, some network shares): replaced without a way back
+    return None
+
+
+def _roll_back(done: list[tuple[Path, bool, Path | None]]) -> list[Path]:
+    """Put back the previous files of the targets in `done`; the targets that could not be put back."""
+    stuck = []
+    for target, existed, backup in reversed(done):
+        try:
+            if backup is not None:
+                os.replace(backup, target)
+            elif not existed:  # there was no previous file: remove the new one
+                target.unlink()
+            else:
+                stuck.append(target)
+        except OSError:
+            stuck.append(target)
+    return stuck
 
 
 def _replace(temp: Path, target: Path) -> None:
@@ -237,18 +381,17 @@ def _os_error_in(exc: BaseException) -> OSError | None:
 
 
 def _os_message(target: Path, error: OSError) -> str:
-    kept = "原来的文件没有改动。" if target.exists() else ""
     if isinstance(error, PermissionError) or error.errno in (errno.EACCES, errno.EPERM):
         return (
             f"无法写入「{target}」：文件正被占用（可能已在 Excel/WPS 中打开）或没有写入权限。"
-            f"请先在 Excel/WPS 中关闭该文件后重新运行，或换一个输出文件名。{kept}"
+            f"请先在 Excel/WPS 中关闭该文件后重新运行，或换一个输出文件名。"
         )
     if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        return f"无法写入「{target}」：磁盘空间不足。请清理磁盘空间或换一个磁盘后重新运行。{kept}"
+        return f"无法写入「{target}」：磁盘空间不足。请清理磁盘空间或换一个磁盘后重新运行。"
     if isinstance(error, FileNotFoundError) and not target.parent.exists():
         return f"无法写入「{target}」：文件夹「{target.parent}」不存在。请先建立该文件夹，或换一个输出位置。"
     reason = error.strerror or type(error).__name__
-    return f"无法写入「{target}」（{reason}）。请检查该位置是否可写，或换一个输出位置后重新运行。{kept}"
+    return f"无法写入「{target}」（{reason}）。请检查该位置是否可写，或换一个输出位置后重新运行。"
 
 
 # ---------------------------------------------------------------- outputs vs inputs
@@ -258,33 +401,140 @@ def _key(path: Path) -> str:
     return os.path.normcase(str(path.resolve()))
 
 
+def _identity(path: Path | str) -> tuple[int, int] | None:
+    """(device, inode) of what `path` names after links, or None if it cannot be looked at."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    # Windows filesystems without file ids report 0; those are compared by path only.
+    return (st.st_dev, st.st_ino) if st.st_ino else None
+
+
+@dataclass
+class _Folder:
+    """An input folder: every folder and file that reading it may open, by identity."""
+
+    label: str
+    path: Path
+    key: str
+    folders: set[tuple[int, int]]
+    files: dict[tuple[int, int], str]
+
+
+def _walk(label: str, root: Path) -> _Folder:
+    # Links to folders are followed (a return may be read through one), each folder once. A plain
+    # file's identity comes from the folder listing; only links cost a stat (40,000 returns: ~0.1 s).
+    # (Where a filesystem lists other inode numbers than stat gives, a hard link may pass; a path never.)
+    folder = _Folder(label, root, _key(root), set(), {})
+    stack = [str(root)]
+    while stack:
+        current = stack.pop()
+        ident = _identity(current)
+        if ident is None or ident in folder.folders:
+            continue
+        folder.folders.add(ident)
+        device = ident[0]
+        try:
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError:
+            continue  # reported by the reader; nothing there can be overwritten through this walk
+        for entry in entries:
+            try:
+                if entry.is_symlink():
+                    st = entry.stat()
+                    if stat.S_ISDIR(st.st_mode):
+                        stack.append(entry.path)
+                    elif st.st_ino:
+                        folder.files.setdefault((st.st_dev, st.st_ino), entry.path)
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                elif entry.inode():
+                    folder.files.setdefault((device, entry.inode()), entry.path)
+            except OSError:
+                continue
+    return folder
+
+
+def plan_outputs(
+    outputs: Sequence[tuple[str, Path | str]],
+    inputs: Sequence[tuple[str, Path | str | None]],
+    *,
+    folders_exist: bool = True,
+) -> None:
+    """Refuse, before any work starts, a set of outputs of which any would land on an input.
+
+    `outputs` and `inputs` are (what it is, path) pairs, e.g. ("JSON 结果", path), ("单位名单", path);
+    an input may be a folder (the returns folder), which stands for every file under it. Refused with
+    a UsageError (exit 2): an output that is an input file (same path, or the same file through a
+    link, a hard link or another spelling of the path), an output inside an input folder (it would
+    be read as a return next time, or overwrite one), an output that is a folder, two outputs that
+    are one file, and (with `folders_exist`) an output whose folder does not exist.
+    """
+    files: list[tuple[str, Path, str, tuple[int, int] | None]] = []
+    walked: list[_Folder] = []
+    for label, item in inputs:
+        if item is None:
+            continue
+        source = Path(item)
+        if source.is_dir():
+            walked.append(_walk(label, source))
+        else:
+            files.append((label, source, _key(source), _identity(source)))
+    seen: list[tuple[str, Path, str, tuple[int, int] | None]] = []
+    for label, item in outputs:
+        out = Path(item)
+        key, ident = _key(out), _identity(out)
+        if out.is_dir():
+            raise UsageError(
+                f"{label}「{out}」是一个文件夹，不能作为输出文件。请写出文件名，例如 {out / '汇总.xlsx'}", out
+            )
+        for in_label, source, in_key, in_ident in files:
+            if key == in_key or (ident is not None and ident == in_ident):
+                what = "" if in_label == "输入文件" else f"（{in_label}）"
+                raise UsageError(
+                    f"{label}「{out}」就是输入文件「{source}」{what}，不能覆盖输入。请换一个输出文件名", out
+                )
+        parent = out.parent if str(out.parent) else Path(".")
+        parent_ident = _identity(parent)
+        for folder in walked:
+            inside = key == folder.key or key.startswith(folder.key.rstrip(os.sep) + os.sep)
+            hit = folder.files.get(ident) if ident is not None else None
+            if inside or hit is not None or (parent_ident is not None and parent_ident in folder.folders):
+                suggestion = folder.path.resolve().parent / out.name
+                what = (
+                    f"就是其中的文件「{hit}」，会覆盖它"
+                    if hit is not None
+                    else "在它里面，下次计分时会被当作回表读取"
+                )
+                raise UsageError(
+                    f"{label}「{out}」{what}（{folder.label}「{folder.path}」）。"
+                    f"请把输出放在{folder.label}之外，例如 {suggestion}",
+                    out,
+                )
+        for other_label, other, other_key, other_ident in seen:
+            # Names differing only in case are one file on Windows and macOS: refused everywhere.
+            if key.casefold() == other_key.casefold() or (ident is not None and ident == other_ident):
+                raise UsageError(
+                    f"{label}「{out}」和{other_label}「{other}」是同一个文件；同一次运行的输出不能互相覆盖，"
+                    "请换一个文件名",
+                    out,
+                )
+        if folders_exist and parent_ident is None:
+            raise UsageError(
+                f"{label}「{out}」所在的文件夹「{parent}」不存在。请先建立该文件夹，或换一个输出位置", out
+            )
+        seen.append((label, out, key, ident))
+
+
 def refuse_inputs(output: Path | str, inputs: Iterable[Path | str]) -> None:
-    """Raise UsageError if `output` would overwrite an input or land among the returns.
+    """Raise UsageError if `output` would overwrite an input or land among the returns (see plan_outputs).
 
     `inputs` holds input files (the scheme, each return) and input folders (the returns folder).
     Decision: any output *inside* an input folder is refused, whatever its extension, because the
     returns folder is read recursively and every non-hidden file in it is taken as a return — a
     summary saved there would be reported (or read) as a bad return on the next run.
     """
-    out = Path(output)
-    out_key = _key(out)
-    for item in inputs:
-        source = Path(item)
-        if source.is_dir():
-            folder = _key(source)
-            if out_key == folder or out_key.startswith(folder.rstrip(os.sep) + os.sep):
-                suggestion = source.resolve().parent / out.name
-                raise UsageError(
-                    f"输出文件「{out}」在回表文件夹「{source}」里面，下次计分时会被当作回表读取。"
-                    f"请把输出放在回表文件夹之外，例如 {suggestion}",
-                    out,
-                )
-            continue
-        same = out_key == _key(source)
-        if not same and out.exists() and source.exists():
-            with contextlib.suppress(OSError):
-                same = os.path.samefile(out, source)
-        if same:
-            raise UsageError(
-                f"输出文件「{out}」就是输入文件「{source}」，不能覆盖输入。请换一个输出文件名", out
-            )
+    labels = [("回表文件夹" if Path(i).is_dir() else "输入文件", i) for i in inputs]
+    plan_outputs([("输出文件", output)], labels, folders_exist=False)

@@ -9,8 +9,9 @@ and reported on the 问题 sheet). Numbers are written as numbers with the schem
 from __future__ import annotations
 
 import re
+import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 from famscore.errors import WARNING, Problem, UsageError, cell_name
 from famscore.numbers import fmt, round_half_up, to_decimal
-from famscore.outputs.safe import CleanText, atomic_write, clean_text, verify_xlsx, write_text
+from famscore.outputs.safe import CleanText, OutputSet, atomic_write, clean_text, verify_xlsx, write_text
 from famscore.scheme.model import BONUS, VETO_LAST, VETO_NO_TOP, Scheme
 from famscore.scoring import PENDING, BatchResult, UnitResult, basis_score
 from famscore.values import shown
@@ -298,15 +299,31 @@ def write_summary(
 
     Output-side warnings (text that had to be cleaned or cut) go to the 问题 sheet and, when `notes`
     is given, are appended to it so the caller can show them too. A large audit goes to
-    `audit_csv_path(path)` instead of the 计分过程 sheet, which then says where it is (written here
-    unless `write_csv` is False, when the caller writes it with write_audit_csv, e.g. in parallel).
+    `audit_csv_path(path)` instead of the 计分过程 sheet, which then says where it is (written here,
+    in the same batch as the workbook, unless `write_csv` is False, when the caller writes it).
     """
     target = Path(path)
     collected: list[Problem] = []
+    with OutputSet() as outputs:
+        if not audit_in_workbook(batch) and write_csv:
+            outputs.write(audit_csv_path(target), audit_csv_writer(batch), no_verify)
+        writer, verify = summary_writer(
+            batch, target, generated_at=generated_at, famscore_version=famscore_version, collected=collected
+        )
+        outputs.write(target, writer, verify)
+        outputs.commit()
+    if notes is not None:
+        notes.extend(collected)
+    return target
+
+
+def summary_writer(
+    batch: BatchResult, target: Path, *, generated_at: str, famscore_version: str, collected: list[Problem]
+) -> tuple[Callable[[Path], None], Callable[[Path], None]]:
+    """The functions that write the summary workbook for `target` to a temporary file and verify it;
+    output-side warnings are appended to `collected`."""
     sheet_count = [0]
     csv_path = None if audit_in_workbook(batch) else audit_csv_path(target)
-    if csv_path is not None and write_csv:
-        write_audit_csv(batch, csv_path)
 
     def writer(temp: Path) -> None:
         sheet_count[0] = _write(batch, temp, target.name, generated_at, famscore_version, collected, csv_path)
@@ -315,10 +332,11 @@ def write_summary(
         parts = [f"xl/worksheets/sheet{i}.xml" for i in range(1, sheet_count[0] + 1)]
         verify_xlsx(temp, parts)
 
-    atomic_write(target, writer, verify)
-    if notes is not None:
-        notes.extend(collected)
-    return target
+    return writer, verify
+
+
+def no_verify(path: Path) -> None:
+    """CSV has no structure to check; a write that failed has already raised."""
 
 
 def _write(
@@ -332,9 +350,29 @@ def _write(
 ) -> int:
     import xlsxwriter
 
+    # xlsxwriter keeps one temporary file per sheet and per part in `tmpdir`, and leaves them behind
+    # when a write fails (a full disk): a private folder, removed whatever happens, takes them all.
+    with tempfile.TemporaryDirectory(prefix="famscore-xlsx-", ignore_cleanup_errors=True) as parts:
+        return _write_book(
+            xlsxwriter, parts, batch, path, file_name, generated_at, famscore_version, collected, csv_path
+        )
+
+
+def _write_book(
+    xlsxwriter: Any,
+    parts: str,
+    batch: BatchResult,
+    path: Path,
+    file_name: str,
+    generated_at: str,
+    famscore_version: str,
+    collected: list[Problem],
+    csv_path: Path | None,
+) -> int:
     book = xlsxwriter.Workbook(
         str(path),
         {
+            "tmpdir": parts,
             "constant_memory": True,
             "strings_to_numbers": False,
             "strings_to_formulas": False,
@@ -616,7 +654,11 @@ def _audit_pointer(sheet: _Sheet, batch: BatchResult, csv_path: Path) -> None:
 
 def write_audit_csv(batch: BatchResult, path: Path) -> Path:
     """The audit as CSV, atomically (see audit_in_workbook for when it is used)."""
-    return atomic_write(path, lambda temp: _audit_csv(batch, temp), lambda temp: None)
+    return atomic_write(path, audit_csv_writer(batch), no_verify)
+
+
+def audit_csv_writer(batch: BatchResult) -> Callable[[Path], None]:
+    return lambda temp: _audit_csv(batch, temp)
 
 
 def _audit_csv(batch: BatchResult, path: Path) -> None:

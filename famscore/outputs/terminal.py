@@ -1,7 +1,13 @@
-"""Rich renderables for the terminal: the scheme tree, problem lists and ranked tables."""
+"""Rich renderables for the terminal: the scheme tree, problem lists and ranked tables.
+
+Every string that comes from input (scheme text, unit names, file names, values quoted in messages)
+enters a renderable as a `Text`, never as a str: Rich reads a str as markup, so a unit named '[/]'
+would crash the command and '[link=...]' would print a clickable link.
+"""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -14,21 +20,40 @@ from famscore.numbers import fmt
 from famscore.scheme.model import BONUS, Scheme
 from famscore.scoring import BatchResult, UnitResult
 
+# C0/C1 control characters, ESC among them: printed raw, an escape sequence in a cell would colour
+# the terminal, move the cursor or make a link (OSC 8) just as markup would.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Input text safe to print: control characters shown as U+FFFD."""
+    return _CONTROL.sub("\ufffd", text)
+
+
+def plain(value: object, style: str = "") -> Text:
+    """Input text as itself in the terminal: never markup, never an escape sequence."""
+    return Text(clean(str(value)), style=style)
+
+
+def assemble(*parts: str | tuple[str, str]) -> Text:
+    """Text.assemble of input text, each part cleaned (see `plain`)."""
+    return Text.assemble(*(clean(p) if isinstance(p, str) else (clean(p[0]), p[1]) for p in parts))
+
 
 def scheme_tree(scheme: Scheme) -> Tree:
     s = scheme.settings
-    head = Text.assemble((s.title, "bold"), f"  版本 {s.version}")
+    head = assemble((s.title, "bold"), f"  版本 {s.version}")
     tree = Tree(head)
-    main = tree.add(f"主要指标 {fmt(s.main_points)} 分")
-    bonus = tree.add(f"附加分 上限 {fmt(s.bonus_points)} 分") if s.bonus_points else None
+    main = tree.add(plain(f"主要指标 {fmt(s.main_points)} 分"))
+    bonus = tree.add(plain(f"附加分 上限 {fmt(s.bonus_points)} 分")) if s.bonus_points else None
     for cat in scheme.categories:
         parent = bonus if cat.kind == BONUS and bonus is not None else main
-        branch = parent.add(Text.assemble((f"{cat.id} {cat.name}", "bold"), f"（{fmt(cat.points)} 分）"))
+        branch = parent.add(assemble((f"{cat.id} {cat.name}", "bold"), f"（{fmt(cat.points)} 分）"))
         for item in cat.items:
             kinds = "、".join(dict.fromkeys(r.kind for r in item.rules)) or "无规则"
             floor = "，可为负分" if item.floor is None else ""
             branch.add(
-                Text.assemble(
+                assemble(
                     f"{item.id} {item.name} ",
                     (f"{fmt(item.points)} 分", "cyan"),
                     (f"  [{kinds}{floor}]", "dim"),
@@ -38,23 +63,33 @@ def scheme_tree(scheme: Scheme) -> Tree:
         bands = "、".join(
             f"{b.name} ≥{fmt(b.lower)}" if b.lower is not None else f"{b.name}（其余）" for b in scheme.bands
         )
-        tree.add(f"等级（按{s.grade_basis}）：{bands}")
+        tree.add(plain(f"等级（按{s.grade_basis}）：{bands}"))
     else:
-        tree.add("不定级")
+        tree.add(plain("不定级"))
     return tree
 
 
-def problems_table(problems: list[Problem]) -> Table:
+PROBLEM_ROWS = 50  # more rows scroll away unread and cost seconds to lay out
+
+
+def problems_table(problems: list[Problem], limit: int = PROBLEM_ROWS, full_list: str = "") -> Table:
+    """The first `limit` problems; the caption gives the total and `full_list`, where all of them are."""
     table = Table(title=f"问题 {len(problems)} 处", title_justify="left", show_lines=False)
     table.add_column("级别", no_wrap=True)
     table.add_column("文件", overflow="fold")
     table.add_column("工作表", no_wrap=True)
     table.add_column("位置", no_wrap=True)
     table.add_column("问题与改法", overflow="fold")
-    for p in problems:
+    for p in problems[:limit]:
         style = "red" if p.is_error else "yellow"
         text = f"{p.message}。{p.fix}" if p.fix else p.message
-        table.add_row(Text(p.severity, style=style), p.file, p.sheet, p.cell, text)
+        table.add_row(
+            plain(p.severity, style=style), plain(p.file), plain(p.sheet), plain(p.cell), plain(text)
+        )
+    if len(problems) > limit:
+        where = f"，全部问题见{full_list}" if full_list else ""
+        table.caption = plain(f"只显示前 {limit} 处；共 {len(problems)} 处问题{where}", style="table.caption")
+        table.caption_justify = "left"
     return table
 
 
@@ -79,7 +114,7 @@ def ranking_table(batch: BatchResult, limit: int = 60) -> Table:
     """The ranked grade table: rank, unit, main, bonus, total, grade, flags."""
     scheme = batch.scheme
     s = scheme.settings
-    table = Table(title=f"{s.title}  计分结果", title_style="bold", header_style="bold")
+    table = Table(title=plain(f"{s.title}  计分结果", style="bold"), header_style="bold")
     table.add_column("名次", justify="right", no_wrap=True)
     table.add_column("单位", no_wrap=True)
     table.add_column("主要指标", justify="right", no_wrap=True)
@@ -89,38 +124,41 @@ def ranking_table(batch: BatchResult, limit: int = 60) -> Table:
     if scheme.bands:
         table.add_column("等级", no_wrap=True)
     table.add_column("标记", overflow="fold", min_width=8)
-    table.caption = f"满分：主要指标 {fmt(s.main_points)}" + (
+    caption = f"满分：主要指标 {fmt(s.main_points)}" + (
         f"，附加分 {fmt(s.bonus_points)}" if s.bonus_points else ""
     )
-    table.caption += (
-        f"；按{s.grade_basis}定级，按{s.rank_basis}排名" if scheme.bands else f"；按{s.rank_basis}排名"
-    )
+    caption += f"；按{s.grade_basis}定级，按{s.rank_basis}排名" if scheme.bands else f"；按{s.rank_basis}排名"
     shown = batch.units if len(batch.units) <= limit else batch.units[:limit]
     for unit in shown:
-        row = [str(unit.rank) if unit.rank is not None else "—", unit.unit, _num(unit.main, s.decimals)]
+        row: list[Any] = [
+            str(unit.rank) if unit.rank is not None else "—",
+            plain(unit.unit),
+            _num(unit.main, s.decimals),
+        ]
         if s.bonus_points:
             row.append(_num(unit.bonus, s.decimals))
-        row.append(Text(_num(unit.total, s.decimals), style="bold"))
+        row.append(plain(_num(unit.total, s.decimals), style="bold"))
         if scheme.bands:
-            row.append(Text(unit.grade, style=grade_style(scheme, unit.grade)))
+            row.append(plain(unit.grade, style=grade_style(scheme, unit.grade)))
         # The workbook carries the full flag text; the terminal keeps the effect so columns stay aligned.
         notes = [f.split("（")[0] for f in unit.flags]
         if not unit.complete:
             notes.insert(0, "有未计分项")
-        row.append(Text("；".join(notes), style="red" if notes else ""))
+        row.append(plain("；".join(notes), style="red" if notes else ""))
         table.add_row(*row)
     if len(shown) < len(batch.units):
-        table.caption += f"\n只显示前 {limit} 名；共 {len(batch.units)} 个单位，完整排名见汇总工作簿"
+        caption += f"\n只显示前 {limit} 名；共 {len(batch.units)} 个单位，完整排名见汇总工作簿"
+    table.caption = plain(caption, style="table.caption")
     return table
 
 
 def band_counts(batch: BatchResult) -> Text:
     counts = batch.grade_counts()
-    text = Text("等级分布：")
+    text = plain("等级分布：")
     for n, (name, count) in enumerate(counts.items()):
         if n:
             text.append("  ")
-        text.append(f"{name} {count}", style=grade_style(batch.scheme, name))
+        text.append(clean(f"{name} {count}"), style=grade_style(batch.scheme, name))
     return text
 
 
@@ -141,7 +179,7 @@ def unit_breakdown(batch: BatchResult, unit: UnitResult) -> Table:
         title += f"\n⚠ {flag}"
     if not unit.complete:
         title += "\n⚠ 有未计分项，不参加定级和排名"
-    table = Table(title=title, title_style="bold", show_lines=True, header_style="bold")
+    table = Table(title=plain(title, style="bold"), show_lines=True, header_style="bold")
     table.add_column("编号", no_wrap=True)
     table.add_column("指标", overflow="fold", max_width=18)
     table.add_column("满分", justify="right", no_wrap=True)
@@ -150,21 +188,21 @@ def unit_breakdown(batch: BatchResult, unit: UnitResult) -> Table:
     for cat in scheme.categories:
         sub = unit.categories.get(cat.id)
         table.add_row(
-            Text(cat.id, style="bold"),
-            Text(cat.name, style="bold"),
+            plain(cat.id, style="bold"),
+            plain(cat.name, style="bold"),
             fmt(cat.points),
-            Text(_num(sub, d) if sub is not None else "—", style="bold"),
+            plain(_num(sub, d) if sub is not None else "—", style="bold"),
             "",
             style="on grey15",
         )
         for item in cat.items:
             s = unit.item(item.id)
             score = (
-                Text(_num(s.score, d), style="red" if s.score < item.points else "green")
+                plain(_num(s.score, d), style="red" if s.score < item.points else "green")
                 if s.score is not None
-                else Text("未计分", style="bold red")
+                else plain("未计分", style="bold red")
             )
-            table.add_row(item.id, item.name, fmt(item.points), score, s.explanation)
+            table.add_row(plain(item.id), plain(item.name), fmt(item.points), score, plain(s.explanation))
     return table
 
 
@@ -180,7 +218,7 @@ def summary_table(data: dict[str, Any]) -> tuple[Table, Text | None]:
     title = f"{scheme.get('title', '')}  版本 {scheme.get('version', '')}"
     if scheme.get("generated_at"):
         title += f"（{scheme['generated_at']} 计分）"
-    table = Table(title=title, title_style="bold", header_style="bold")
+    table = Table(title=plain(title, style="bold"), header_style="bold")
     table.add_column("名次", justify="right", no_wrap=True)
     table.add_column("单位", no_wrap=True)
     table.add_column("主要指标", justify="right", no_wrap=True)
@@ -195,24 +233,24 @@ def summary_table(data: dict[str, Any]) -> tuple[Table, Text | None]:
     for unit in data["units"]:
         row: list[Any] = [
             str(unit["rank"]) if unit.get("rank") is not None else "—",
-            unit["unit"],
+            plain(str(unit["unit"])),
             _show(unit.get("main"), decimals),
         ]
         if bonus:
             row.append(_show(unit.get("bonus"), decimals))
-        row.append(Text(_show(unit.get("total"), decimals), style="bold"))
+        row.append(plain(_show(unit.get("total"), decimals), style="bold"))
         grade = unit.get("grade") or ""
         if names:
-            row.append(Text(grade, style=style(grade)))
+            row.append(plain(grade, style=style(grade)))
             counts[grade] = counts.get(grade, 0) + 1
         flags = unit.get("flags") or ""
-        row.append(Text(flags if isinstance(flags, str) else "；".join(flags), style="red"))
+        row.append(plain(flags if isinstance(flags, str) else "；".join(flags), style="red"))
         table.add_row(*row)
     if not names:
         return table, None
-    text = Text("等级分布：")
+    text = plain("等级分布：")
     for n, (name, count) in enumerate(counts.items()):
-        text.append(("  " if n else "") + f"{name} {count}", style=style(name))
+        text.append(clean(("  " if n else "") + f"{name} {count}"), style=style(name))
     return table, text
 
 
@@ -234,7 +272,7 @@ def audit_breakdown(summary: dict[str, Any], unit: dict[str, Any], rows: list[di
     for flag in flags.split("\n") if isinstance(flags, str) else flags:
         if flag:
             title += f"\n⚠ {flag}"
-    table = Table(title=title, title_style="bold", show_lines=True, header_style="bold")
+    table = Table(title=plain(title, style="bold"), show_lines=True, header_style="bold")
     table.add_column("编号", no_wrap=True)
     table.add_column("指标", overflow="fold", max_width=18)
     table.add_column("满分", justify="right", no_wrap=True)
@@ -242,12 +280,12 @@ def audit_breakdown(summary: dict[str, Any], unit: dict[str, Any], rows: list[di
     table.add_column("计分说明", overflow="fold")
     for row in rows:
         score = row.get("得分", "")
-        shown = Text(_show(score, decimals), style="bold") if score else Text("未计分", style="bold red")
+        shown = plain(_show(score, decimals), style="bold") if score else plain("未计分", style="bold red")
         table.add_row(
-            row.get("指标编号", ""),
-            row.get("指标名称", ""),
-            row.get("满分", ""),
+            plain(row.get("指标编号", "")),
+            plain(row.get("指标名称", "")),
+            plain(row.get("满分", "")),
             shown,
-            row.get("计分说明", ""),
+            plain(row.get("计分说明", "")),
         )
     return table

@@ -1,4 +1,4 @@
-"""Writes the summary workbook, the audit CSV and the JSON together, on every core where that pays."""
+"""Writes the summary workbook, the audit CSV and the JSON as one batch, on every core where that pays."""
 
 from __future__ import annotations
 
@@ -8,13 +8,30 @@ from collections.abc import Callable
 from pathlib import Path
 
 from famscore.errors import OutputError, Problem
-from famscore.outputs.jsonout import write_json
-from famscore.outputs.summary import audit_csv_path, audit_in_workbook, write_audit_csv, write_summary
+from famscore.outputs.jsonout import json_writer
+from famscore.outputs.safe import OutputSet, failure_message, verify_json
+from famscore.outputs.summary import (
+    audit_csv_path,
+    audit_csv_writer,
+    audit_in_workbook,
+    no_verify,
+    summary_writer,
+)
 from famscore.scoring import BatchResult
 
 # Below this many units each output takes well under a second and a process costs more than it saves.
 PARALLEL_UNITS = 1000
 SPLIT_UNITS = 20_000
+
+Job = tuple[Path, Callable[[Path], object], Callable[[Path], None]]  # target, writer, verify
+
+
+def output_paths(summary: Path, json_file: Path | None) -> list[tuple[str, Path]]:
+    """Every file `famscore score` may write, with what it is: the plan checked before any work."""
+    paths = [("汇总工作簿", summary), ("计分过程 CSV（单位较多时写出）", audit_csv_path(summary))]
+    if json_file is not None:
+        paths.append(("JSON 结果", json_file))
+    return paths
 
 
 def write_outputs(
@@ -26,69 +43,91 @@ def write_outputs(
     famscore_version: str,
     notes: list[Problem],
 ) -> list[Path]:
-    """Every output of `famscore score`; returns the paths written. Raises OutputError on failure."""
-    side: list[tuple[Callable[[], object], Path]] = []
+    """Every output of `famscore score`; returns the paths written. Raises OutputError on failure.
+
+    All outputs are written to temporary files beside their targets and verified; only then are the
+    targets replaced, together. On any failure no target is replaced and no temporary file is left.
+    """
+    collected: list[Problem] = []
+    writer, verify = summary_writer(
+        batch, summary, generated_at=generated_at, famscore_version=famscore_version, collected=collected
+    )
+    side: list[Job] = []
     if not audit_in_workbook(batch):
-        csv_path = audit_csv_path(summary)
-        side.append((lambda: write_audit_csv(batch, csv_path), csv_path))
+        side.append((audit_csv_path(summary), audit_csv_writer(batch), no_verify))
     if json_file is not None:
-        target = json_file
-        side.append((lambda: write_json(batch, target), target))
-    # fork shares the scored batch for free; spawning would have to pickle all of it.
-    parallel = sys.platform.startswith("linux") and len(batch.units) >= PARALLEL_UNITS and side
-    if not parallel:
-        write_summary(
-            batch, summary, generated_at=generated_at, famscore_version=famscore_version, notes=notes
-        )
-        for job, _ in side:
-            job()
-        return [summary, *(path for _, path in side)]
+        side.append((json_file, json_writer(batch), verify_json))
+    with OutputSet() as outputs:
+        # fork shares the scored batch for free; spawning would have to pickle all of it.
+        if sys.platform.startswith("linux") and len(batch.units) >= PARALLEL_UNITS and side:
+            _write_parallel(outputs, (summary, writer, verify), side, len(batch.units))
+        else:
+            outputs.write(summary, writer, verify)
+            for target, job, check in side:
+                outputs.write(target, job, check)
+        written = outputs.commit()
+    notes.extend(collected)
+    return written
+
+
+def _write_parallel(outputs: OutputSet, main: Job, side: list[Job], units: int) -> None:
     # Up to SPLIT_UNITS each side output gets its own process, spreading the work over the cores.
     # Past that one process does them all: every forked process builds its own copies of the units'
     # details as it writes them, and at 40,000 units memory, not time, is the limit.
+    # The temporary files are made here, so this process removes them whatever becomes of the workers.
+    staged = [(target, outputs.reserve(target), job, check) for target, job, check in side]
     ctx = mp.get_context("fork")
-    groups = [[job] for job, _ in side] if len(batch.units) <= SPLIT_UNITS else [[job for job, _ in side]]
+    groups = [[s] for s in staged] if units <= SPLIT_UNITS else [staged]
     running = []
-    for jobs in groups:
-        receive, send = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=_run, args=(jobs, send), daemon=True)
-        process.start()
-        send.close()
-        running.append((process, receive))
-    failure: OutputError | None = None
     try:
-        write_summary(
-            batch,
-            summary,
-            generated_at=generated_at,
-            famscore_version=famscore_version,
-            notes=notes,
-            write_csv=False,
-        )
-    except OutputError as exc:
-        failure = exc
-    for process, receive in running:
+        for group in groups:
+            receive, send = ctx.Pipe(duplex=False)
+            jobs = [(target, temp, job) for target, temp, job, _ in group]
+            process = ctx.Process(target=_run, args=(jobs, send), daemon=True)
+            process.start()
+            send.close()
+            running.append((process, receive, group))
+        failure: OutputError | None = None
         try:
-            message = receive.recv()
-        except EOFError:
-            message = "写出 " + "、".join(str(p) for _, p in side) + " 时程序异常退出"
-        process.join()
-        if message and failure is None:
-            failure = OutputError(message, side[0][1])
-    if failure is not None:
-        raise failure
-    return [summary, *(path for _, path in side)]
+            outputs.write(*main)
+        except OutputError as exc:
+            failure = exc
+        for process, receive, group in running:
+            try:
+                message = receive.recv()
+            except EOFError:
+                message = "写出 " + "、".join(str(target) for target, *_ in group) + " 时程序异常退出。"
+            process.join()
+            if failure is None:
+                try:
+                    if message:
+                        raise OutputError(message, group[0][0])
+                    for target, _, _, check in group:
+                        outputs.finish(target, check)
+                except OutputError as exc:
+                    failure = OutputError(exc.message + outputs.nothing_written(), exc.path)
+        if failure is not None:
+            raise failure
+    finally:
+        for process, _, _ in running:
+            if process.is_alive():
+                process.kill()
+            process.join()
 
 
-def _run(jobs: list[Callable[[], object]], send: mp.connection.Connection) -> None:
+def _run(jobs: list[tuple[Path, Path, Callable[[Path], object]]], send: mp.connection.Connection) -> None:
     try:
-        for job in jobs:
-            job()
-    except OutputError as exc:
-        send.send(exc.message)
-    except Exception as exc:  # reported in the parent as this output's failure
-        send.send(f"写出时出错（{type(exc).__name__}：{exc}）")
-    else:
+        for target, temp, job in jobs:
+            try:
+                job(temp)
+            except OutputError as exc:
+                send.send(exc.message)
+                return
+            except Exception as exc:  # reported in the parent as this output's failure
+                send.send(
+                    failure_message(target, exc) or f"写出「{target}」时出错（{type(exc).__name__}：{exc}）。"
+                )
+                return
         send.send("")
     finally:
         send.close()
