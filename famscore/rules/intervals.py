@@ -45,9 +45,12 @@ class Interval:
         return second.lo < first.hi or (second.lo == first.hi and first.hi_closed and second.lo_closed)
 
 
-def _start(i: Interval) -> tuple[bool, Decimal]:
-    """Sort key: unbounded-below first, then by lower end."""
-    return (i.lo is not None, i.lo if i.lo is not None else Decimal(0))
+def _start(i: Interval) -> tuple[bool, Decimal, bool]:
+    """Sort key: unbounded-below first, then by lower end, a closed end before an open one.
+
+    The closed one first, so that a union of (95, ∞) and [95, 95] starts at 95 inclusive.
+    """
+    return (i.lo is not None, i.lo if i.lo is not None else Decimal(0), not i.lo_closed)
 
 
 def _touches(a: Interval, b: Interval) -> bool:
