@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Self, TypeVar
 
 from famscore.numbers import to_decimal
 from famscore.rules.expr import MissingInput
@@ -56,37 +57,40 @@ class Part:
     flag: str = ""  # a veto outcome (取消评优 / 排名末位), empty when none
 
 
-@dataclass(frozen=True)
-class Rule:
-    """A scoring rule: parsed once from its row, then a pure function of a unit's values."""
+@dataclass(frozen=True, kw_only=True)
+class Rule(ABC):
+    """A scoring rule: its parameters parsed and checked once from its row, then a pure function of values.
+
+    Each kind is a frozen dataclass whose typed attributes are its parameters.
+    """
 
     kind: ClassVar[str] = ""
     aliases: ClassVar[tuple[str, ...]] = ()
-    item: Item
     spec: RuleSpec
-    fields: tuple[Field, ...]
-    options: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
-    def parse(cls, spec: RuleSpec, item: Item, fields: Mapping[str, Field]) -> Rule:
-        raise NotImplementedError
+    @abstractmethod
+    def parse(cls, spec: RuleSpec, item: Item, fields: Mapping[str, Field]) -> Self:
+        """The rule a 规则 row describes; a RuleSpecError names the column to fix."""
 
+    @abstractmethod
     def field_ids(self) -> tuple[str, ...]:
         """Every field this rule may read."""
-        return tuple(f.id for f in self.fields)
 
+    @abstractmethod
     def bounds(self) -> tuple[Decimal | None, Decimal | None]:
         """Least and most this rule can contribute; None means unbounded."""
-        raise NotImplementedError
 
+    @abstractmethod
     def score(self, values: Mapping[str, object]) -> Part:
-        raise NotImplementedError
+        """Pure: what this rule gives for a unit's values; MissingInput when a value it needs is absent."""
 
 
 _REGISTRY: dict[str, type[Rule]] = {}
+_R = TypeVar("_R", bound=Rule)
 
 
-def register(cls: type[Rule]) -> type[Rule]:
+def register(cls: type[_R]) -> type[_R]:
     for name in (cls.kind, *cls.aliases):
         _REGISTRY[name] = cls
     return cls
@@ -133,19 +137,19 @@ def parse_keyvalues(text: str, allowed: set[str]) -> dict[str, str]:
     return result
 
 
-def number_param(
-    params: Mapping[str, str],
-    key: str,
-    *,
-    required: bool = True,
-    default: Decimal | None = None,
-    positive: bool = True,
-) -> Decimal | None:
+def number_param(params: Mapping[str, str], key: str, *, positive: bool = True) -> Decimal:
+    """A required numeric parameter ('98', '0.2', '3分', '95%')."""
+    number = optional_number_param(params, key, positive=positive)
+    if number is None:
+        raise RuleSpecError("参数", f"缺少参数「{key}」", f"请在参数中写 {key}=数值")
+    return number
+
+
+def optional_number_param(params: Mapping[str, str], key: str, *, positive: bool = True) -> Decimal | None:
+    """A numeric parameter that may be left out (None)."""
     raw = params.get(key)
     if raw is None or raw == "":
-        if required:
-            raise RuleSpecError("参数", f"缺少参数「{key}」", f"请在参数中写 {key}=数值")
-        return default
+        return None
     number = to_decimal(raw.rstrip("%分"))
     if number is None:
         raise RuleSpecError("参数", f"参数「{key}={raw}」不是数值", f"请写成 {key}=数值")
