@@ -2,27 +2,63 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
-ERROR = "错误"
-WARNING = "警告"
+
+class Severity(StrEnum):
+    """How bad a problem is; the value is what users read."""
+
+    ERROR = "错误"
+    WARNING = "警告"
+
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+_ADDRESS = re.compile(r"^([A-Z]{1,3})([1-9][0-9]*)$")
+_ROW_ONLY = re.compile(r"^第 ([1-9][0-9]*) 行$")
 
 
 @dataclass(frozen=True)
 class Problem:
-    """A located problem: where it is, how bad, what is wrong and how to fix it."""
+    """A located problem: where it is (as data), how bad, what is wrong and how to fix it.
+
+    `code` names the kind of problem (famscore.messages); `row` and `column` are 1-based and None where
+    the problem is about a whole sheet or file. `cell` is the place as people read it ('C7', '第 7 行'):
+    given either way, the other is filled in, so every problem carries both.
+    """
 
     file: str
     sheet: str
-    cell: str
-    severity: str
-    message: str
+    cell: str = ""
+    severity: str = ERROR
+    message: str = ""
     fix: str = ""
+    code: str = ""
+    row: int | None = None
+    column: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.cell and self.row is None:
+            address = _ADDRESS.match(self.cell)
+            if address:
+                object.__setattr__(self, "column", column_number(address.group(1)))
+                object.__setattr__(self, "row", int(address.group(2)))
+            elif only_row := _ROW_ONLY.match(self.cell):
+                object.__setattr__(self, "row", int(only_row.group(1)))
+        elif not self.cell and self.row is not None:
+            object.__setattr__(self, "cell", cell_name(self.row, self.column))
 
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+    @property
+    def level(self) -> str:
+        """'error' or 'warning': the severity for programs."""
+        return "error" if self.is_error else "warning"
 
     def location(self) -> str:
         parts = [p for p in (self.file, self.sheet and f"工作表「{self.sheet}」", self.cell) if p]
@@ -34,14 +70,18 @@ class Problem:
         head = f"[{self.severity}] {place}：{self.message}" if place else f"[{self.severity}] {self.message}"
         return f"{head}。{self.fix}" if self.fix else head
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, str | int | None]:
         message = f"{self.message}。{self.fix}" if self.fix else self.message
         return {
             "file": self.file,
             "sheet": self.sheet,
             "cell": self.cell,
-            "severity": self.severity,
+            "severity": str(self.severity),
             "message": message,
+            "code": self.code,
+            "row": self.row,
+            "column": self.column,
+            "level": self.level,
         }
 
 
@@ -52,6 +92,14 @@ def cell_name(row: int | None, column: int | None = None) -> str:
     if column is None:
         return f"第 {row} 行"
     return f"{column_letter(column)}{row}"
+
+
+def column_number(letters: str) -> int:
+    """'C' -> 3, 'AA' -> 27."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
 
 
 def column_letter(column: int) -> str:

@@ -332,7 +332,10 @@ def test_json_follows_the_contract(batch: BatchResult) -> None:
     )
     assert set(unit["categories"][0]) == {"id", "name", "max", "score"}
     assert set(unit["items"][0]) == {"id", "name", "max", "score", "explanation"}
-    assert all(set(p) == {"file", "sheet", "cell", "severity", "message"} for p in data["problems"])
+    assert all(
+        set(p) == {"file", "sheet", "cell", "severity", "message", "code", "row", "column", "level"}
+        for p in data["problems"]
+    )
     assert unit["unit"] == FORMULA_NAME and unit["rank"] == 1
     pending = data["units"][-1]
     assert pending["rank"] is None and pending["grade"] == "待定" and pending["complete"] is False

@@ -6,7 +6,8 @@ Layout (the brief's contract; extra keys may be added, none removed or renamed):
      "units":    [{"unit", "file", "rank", "main", "bonus", "total", "grade", "flags", "complete",
                    "categories": [{"id", "name", "max", "score"}],
                    "items": [{"id", "name", "max", "score", "explanation"}]}],
-     "problems": [{"file", "sheet", "cell", "severity", "message"}]}
+     "problems": [{"file", "sheet", "cell", "severity", "message",
+                   "code", "row", "column", "level"}]}      # code: famscore.messages; level: error|warning
 
 Numbers: every score is the Decimal the scorer computed, quantized to the scheme's decimals, and is
 emitted as a JSON *number* whose text is exactly that decimal (trailing zeros dropped: 1.70 → 1.7,
@@ -64,7 +65,10 @@ def batch_to_json(batch: BatchResult) -> dict[str, Any]:
             "bands": [{"name": json_text(b.name), "lower": exact_number(b.lower)} for b in scheme.bands],
         },
         "units": [_unit(unit, batch, decimals) for unit in batch.units],
-        "problems": [{k: json_text(v) for k, v in p.as_dict().items()} for p in batch.problems],
+        "problems": [
+            {k: json_text(v) if isinstance(v, str) else v for k, v in p.as_dict().items()}
+            for p in batch.problems
+        ],
     }
 
 
