@@ -303,6 +303,7 @@ def explain(
 
     也可以从汇总工作簿说明：famscore explain 汇总.xlsx --unit 新华街道
     """
+    from famscore.names import name_key
     from famscore.outputs.terminal import audit_breakdown, unit_breakdown
 
     if not unit:
@@ -313,7 +314,7 @@ def explain(
 
         summary = read_summary(source)
         rows = read_audit(source, unit)
-        match = [u for u in summary["units"] if u["unit"] == unit]
+        match = [u for u in summary["units"] if name_key(u["unit"]) == name_key(unit)]
         if not match or not rows:
             names = "、".join(u["unit"] for u in summary["units"])
             err.print(f"[bold red]汇总表中没有单位「{unit}」的计分过程。[/]其中的单位：{names}")
@@ -321,7 +322,7 @@ def explain(
         out.print(audit_breakdown(summary, match[0], rows))
         return
     batch = _score(source, returns, units_file, quiet=True)
-    found = [u for u in batch.units if u.unit == unit]
+    found = [u for u in batch.units if name_key(u.unit) == name_key(unit)]
     if not found:
         names = "、".join(u.unit for u in batch.units)
         err.print(f"[bold red]没有找到单位「{unit}」。[/]已计分的单位：{names}")

@@ -1,0 +1,177 @@
+"""Unit names and scheme titles compared as one key, and which known unit a file name names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+# NFKC folds （）［］｛｝ to ()[]{}; the bracket styles it leaves alone fold here, all to ().
+_BRACKETS = str.maketrans(
+    {
+        "[": "(",
+        "]": ")",
+        "{": "(",
+        "}": ")",
+        "【": "(",
+        "】": ")",
+        "〔": "(",
+        "〕": ")",
+        "〖": "(",
+        "〗": ")",
+        "⦅": "(",
+        "⦆": ")",
+    }
+)
+_HIDDEN = ("Cc", "Cf")  # control and format characters (zero-width spaces, BOM, direction marks)
+
+
+def name_key(text: str) -> str:
+    """The key a unit name or scheme title is compared by, never shown to anyone.
+
+    '新泾镇（虹桥）', '新泾镇(虹桥)', '新泾镇 【虹桥】' and '新泾镇（虹桥）\u200b' are one name: NFKC folds
+    full-width letters, digits and brackets, whitespace and invisible characters go, the remaining
+    bracket styles fold to (), and Latin letters fold case. Every comparison of names or titles
+    (roster, _meta, file name, scheme title) goes through this one function.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    if not (text.isascii() and text.isprintable() and " " not in text):
+        text = "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) not in _HIDDEN)
+    return text.translate(_BRACKETS).casefold()
+
+
+def display_name(raw: object) -> str:
+    """A name as its author wrote it, for printing: invisible characters gone, spaces single."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = "".join(ch for ch in str(raw) if unicodedata.category(ch) not in _HIDDEN)
+    return " ".join(text.split())
+
+
+# ---------------------------------------------------------------- file names
+#
+# Which unit a file name names (issue 10, item 3). A return belongs to the unit its _meta names; the
+# file name only has to agree, and only a file name that names ANOTHER unit is a mismatch:
+#
+# 1. The name is compared by key, after dropping the extension, the copy marks WeChat, e-mail and
+#    Explorer add at the end ('(1)', '（2）', ' - 副本', ' - Copy') and the scheme's title (the
+#    template's own names are '{标题}_{年度}_{单位}.xlsx'). A name that is exactly the template's
+#    name for the _meta unit passes at once.
+# 2. The known units are the roster (--units-file) when there is one, else every unit named by a
+#    _meta in the batch. A unit is named by the file name when its key occurs in it and that
+#    occurrence is not part of a longer known name ('北新泾街道' names 北新泾街道, not 新泾街道).
+# 3. The file name agrees when it names the _meta unit: '新华街道.xlsx', '新华街道 自评.xlsx',
+#    '考评表_2023_新华街道(1).xlsx'. It also agrees when it names no known unit at all ('自评.xlsx',
+#    '回表3.xlsx', the blank template's '…_空白.xlsx'): the file name then says nothing about who.
+# 4. It disagrees when it names another known unit and not the _meta one. Without a roster, a name
+#    that is clearly another unit also disagrees: the unit part of a template-style name, or a part
+#    between separators ending in 街道/镇/乡/区/县/市/社区/村, that neither contains nor is contained
+#    in the _meta unit and differs from it in more than one character (a typo is not another unit).
+#
+# Folder names are not looked at: returns are often sorted into folders by date or sender.
+
+_COPY_MARKS = re.compile(r"(?:\(\d{1,3}\)|-?副本|-?copy)+$")
+_SEPARATORS = re.compile(r"[\s_\-－—–.,，、;；+＋&＆/]+")
+_UNIT_LIKE = re.compile(r".{2,}(?:街道|镇|乡|区|县|市|社区|村)(?:\(.*\))?")
+
+
+def file_stem_key(file_name: str) -> str:
+    """The key of a file's name without folder, extension and copy marks."""
+    stem = PurePosixPath(file_name.replace("\\", "/")).name
+    if "." in stem:
+        stem = stem.rsplit(".", 1)[0]
+    return _COPY_MARKS.sub("", name_key(stem))
+
+
+def _tokens(file_name: str) -> list[str]:
+    stem = PurePosixPath(file_name.replace("\\", "/")).name
+    if "." in stem:
+        stem = stem.rsplit(".", 1)[0]
+    parts = _SEPARATORS.split(unicodedata.normalize("NFKC", stem))
+    return [key for key in (_COPY_MARKS.sub("", name_key(p)) for p in parts) if key]
+
+
+class KnownUnits:
+    """Unit names by key, for finding the ones a file name names (see the rule above)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.keys = {name_key(name) for name in names} - {""}
+        self._lengths = sorted({len(key) for key in self.keys}, reverse=True)
+
+    def named_in(self, text: str, also: str = "") -> set[str]:
+        """Keys of the known units (and `also`) occurring in the key `text`, none inside a longer one."""
+        lengths = self._lengths if not also or len(also) in self._lengths else [*self._lengths, len(also)]
+        found: list[tuple[int, int, str]] = []
+        for length in lengths:
+            for start in range(len(text) - length + 1):
+                piece = text[start : start + length]
+                if piece in self.keys or piece == also:
+                    found.append((start, start + length, piece))
+        return {
+            key
+            for start, end, key in found
+            if not any(s <= start and end <= e and e - s > end - start for s, e, _ in found)
+        }
+
+
+def other_unit_named(
+    file_name: str,
+    unit: str,
+    known: KnownUnits,
+    title: str,
+    template_stem: str = "",
+    template_prefix: str = "",
+    roster: bool = True,
+    not_units: tuple[str, ...] = (),
+) -> str | None:
+    """The key of another unit that `file_name` names instead of `unit` (its _meta unit), or None.
+
+    `template_stem` is the key of the template's file name for `unit` and `template_prefix` the key
+    of the template's names before the unit part; `roster` says whether `known` is the roster;
+    `not_units` are keys that stand where a unit would but name none (the blank template's 空白).
+    """
+    own = name_key(unit)
+    stem = file_stem_key(file_name)
+    if not own or (template_stem and stem == template_stem):
+        return None
+    text = stem
+    template_unit = ""
+    if template_prefix and text.startswith(template_prefix):
+        template_unit = text[len(template_prefix) :]
+        text = "/" + template_unit
+    title_key = name_key(title)
+    if len(title_key) >= 2:
+        text = text.replace(title_key, "/")
+    named = known.named_in(text, also=own)
+    if own in named:
+        return None
+    others = sorted(named - {own})
+    if others:
+        return others[0]
+    if roster:
+        return None
+    candidates = [template_unit] if template_unit and template_unit not in not_units else []
+    candidates += [t for t in _tokens(file_name) if _UNIT_LIKE.fullmatch(t) and t not in title_key]
+    for candidate in candidates:
+        if _clearly_other(candidate, own):
+            return candidate
+    return None
+
+
+def _clearly_other(candidate: str, own: str) -> bool:
+    if not candidate or candidate in own or own in candidate:
+        return False
+    return _differs_in_more_than_one(candidate, own)
+
+
+def _differs_in_more_than_one(a: str, b: str) -> bool:
+    """Whether the edit distance of `a` and `b` is above 1 (insert, delete or replace one character)."""
+    if abs(len(a) - len(b)) > 1:
+        return True
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) > 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return not any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
