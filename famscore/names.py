@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
-from pathlib import PurePosixPath
 
 # NFKC folds （）［］｛｝ to ()[]{}; the bracket styles it leaves alone fold here, all to ().
 _BRACKETS = str.maketrans(
@@ -24,9 +24,18 @@ _BRACKETS = str.maketrans(
         "⦆": ")",
     }
 )
+_OTHER_BRACKETS = re.compile("[\\[\\]{}【】〔〕〖〗⦅⦆]")
 _HIDDEN = ("Cc", "Cf")  # control and format characters (zero-width spaces, BOM, direction marks)
+# Whitespace, control characters and the format characters text picks up in practice (soft hyphen,
+# zero-width spaces and joiners, direction marks, word joiners, BOM, tags): one regex, as this runs
+# for every return and a per-character loop cost more than the rest of the identity check.
+_DROPPED = re.compile(
+    "[\\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]+"
+)
 
 
+@functools.lru_cache(maxsize=100_000)  # a batch compares each unit's name several times
 def name_key(text: str) -> str:
     """The key a unit name or scheme title is compared by, never shown to anyone.
 
@@ -35,10 +44,10 @@ def name_key(text: str) -> str:
     bracket styles fold to (), and Latin letters fold case. Every comparison of names or titles
     (roster, _meta, file name, scheme title) goes through this one function.
     """
-    text = unicodedata.normalize("NFKC", text)
-    if not (text.isascii() and text.isprintable() and " " not in text):
-        text = "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) not in _HIDDEN)
-    return text.translate(_BRACKETS).casefold()
+    text = _DROPPED.sub("", unicodedata.normalize("NFKC", text))
+    if _OTHER_BRACKETS.search(text):  # translate() with a table is slow; most names need none
+        text = text.translate(_BRACKETS)
+    return text.casefold()
 
 
 def display_name(raw: object) -> str:
@@ -75,22 +84,23 @@ def display_name(raw: object) -> str:
 
 _COPY_MARKS = re.compile(r"(?:\(\d{1,3}\)|-?副本|-?copy)+$")
 _SEPARATORS = re.compile(r"[\s_\-－—–.,，、;；+＋&＆/]+")
+_UNIT_SUFFIX = re.compile("街道|镇|乡|区|县|市|社区|村")
 _UNIT_LIKE = re.compile(r".{2,}(?:街道|镇|乡|区|县|市|社区|村)(?:\(.*\))?")
+
+
+def _stem(file_name: str) -> str:
+    """A file's name without folder and extension ('a/b/新华街道.xlsx' -> '新华街道')."""
+    name = file_name.replace("\\", "/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name[1:] else name
 
 
 def file_stem_key(file_name: str) -> str:
     """The key of a file's name without folder, extension and copy marks."""
-    stem = PurePosixPath(file_name.replace("\\", "/")).name
-    if "." in stem:
-        stem = stem.rsplit(".", 1)[0]
-    return _COPY_MARKS.sub("", name_key(stem))
+    return _COPY_MARKS.sub("", name_key(_stem(file_name)))
 
 
 def _tokens(file_name: str) -> list[str]:
-    stem = PurePosixPath(file_name.replace("\\", "/")).name
-    if "." in stem:
-        stem = stem.rsplit(".", 1)[0]
-    parts = _SEPARATORS.split(unicodedata.normalize("NFKC", stem))
+    parts = _SEPARATORS.split(unicodedata.normalize("NFKC", _stem(file_name)))
     return [key for key in (_COPY_MARKS.sub("", name_key(p)) for p in parts) if key]
 
 
@@ -126,21 +136,25 @@ def other_unit_named(
     template_prefix: str = "",
     roster: bool = True,
     not_units: tuple[str, ...] = (),
+    stem: str = "",
 ) -> str | None:
     """The key of another unit that `file_name` names instead of `unit` (its _meta unit), or None.
 
     `template_stem` is the key of the template's file name for `unit` and `template_prefix` the key
     of the template's names before the unit part; `roster` says whether `known` is the roster;
-    `not_units` are keys that stand where a unit would but name none (the blank template's 空白).
+    `not_units` are keys that stand where a unit would but name none (the blank template's 空白);
+    `stem` is file_stem_key(file_name) when the caller has it.
     """
     own = name_key(unit)
-    stem = file_stem_key(file_name)
+    stem = stem or file_stem_key(file_name)
     if not own or (template_stem and stem == template_stem):
         return None
     text = stem
     template_unit = ""
     if template_prefix and text.startswith(template_prefix):
         template_unit = text[len(template_prefix) :]
+        if template_unit == own:
+            return None
         text = "/" + template_unit
     title_key = name_key(title)
     if len(title_key) >= 2:
@@ -154,7 +168,8 @@ def other_unit_named(
     if roster:
         return None
     candidates = [template_unit] if template_unit and template_unit not in not_units else []
-    candidates += [t for t in _tokens(file_name) if _UNIT_LIKE.fullmatch(t) and t not in title_key]
+    if _UNIT_SUFFIX.search(text):
+        candidates += [t for t in _tokens(file_name) if _UNIT_LIKE.fullmatch(t) and t not in title_key]
     for candidate in candidates:
         if _clearly_other(candidate, own):
             return candidate

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -429,10 +430,12 @@ def _check_file_names(
                 if len(found) == 1:
                     _rename(data, shown[found.pop()])
             continue
-        try:
-            own_stem = file_stem_key(template_filename(scheme, data.unit))
-        except UsageError:
-            own_stem = ""
+        stem = file_stem_key(data.file)
+        own_stem = ""
+        # A template's name, but not simply the prefix and this unit's name: is it its own, shortened?
+        if stem.startswith(prefix) and stem[len(prefix) :] != name_key(data.unit):
+            with contextlib.suppress(UsageError):  # a unit name no file name can hold
+                own_stem = file_stem_key(template_filename(scheme, data.unit))
         other = other_unit_named(
             data.file,
             data.unit,
@@ -442,6 +445,7 @@ def _check_file_names(
             prefix,
             roster=roster is not None,
             not_units=(name_key(BLANK_UNIT),),
+            stem=stem,
         )
         if other is None:
             continue
