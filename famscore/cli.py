@@ -192,6 +192,7 @@ def template(
 
     示例：famscore template examples/changning-2023/考评表.xlsx --units-file examples/changning-2023/units.txt -o 填报表
     """
+    from famscore.names import name_key
     from famscore.templates import build_templates, read_units_file
 
     if unit and units_file is not None:
@@ -199,7 +200,7 @@ def template(
         raise typer.Exit(2)
     loaded = _load(scheme)
     units: list[str] = read_units_file(units_file) if units_file is not None else list(unit or [])
-    if len(set(units)) != len(units):
+    if len({name_key(u) for u in units}) != len(units):  # 新泾镇（虹桥） and 新泾镇(虹桥) are one unit
         err.print("[bold red]单位名称有重复。[/]")
         raise typer.Exit(2)
     paths = build_templates(loaded, units, output)

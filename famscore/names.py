@@ -77,15 +77,26 @@ def display_name(raw: object) -> str:
 #    '回表3.xlsx', the blank template's '…_空白.xlsx'): the file name then says nothing about who.
 # 4. It disagrees when it names another known unit and not the _meta one. Without a roster, a name
 #    that is clearly another unit also disagrees: the unit part of a template-style name, or a part
-#    between separators ending in 街道/镇/乡/区/县/市/社区/村, that neither contains nor is contained
-#    in the _meta unit and differs from it in more than one character (a typo is not another unit).
+#    between separators naming a unit of the _meta unit's level (街道/镇/乡, 区/县/市 or 社区/村 at
+#    its end: '城西区' against 城东区, not '长宁区' against 新华街道), that neither contains nor is
+#    contained in the _meta unit ('新泾镇' may shorten 新泾镇(虹桥)). A misspelt own name is flagged
+#    too: without a roster a typo and a neighbour differing in one character (城东区, 城西区) cannot
+#    be told apart, and a held return with a message naming both is better than a silent wrong one.
 #
 # Folder names are not looked at: returns are often sorted into folders by date or sender.
 
 _COPY_MARKS = re.compile(r"(?:\(\d{1,3}\)|-?副本|-?copy)+$")
 _SEPARATORS = re.compile(r"[\s_\-－—–.,，、;；+＋&＆/]+")
 _UNIT_SUFFIX = re.compile("街道|镇|乡|区|县|市|社区|村")
-_UNIT_LIKE = re.compile(r".{2,}(?:街道|镇|乡|区|县|市|社区|村)(?:\(.*\))?")
+# A name of two or more characters and an administrative suffix, perhaps with a (qualifier).
+_UNIT_LIKE = re.compile(r".{2,}?(街道|镇|乡|社区|区|县|市|村)(?:\(.*\))?")
+_LEVEL = {"街道": 1, "镇": 1, "乡": 1, "区": 2, "县": 2, "市": 2, "社区": 3, "村": 3}
+
+
+def _level(key: str) -> int | None:
+    """1 for streets and towns, 2 for districts and counties, 3 for communities and villages."""
+    found = _UNIT_LIKE.fullmatch(key)
+    return _LEVEL[found.group(1)] if found else None
 
 
 def _stem(file_name: str) -> str:
@@ -168,8 +179,9 @@ def other_unit_named(
     if roster:
         return None
     candidates = [template_unit] if template_unit and template_unit not in not_units else []
-    if _UNIT_SUFFIX.search(text):
-        candidates += [t for t in _tokens(file_name) if _UNIT_LIKE.fullmatch(t) and t not in title_key]
+    level = _level(own)
+    if level is not None and _UNIT_SUFFIX.search(text):
+        candidates += [t for t in _tokens(file_name) if _level(t) == level and t not in title_key]
     for candidate in candidates:
         if _clearly_other(candidate, own):
             return candidate
@@ -177,16 +189,4 @@ def other_unit_named(
 
 
 def _clearly_other(candidate: str, own: str) -> bool:
-    if not candidate or candidate in own or own in candidate:
-        return False
-    return _differs_in_more_than_one(candidate, own)
-
-
-def _differs_in_more_than_one(a: str, b: str) -> bool:
-    """Whether the edit distance of `a` and `b` is above 1 (insert, delete or replace one character)."""
-    if abs(len(a) - len(b)) > 1:
-        return True
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) > 1
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return not any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+    return bool(candidate) and candidate not in own and own not in candidate

@@ -451,7 +451,9 @@ def _check_file_names(
             continue
         name = shown.get(other, other)
         claimed.setdefault(other, (data.file, data.unit))
-        held[name_key(data.unit)].append(f"回表文件名是「{name}」的，与 _meta 中的单位不符")
+        reason = f"回表文件名是「{name}」的，与 _meta 中的单位不符"
+        if reason not in held[name_key(data.unit)]:
+            held[name_key(data.unit)].append(reason)
         problems.append(
             Problem(
                 data.file,

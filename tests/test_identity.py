@@ -17,7 +17,7 @@ from rich.console import Console
 from test_hostile import GOOD, SCHEME
 
 from famscore.errors import ERROR, Problem, UsageError
-from famscore.names import name_key
+from famscore.names import KnownUnits, file_stem_key, name_key, other_unit_named
 from famscore.outputs.jsonout import batch_to_json
 from famscore.outputs.summary import read_summary, write_summary
 from famscore.outputs.terminal import ranking_table
@@ -186,6 +186,7 @@ LEGIT_NAMES = [
     "２０２３新华街道考评表（定稿）.xlsx",
     "自评.xlsx",  # names no unit: says nothing about who
     "回表3.xlsx",
+    "长宁区.xlsx",  # a district, not a street: not another unit of the batch's level
     "测试考评_2023_空白.xlsx",  # the blank template, filled in and _meta completed
 ]
 
@@ -202,6 +203,36 @@ def test_file_names_that_name_the_unit_or_no_unit_pass(
     assert batch.problems == []
     assert all(u.rank is not None and not u.held for u in batch.units)
     assert unit(batch, "新华街道").file == name
+
+
+@pytest.mark.parametrize(
+    ("own", "file_name", "other"),
+    [
+        ("城东区", "城西区(1).xlsx", "城西区"),  # one character apart, still another unit
+        ("城东区", "测试考评_2023_城南区.xlsx", "城南区"),  # a template's name
+        ("新华街道", "新泾镇 自评.xlsx", "新泾镇"),  # streets and towns are one level
+        ("新华街道", "长宁区 新华.xlsx", None),  # another level, and no unit of the batch
+        ("新泾镇（虹桥）", "新泾镇.xlsx", None),  # a shortened own name
+        ("新华街道", "测试考评_2023_空白.xlsx", None),
+        ("新华街道", "江苏街道上报.xlsx", None),  # not between separators: only a roster would know
+    ],
+)
+def test_without_a_roster_a_clearly_different_unit_name_is_a_mismatch(
+    own: str, file_name: str, other: str | None, scheme: Scheme
+) -> None:
+    blank = file_stem_key(template_filename(scheme, None))
+    assert (
+        other_unit_named(
+            file_name,
+            own,
+            KnownUnits([own]),
+            scheme.title,
+            template_prefix=blank.removesuffix("空白"),
+            roster=False,
+            not_units=("空白",),
+        )
+        == other
+    )
 
 
 def test_the_template_names_pass(
