@@ -6,6 +6,7 @@ fill_template, then read through the real reader (read_folder) and scored by sco
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -407,3 +408,36 @@ def test_name_key_folds_width_spaces_brackets_and_invisible_characters() -> None
     same = ["新泾镇（虹桥）", "新泾镇(虹桥)", " 新泾镇 ( 虹桥 ) ", "新泾镇【虹桥】", "新泾镇\u200b（虹桥）"]
     assert {name_key(s) for s in same} == {"新泾镇(虹桥)"}
     assert name_key("ＡＢＣ街道") == name_key("abc街道") and name_key("新泾镇") != name_key("新泾镇(虹桥)")
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_score_shows_a_held_unit_as_pending_in_the_table_the_json_and_show(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    import famscore.cli as cli
+
+    monkeypatch.setattr(cli, "out", Console(width=400, force_terminal=False))
+    monkeypatch.setattr(cli, "err", Console(width=400, stderr=True, force_terminal=False))
+    example = Path(__file__).resolve().parent.parent / "examples" / "changning-2023"
+    folder = tmp_path / "回表"
+    shutil.copytree(example / "returns", folder)
+    prefix = "长宁区2023年度人口与计划生育工作任务情况考评表_2023_"
+    shutil.copyfile(folder / f"{prefix}天山街道.xlsx", folder / f"{prefix}程桥街道.xlsx")
+    summary, result = tmp_path / "汇总.xlsx", tmp_path / "结果.json"
+    args = ["score", example / "考评表.xlsx", folder, "-o", summary, "--json", result]
+    outcome = CliRunner().invoke(cli.app, [str(a) for a in [*args, "--units-file", example / "units.txt"]])
+    assert outcome.exit_code == 1
+    row = next(line for line in outcome.output.splitlines() if "│ 天山街道" in line)
+    assert "│    — │" in row and "待定：回表文件名是「程桥街道」的，与 _meta 中的单位不符；有 2 份回表" in row
+    assert "单位「程桥街道」没有交回填报表（文件「" in outcome.output
+    units = {u["unit"]: u for u in json.loads(result.read_text(encoding="utf-8"))["units"]}
+    assert units["天山街道"]["status"] == "待定" and units["天山街道"]["rank"] is None
+    assert "程桥街道" not in units and len(units) == 9
+    assert all(u["rank"] is not None and u["status"] == "已排名" for n, u in units.items() if n != "天山街道")
+    shown = CliRunner().invoke(cli.app, ["show", str(summary)])
+    assert shown.exit_code == 0
+    assert "待定" in next(line for line in shown.output.splitlines() if "天山街道" in line)
