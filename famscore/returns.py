@@ -308,6 +308,7 @@ def _identify(scheme: Scheme, data: ReturnData, path: Path) -> None:
     if not meta:
         return
     title, version, fingerprint = meta.get("标题", ""), meta.get("版本", ""), meta.get("指纹", "")
+    year = meta.get("年度", "")
     # Compared by name_key: a title written with （试行） here and (试行) there is the same title.
     if title and name_key(title) != name_key(scheme.title):
         data.identity.append(f"来自另一份考评表「{title}」")
@@ -316,6 +317,14 @@ def _identify(scheme: Scheme, data: ReturnData, path: Path) -> None:
             "",
             f"这份回表来自另一份考评表「{title}」，不是「{scheme.title}」，暂不参加定级和排名",
             "请确认发错了文件，或用正确的考评表计分",
+        )
+    elif year and scheme.settings.year is not None and name_key(year) != str(scheme.settings.year):
+        data.identity.append(f"来自 {year} 年度的考评表（当前为 {scheme.settings.year} 年度）")
+        data.problem(
+            META_SHEET,
+            "",
+            f"这份回表来自 {year} 年度的考评表，当前考评表是 {scheme.settings.year} 年度，暂不参加定级和排名",
+            "请确认发错了文件（例如去年的回表），或让该单位用今年的填报表重新填写",
         )
     elif version and name_key(version) != name_key(scheme.version):
         data.identity.append(f"来自考评表版本 {version}（当前为版本 {scheme.version}）")

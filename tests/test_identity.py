@@ -300,6 +300,26 @@ def test_a_return_from_another_version_is_held(
     assert_held_everywhere(batch, "新华街道", "来自考评表版本 0.9", tmp_path)
 
 
+def test_last_years_return_of_a_scheme_with_the_same_title_is_held(
+    put: Callable[..., Path], folder: Path, scheme: Scheme, work: Path, tmp_path: Path
+) -> None:
+    put("江苏街道")
+    old = load_scheme(
+        write_markdown_scheme(SCHEME.replace("| 年度 | 2023 |", "| 年度 | 2022 |"), work / "去年.xlsx")
+    )
+    old_blank = build_template(old, None, work / "去年空白.xlsx", generated="2022-01-15 09:00:00")
+    fill_template(old_blank, GOOD, folder / "新华街道.xlsx", unit="新华街道")
+    batch = score(folder, scheme)
+    assert [(p.file, p.sheet, p.message) for p in errors(batch)] == [
+        (
+            "新华街道.xlsx",
+            "_meta",
+            "这份回表来自 2022 年度的考评表，当前考评表是 2023 年度，暂不参加定级和排名",
+        )
+    ]
+    assert_held_everywhere(batch, "新华街道", "来自 2022 年度的考评表", tmp_path)
+
+
 def test_a_unit_not_on_the_roster_is_held(
     put: Callable[..., Path], folder: Path, scheme: Scheme, tmp_path: Path
 ) -> None:
