@@ -425,7 +425,9 @@ def _check_file_names(
     for data in returns:
         if data.unit_from != "_meta":
             if data.unit_from == "文件名":
-                stem = file_stem_key(data.file).replace(name_key(scheme.title), "/")
+                stem = file_stem_key(data.file)
+                if name_key(scheme.title):
+                    stem = stem.replace(name_key(scheme.title), "/")
                 found = known.named_in(stem)
                 if len(found) == 1:
                     _rename(data, shown[found.pop()])
