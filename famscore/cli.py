@@ -223,6 +223,7 @@ def template(
 
     示例：famscore template examples/changning-2023/考评表.xlsx --units-file examples/changning-2023/units.txt -o 填报表
     """
+    from famscore.names import name_key
     from famscore.outputs.safe import plan_outputs
     from famscore.templates import build_templates, read_units_file, template_paths
 
@@ -231,7 +232,7 @@ def template(
         raise typer.Exit(2)
     loaded = _load(scheme)
     units: list[str] = read_units_file(units_file) if units_file is not None else list(unit or [])
-    if len(set(units)) != len(units):
+    if len({name_key(u) for u in units}) != len(units):  # 新泾镇（虹桥） and 新泾镇(虹桥) are one unit
         err.print("[bold red]单位名称有重复。[/]")
         raise typer.Exit(2)
     planned = template_paths(loaded, units, output)
@@ -340,6 +341,7 @@ def explain(
 
     也可以从汇总工作簿说明：famscore explain 汇总.xlsx --unit 新华街道
     """
+    from famscore.names import name_key
     from famscore.outputs.terminal import audit_breakdown, unit_breakdown
 
     if not unit:
@@ -350,7 +352,7 @@ def explain(
 
         summary = read_summary(source)
         rows = read_audit(source, unit)
-        match = [u for u in summary["units"] if u["unit"] == unit]
+        match = [u for u in summary["units"] if name_key(u["unit"]) == name_key(unit)]
         if not match or not rows:
             names = "、".join(u["unit"] for u in summary["units"])
             say(err, f"[bold red]汇总表中没有单位「{_e(unit)}」的计分过程。[/]其中的单位：{_e(names)}")
@@ -358,7 +360,7 @@ def explain(
         out.print(audit_breakdown(summary, match[0], rows))
         return
     batch = _score(source, returns, units_file, quiet=True)
-    found = [u for u in batch.units if u.unit == unit]
+    found = [u for u in batch.units if name_key(u.unit) == name_key(unit)]
     if not found:
         names = "、".join(u.unit for u in batch.units)
         say(err, f"[bold red]没有找到单位「{_e(unit)}」。[/]已计分的单位：{_e(names)}")

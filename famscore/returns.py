@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from famscore.errors import ERROR, WARNING, Problem, cell_name, column_letter
+from famscore.names import display_name, name_key
 
 # At module level, not in _read: forked workers then start with it loaded (30 ms each otherwise).
 from famscore.safety import open_return, oversized_sheet, scan_sheet, sheet_members
@@ -41,7 +41,10 @@ class ReturnData:
     path: str
     unit: str = ""
     unit_from: str = ""  # "_meta" or "文件名"
-    meta: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)  # as written (full-width kept), keys folded
+    meta_cell: str = ""  # where _meta names the unit, e.g. "B5"
+    # Why this return's identity is in doubt (another scheme or version): it is then never ranked.
+    identity: list[str] = field(default_factory=list)
     values: dict[str, object] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)  # field id -> cell address of its value
     raw: dict[str, str] = field(default_factory=dict)  # field id -> the value as typed (for audit)
@@ -150,7 +153,7 @@ def _read(path: Path, scheme: Scheme, data: ReturnData, careful: bool) -> None:
     names = list(book.sheet_names)
     meta_name = find_sheet(names, META_SHEET)
     if meta_name is not None:
-        data.meta = _read_meta(book, meta_name)
+        data.meta, data.meta_cell = _read_meta(book, meta_name)
     _identify(scheme, data, path)
     found = _entry_sheet(book, names, data)
     if found is None:
@@ -273,12 +276,18 @@ def _find_header(rows: list[list[object]]) -> Header | None:
     return None
 
 
-def _read_meta(book: Any, sheet: str) -> dict[str, str]:
+def _read_meta(book: Any, sheet: str) -> tuple[dict[str, str], str]:
+    """_meta's key/value rows, values as written (a unit is printed as its template wrote it), and
+    the address of the unit's name."""
     meta: dict[str, str] = {}
-    for cells in _rows(book, sheet, 200):
+    unit_cell = ""
+    for row, cells in enumerate(_rows(book, sheet, 200), start=1):
         if len(cells) >= 2 and normalise_text(cells[0]):
-            meta[clean_header(cells[0])] = normalise_text(cells[1])
-    return meta
+            key = clean_header(cells[0])
+            meta[key] = display_name(cells[1])
+            if key == "单位" and not unit_cell:
+                unit_cell = cell_name(row, 2)
+    return meta, unit_cell
 
 
 def _identify(scheme: Scheme, data: ReturnData, path: Path) -> None:
@@ -287,7 +296,7 @@ def _identify(scheme: Scheme, data: ReturnData, path: Path) -> None:
     if unit:
         data.unit, data.unit_from = unit, "_meta"
     else:
-        data.unit, data.unit_from = unit_from_filename(path, scheme), "文件名"
+        data.unit, data.unit_from = unit_from_filename(path.name, scheme.title), "文件名"
         where = "没有隐藏的 _meta 工作表" if not meta else "_meta 工作表中没有单位名称"
         data.problem(
             META_SHEET,
@@ -299,21 +308,33 @@ def _identify(scheme: Scheme, data: ReturnData, path: Path) -> None:
     if not meta:
         return
     title, version, fingerprint = meta.get("标题", ""), meta.get("版本", ""), meta.get("指纹", "")
-    if title and title != scheme.title:
+    year = meta.get("年度", "")
+    # Compared by name_key: a title written with （试行） here and (试行) there is the same title.
+    if title and name_key(title) != name_key(scheme.title):
+        data.identity.append(f"来自另一份考评表「{title}」")
         data.problem(
             META_SHEET,
             "",
-            f"这份回表来自另一份考评表「{title}」，不是「{scheme.title}」",
+            f"这份回表来自另一份考评表「{title}」，不是「{scheme.title}」，暂不参加定级和排名",
             "请确认发错了文件，或用正确的考评表计分",
         )
-    elif version and version != scheme.version:
+    elif year and scheme.settings.year is not None and name_key(year) != str(scheme.settings.year):
+        data.identity.append(f"来自 {year} 年度的考评表（当前为 {scheme.settings.year} 年度）")
         data.problem(
             META_SHEET,
             "",
-            f"这份回表来自考评表版本 {version}，当前考评表是版本 {scheme.version}",
+            f"这份回表来自 {year} 年度的考评表，当前考评表是 {scheme.settings.year} 年度，暂不参加定级和排名",
+            "请确认发错了文件（例如去年的回表），或让该单位用今年的填报表重新填写",
+        )
+    elif version and name_key(version) != name_key(scheme.version):
+        data.identity.append(f"来自考评表版本 {version}（当前为版本 {scheme.version}）")
+        data.problem(
+            META_SHEET,
+            "",
+            f"这份回表来自考评表版本 {version}，当前考评表是版本 {scheme.version}，暂不参加定级和排名",
             "请让该单位用新版填报表重新填写，或核对两版的差别",
         )
-    elif fingerprint and fingerprint != scheme.fingerprint:
+    elif fingerprint and name_key(fingerprint) != name_key(scheme.fingerprint):
         data.problem(
             META_SHEET,
             "",
@@ -323,14 +344,20 @@ def _identify(scheme: Scheme, data: ReturnData, path: Path) -> None:
         )
 
 
-def unit_from_filename(path: Path, scheme: Scheme) -> str:
-    """Best guess of the unit from names like '考评表_2023_新华街道(1).xlsx'."""
-    stem = unicodedata.normalize("NFKC", path.stem)
-    stem = re.sub(r"[\(（]\d+[\)）]$", "", stem).strip()
+def unit_from_filename(file_name: str, title: str) -> str:
+    """Best guess of the unit, as the file name writes it, from names like '考评表_2023_新华街道(1).xlsx'.
+
+    Only for a return whose _meta names no unit; famscore.scoring prefers a unit of the roster (or of
+    the batch) that the file name names.
+    """
+    stem = Path(file_name).stem
+    stem = re.sub(r"\s*[\(（]\d+[\)）]$", "", stem).strip()
     stem = re.sub(r"~[0-9a-f]{8}$", "", stem)  # the hash famscore template adds to a name it had to cut
-    parts = [p for p in re.split(r"[_\-\s]+", stem) if p]
+    parts = [p for p in re.split(r"[_\-\s＿－]+", stem) if p]
+    title_key = name_key(title)
     for part in reversed(parts):
-        if part not in scheme.title and not part.isdigit() and part != "空白":
+        key = name_key(part)
+        if key not in title_key and not key.isdigit() and key != "空白":
             return part
     return stem
 

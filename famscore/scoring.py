@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -10,6 +11,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from famscore.errors import ERROR, Problem
+from famscore.names import KnownUnits, file_stem_key, name_key, other_unit_named
 from famscore.numbers import fmt
 from famscore.returns import ReturnData
 from famscore.rules.engine import ItemScore, score_item
@@ -39,6 +41,9 @@ class UnitResult:
     flags: list[str]
     complete: bool
     rank: int | None = None
+    # Why the return's identity is in doubt (another scheme, file name of another unit, two returns,
+    # not on the roster): the unit is then 待定, outside the ranking and the notice, in every output.
+    held: list[str] = field(default_factory=list)
     details: tuple[list[ItemScore], dict[str, object], dict[str, str], dict[str, str]] | None = None
     spool: Spool | None = None
     scheme: Scheme | None = field(default=None, repr=False)
@@ -63,6 +68,20 @@ class UnitResult:
     @property
     def remarks(self) -> dict[str, str]:
         return self._details()[3]
+
+    @property
+    def rankable(self) -> bool:
+        """Graded and ranked: every item scored and nothing in doubt about whose return it is."""
+        return self.complete and not self.held
+
+    def pending_reason(self) -> str:
+        """Why the unit is 待定 ('' when it is ranked), the same words in every output."""
+        reasons = list(self.held)
+        if not self.complete:
+            missing = [s.item.name for s in self.items if s.score is None]
+            more = "等" if len(missing) > 5 else ""
+            reasons.append(f"有 {len(missing)} 项无法计分（{'、'.join(missing[:5])}{more}）")
+        return "；".join(reasons) + "，不参加定级和排名" if reasons else ""
 
     @property
     def forced_last(self) -> bool:
@@ -240,7 +259,7 @@ def score_unit(scheme: Scheme, data: ReturnData) -> UnitResult:
 def grade_of(scheme: Scheme, unit: UnitResult) -> str:
     if not scheme.bands:
         return ""
-    if not unit.complete:
+    if not unit.rankable:
         return PENDING
     grade = scheme.grade_for(basis_score(unit, scheme.settings.grade_basis))
     names = [b.name for b in scheme.bands]
@@ -250,13 +269,13 @@ def grade_of(scheme: Scheme, unit: UnitResult) -> str:
 
 
 def rank_units(scheme: Scheme, units: list[UnitResult]) -> list[UnitResult]:
-    """Ranks shared on ties (1, 2, 2, 4); forced-last units after all others; incomplete unranked.
+    """Ranks shared on ties (1, 2, 2, 4); forced-last units after all others; 待定 units unranked.
 
     The order of the input never matters: ties are listed by unit name.
     """
     basis = scheme.settings.rank_basis
     ranked = sorted(
-        (u for u in units if u.complete),
+        (u for u in units if u.rankable),
         key=lambda u: (u.forced_last, -basis_score(u, basis), u.unit, u.file),
     )
     previous: tuple[bool, Decimal] | None = None
@@ -267,10 +286,18 @@ def rank_units(scheme: Scheme, units: list[UnitResult]) -> list[UnitResult]:
             previous = key
         else:
             unit.rank = ranked[position - 2].rank
-    rest = sorted((u for u in units if not u.complete), key=lambda u: (u.unit, u.file))
+    rest = sorted((u for u in units if not u.rankable), key=lambda u: (u.unit, u.file))
     for unit in rest:
         unit.rank = None
     return ranked + rest
+
+
+LISTED_FILES = 3  # files named in a problem about several returns; the rest are counted
+
+
+def _files(names: list[str]) -> str:
+    shown = "、".join(names[:LISTED_FILES])
+    return f"{shown} 等 {len(names)} 个文件" if len(names) > LISTED_FILES else shown
 
 
 def score_batch(
@@ -279,66 +306,178 @@ def score_batch(
     expected_units: list[str] | None = None,
     extra_problems: Iterable[Problem] = (),
 ) -> BatchResult:
-    """Score every readable return; report duplicates, strays and units that sent nothing."""
+    """Score every readable return; report duplicates, strays and units that sent nothing.
+
+    Units are told apart by famscore.names.name_key (full-width and half-width forms are one name)
+    and printed as the roster writes them, else as the first return's _meta does. A unit whose
+    return's identity is in doubt is scored but held (UnitResult.held): 待定, never ranked.
+    """
     problems = list(extra_problems)
-    readable: list[ReturnData] = []
-    count = 0
-    for data in sorted(returns, key=lambda d: d.file):
-        count += 1
+    expected_units = list(expected_units) if expected_units else None  # an empty roster is none
+    ordered = sorted(returns, key=lambda d: d.file)
+    readable = [data for data in ordered if data.readable]
+    held: dict[str, list[str]] = defaultdict(list)
+    named: list[Problem] = []
+    claimed = _check_file_names(scheme, readable, expected_units, named, held)
+    for data in ordered:
         problems.extend(data.problems)
-        if data.readable:
-            readable.append(data)
+    problems.extend(named)
+    count = len(ordered)
+    shown: dict[str, str] = {name_key(u): u for u in expected_units or ()}
     by_unit: dict[str, list[ReturnData]] = defaultdict(list)
     for data in readable:
-        by_unit[data.unit].append(data)
+        key = name_key(data.unit)
+        data.unit = shown.setdefault(key, data.unit)
+        by_unit[key].append(data)
+        for reason in data.identity:
+            if reason not in held[key]:
+                held[key].append(reason)
     chosen: list[ReturnData] = []
-    for unit, group in by_unit.items():
+    for key, group in by_unit.items():
         chosen.append(group[0])
         if len(group) > 1:
-            files = "、".join(d.file for d in group)
-            for data in group:
-                problems.append(
-                    Problem(
-                        data.file,
-                        "",
-                        "",
-                        ERROR,
-                        f"单位「{unit}」有 {len(group)} 份回表（{files}），只采用了 {group[0].file}",
-                        "请删除多余的文件后重新计分",
-                    )
-                )
-    if expected_units is not None:
-        expected = set(expected_units)
-        for unit in expected_units:
-            if unit not in by_unit:
-                problems.append(
-                    Problem("", "", "", ERROR, f"单位「{unit}」没有交回填报表", "请催交后重新计分")
-                )
-        for unit in sorted(by_unit):
-            if unit not in expected:
-                files = "、".join(d.file for d in by_unit[unit])
-                problems.append(
-                    Problem(
-                        files,
-                        "",
-                        "",
-                        ERROR,
-                        f"单位「{unit}」不在单位名单中",
-                        "请核对单位名称，或把它加入单位名单",
-                    )
-                )
-    units = [score_unit(scheme, data) for data in chosen]
-    for unit in units:
-        if not unit.complete:
-            missing = [s.item.name for s in unit.items if s.score is None]
+            # One problem per unit, naming a few files: listing every file in every file's problem
+            # made 1,000 copies of one return a million-name table.
+            unit = group[0].unit
+            held[key].append(f"有 {len(group)} 份回表，无法确定采用哪一份")
             problems.append(
                 Problem(
-                    unit.file,
+                    group[0].file,
                     "",
                     "",
                     ERROR,
-                    f"「{unit.unit}」有 {len(missing)} 项无法计分（{'、'.join(missing[:5])}{'等' if len(missing) > 5 else ''}），不参加定级和排名",
+                    f"单位「{unit}」有 {len(group)} 份回表（{_files([d.file for d in group])}），"
+                    "无法确定采用哪一份，暂不参加定级和排名",
+                    "请只保留该单位的一份回表，删除或移走其余的文件后重新计分",
+                )
+            )
+    if expected_units is not None:
+        for unit in expected_units:
+            key = name_key(unit)
+            if key not in by_unit:
+                who = claimed.get(key)
+                note = f"（文件「{who[0]}」的文件名是它的，但 _meta 中的单位是「{who[1]}」）" if who else ""
+                problems.append(
+                    Problem("", "", "", ERROR, f"单位「{unit}」没有交回填报表{note}", "请催交后重新计分")
+                )
+        expected = {name_key(u) for u in expected_units}
+        for key in sorted(by_unit, key=lambda k: by_unit[k][0].unit):
+            if key not in expected:
+                held[key].append("不在单位名单中")
+                problems.append(
+                    Problem(
+                        _files([d.file for d in by_unit[key]]),
+                        "",
+                        "",
+                        ERROR,
+                        f"单位「{by_unit[key][0].unit}」不在单位名单中，暂不参加定级和排名",
+                        "请核对单位名称，或把它加入单位名单",
+                    )
+                )
+    units: list[UnitResult] = []
+    for data in chosen:
+        result = score_unit(scheme, data)
+        result.held = held.get(name_key(data.unit), [])
+        if result.held:
+            result.grade = grade_of(scheme, result)
+        units.append(result)
+    for result in units:
+        if not result.complete:
+            missing = [s.item.name for s in result.items if s.score is None]
+            problems.append(
+                Problem(
+                    result.file,
+                    "",
+                    "",
+                    ERROR,
+                    f"「{result.unit}」有 {len(missing)} 项无法计分（{'、'.join(missing[:5])}{'等' if len(missing) > 5 else ''}），不参加定级和排名",
                     "改正上面列出的填报问题后重新计分",
                 )
             )
     return BatchResult(scheme, rank_units(scheme, units), problems, count)
+
+
+def _check_file_names(
+    scheme: Scheme,
+    returns: list[ReturnData],
+    roster: list[str] | None,
+    problems: list[Problem],
+    held: dict[str, list[str]],
+) -> dict[str, tuple[str, str]]:
+    """A return whose file name names another unit than its _meta is held (famscore.names has the
+    rule); a return whose _meta names no unit takes the one unit its file name names, if any.
+
+    Returns {key of the unit a file name names: (file, _meta unit)} for the units that sent nothing.
+    """
+    from famscore.errors import UsageError
+    from famscore.templates import BLANK_UNIT, template_filename
+
+    metas = [d.unit for d in returns if d.unit_from == "_meta"]
+    known = KnownUnits(roster if roster is not None else metas)
+    if not returns:
+        return {}
+    shown: dict[str, str] = {}
+    for name in [*(roster or ()), *metas]:
+        shown.setdefault(name_key(name), name)
+    blank = file_stem_key(template_filename(scheme, None))
+    prefix = blank[: -len(name_key(BLANK_UNIT))] if blank.endswith(name_key(BLANK_UNIT)) else ""
+    claimed: dict[str, tuple[str, str]] = {}
+    for data in returns:
+        if data.unit_from != "_meta":
+            if data.unit_from == "文件名":
+                stem = file_stem_key(data.file)
+                if name_key(scheme.title):
+                    stem = stem.replace(name_key(scheme.title), "/")
+                found = known.named_in(stem)
+                if len(found) == 1:
+                    _rename(data, shown[found.pop()])
+            continue
+        stem = file_stem_key(data.file)
+        own_stem = ""
+        # A template's name, but not simply the prefix and this unit's name: is it its own, shortened?
+        if stem.startswith(prefix) and stem[len(prefix) :] != name_key(data.unit):
+            with contextlib.suppress(UsageError):  # a unit name no file name can hold
+                own_stem = file_stem_key(template_filename(scheme, data.unit))
+        other = other_unit_named(
+            data.file,
+            data.unit,
+            known,
+            scheme.title,
+            own_stem,
+            prefix,
+            roster=roster is not None,
+            not_units=(name_key(BLANK_UNIT),),
+            stem=stem,
+        )
+        if other is None:
+            continue
+        name = shown.get(other, other)
+        claimed.setdefault(other, (data.file, data.unit))
+        reason = f"回表文件名是「{name}」的，与 _meta 中的单位不符"
+        if reason not in held[name_key(data.unit)]:
+            held[name_key(data.unit)].append(reason)
+        problems.append(
+            Problem(
+                data.file,
+                "_meta",
+                data.meta_cell,
+                ERROR,
+                f"_meta 中的单位是「{data.unit}」，文件名却是「{name}」的，"
+                "无法确定这份回表属于哪个单位，暂不参加定级和排名",
+                f"如果这是「{data.unit}」的回表，请把文件改名为该单位的名称；"
+                f"如果是「{name}」的，请让它用自己的填报表重新填写",
+            )
+        )
+    return claimed
+
+
+def _rename(data: ReturnData, unit: str) -> None:
+    """Take `unit` for a return whose _meta names none, and say so in the reader's warning."""
+    guess = f"认定为「{data.unit}」"
+    for index, problem in enumerate(data.problems):
+        if guess in problem.message:
+            message = problem.message.replace(guess, f"认定为「{unit}」")
+            data.problems[index] = Problem(
+                problem.file, problem.sheet, problem.cell, problem.severity, message, problem.fix
+            )
+    data.unit = unit

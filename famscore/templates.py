@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from famscore.errors import OutputError, UsageError
+from famscore.names import name_key
 from famscore.numbers import fmt
 from famscore.rules.kinds import NEVER
 from famscore.scheme.model import (
@@ -157,21 +158,25 @@ def read_units_file(path: Path | str) -> list[str]:
             path,
         )
     units: list[str] = []
-    first_line: dict[str, int] = {}
+    # By name_key: 新泾镇（虹桥） and 新泾镇(虹桥) are one unit written twice. Names are kept as written.
+    first_line: dict[str, tuple[int, str]] = {}
     for line_no, raw in lines:
         name = _clean_unit(raw)
         if not name:
             continue
         if not first_line and name in UNIT_HEADERS:
-            first_line[""] = line_no  # the header line, e.g. 单位名称; nothing to keep
+            first_line[""] = (line_no, name)  # the header line, e.g. 单位名称; nothing to keep
             continue
-        if name in first_line:
+        key = name_key(name)
+        if key in first_line:
+            seen_line, seen = first_line[key]
+            as_written = "" if seen == name else f"（写作「{seen}」）"
             raise UsageError(
                 f"单位名单 {path.name} 第 {line_no} 行：单位「{name}」重复"
-                f"（第 {first_line[name]} 行已有）；请删除重复的一行",
+                f"（第 {seen_line} 行已有{as_written}）；请删除重复的一行",
                 path,
             )
-        first_line[name] = line_no
+        first_line[key] = (line_no, name)
         units.append(name)
     if not units:
         raise UsageError(f"单位名单 {path.name} 中没有单位名称；请每行写一个单位", path)

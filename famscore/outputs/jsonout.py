@@ -4,6 +4,7 @@ Layout (the brief's contract; extra keys may be added, none removed or renamed):
 
     {"scheme":   {"title", "version", "fingerprint", "bands": [{"name", "lower"}]},
      "units":    [{"unit", "file", "rank", "main", "bonus", "total", "grade", "flags", "complete",
+                   "status", "reason",
                    "categories": [{"id", "name", "max", "score"}],
                    "items": [{"id", "name", "max", "score", "explanation"}]}],
      "problems": [{"file", "sheet", "cell", "severity", "message",
@@ -22,7 +23,10 @@ instead of being written inexactly. Consumers wanting exact decimals can parse w
 `null` means "none": an item or category that could not be scored, the rank of a unit that is not
 ranked (incomplete), a band's missing lower bound (the last band), and the grade when the scheme has
 no bands. An incomplete unit's main/bonus/total are the sums of the items that were scored, with
-`complete: false`, `rank: null` and grade 待定. Strings are copied as they are (json escapes control
+`complete: false`, `rank: null` and grade 待定. `status` is "已排名" for a ranked unit and "待定" for
+any other, with `reason` saying why (unscored items, a return from another scheme or version, a file
+name naming another unit, several returns for one unit, a unit not on the roster; else null): a 待定
+unit's numbers are what its return scores, never a result to publish. Strings are copied as they are (json escapes control
 characters; lone surrogates become U+FFFD).
 """
 
@@ -37,7 +41,7 @@ from typing import Any
 from famscore.errors import OutputError
 from famscore.numbers import round_half_up
 from famscore.outputs.safe import atomic_write, json_text, verify_json
-from famscore.scoring import BatchResult, UnitResult
+from famscore.scoring import PENDING, BatchResult, UnitResult
 
 PRETTY_UNITS = 200
 
@@ -84,6 +88,8 @@ def _unit(unit: UnitResult, batch: BatchResult, decimals: int) -> dict[str, Any]
         "grade": json_text(unit.grade) if scheme.bands else None,
         "flags": [json_text(f) for f in unit.flags],
         "complete": unit.complete,
+        "status": "已排名" if unit.rankable else PENDING,
+        "reason": json_text(unit.pending_reason()) if not unit.rankable else None,
         "categories": [
             {
                 "id": cat.id,

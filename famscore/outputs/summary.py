@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from famscore.errors import WARNING, Problem, UsageError, cell_name
+from famscore.names import name_key
 from famscore.numbers import fmt, round_half_up, to_decimal
 from famscore.outputs.safe import CleanText, OutputSet, atomic_write, clean_text, verify_xlsx, write_text
 from famscore.scheme.model import BONUS, VETO_LAST, VETO_NO_TOP, Scheme
@@ -45,6 +46,7 @@ GREEN, YELLOW, RED = (0xC6, 0xEF, 0xCE), (0xFF, 0xEB, 0x9C), (0xFF, 0xC7, 0xCE)
 # Header texts read back by `read_summary`.
 H_RANK, H_UNIT, H_MAIN, H_BONUS, H_TOTAL = "排名", "单位", "主要指标得分", "附加分", "总分"
 H_GRADE, H_FLAGS, H_FILE = "等级", "标记", "回表文件"
+H_STATE = "说明"
 K_BAND = "等级"
 
 
@@ -412,15 +414,13 @@ def _write_book(
 
 def _unit_flags(unit: UnitResult) -> list[str]:
     flags = list(unit.flags)
-    if not unit.complete:
-        missing = [s.item.name for s in unit.items if s.score is None]
-        more = "等" if len(missing) > 5 else ""
-        flags.append(f"有 {len(missing)} 项无法计分（{'、'.join(missing[:5])}{more}），不参加定级和排名")
+    if not unit.rankable:
+        flags.append(f"{PENDING}：{unit.pending_reason()}")
     return flags
 
 
 def _row_fill(colours: dict[str, str], unit: UnitResult) -> str | None:
-    if not unit.complete:
+    if not unit.rankable:
         return PENDING_FILL
     return colours.get(unit.grade)
 
@@ -492,17 +492,17 @@ def _side_rows(
     scheme: Scheme, units: list[UnitResult], colours: dict[str, str]
 ) -> list[tuple[str, int, str | None]]:
     rows: list[tuple[str, int, str | None]] = []
-    incomplete = sum(1 for u in units if not u.complete)
+    incomplete = sum(1 for u in units if not u.rankable)
     if scheme.bands:
         for band in scheme.bands:
-            count = sum(1 for u in units if u.complete and u.grade == band.name)
+            count = sum(1 for u in units if u.rankable and u.grade == band.name)
             rows.append((band.name, count, colours.get(band.name)))
         if incomplete:
             rows.append((PENDING, incomplete, PENDING_FILL))
     else:
         rows.append(("已排名", len(units) - incomplete, None))
         if incomplete:
-            rows.append(("未完成计分", incomplete, PENDING_FILL))
+            rows.append((PENDING, incomplete, PENDING_FILL))
     rows.append(("合计", len(units), None))
     return rows
 
@@ -527,7 +527,7 @@ def _totals_chart(
     col: int,
     row: int,
 ) -> None:
-    ranked = [u for u in batch.units if u.complete][:CHART_UNITS]
+    ranked = [u for u in batch.units if u.rankable][:CHART_UNITS]
     if not ranked:
         return
     total_col = next(i for i, c in enumerate(columns) if c.header == H_TOTAL)
@@ -547,7 +547,7 @@ def _totals_chart(
     else:
         series["fill"] = {"color": "#5B9BD5"}
     chart.add_series(series)
-    more = f"（前 {CHART_UNITS} 名）" if sum(1 for u in batch.units if u.complete) > CHART_UNITS else ""
+    more = f"（前 {CHART_UNITS} 名）" if sum(1 for u in batch.units if u.rankable) > CHART_UNITS else ""
     chart.set_title({"name": f"总分{more}", "name_font": {"size": 12}})
     chart.set_legend({"none": True})
     chart.set_y_axis({"reverse": True, "num_font": {"size": 9}})  # the category axis of a bar chart
@@ -570,6 +570,7 @@ def _matrix_sheet(sheet: _Sheet, batch: BatchResult) -> None:
         for item in items
     ]
     columns += [_Column(H_MAIN, "num", 10, 8), _Column(H_BONUS, "num", 10, 8), _Column(H_TOTAL, "num", 10, 8)]
+    columns.append(_Column(H_STATE, "wrap", 50, 8))
     sheet.header(0, columns)
     maximum = formats.get("num", "DDEBF7", bold=True)
     sheet.text(1, 0, "满分", formats.get("text", "DDEBF7", bold=True))
@@ -587,6 +588,10 @@ def _matrix_sheet(sheet: _Sheet, batch: BatchResult) -> None:
         sheet.number(row, base, unit.main, formats.get("num"))
         sheet.number(row, base + 1, unit.bonus, formats.get("num"))
         sheet.number(row, base + 2, unit.total, formats.get("num", bold=True))
+        if not unit.rankable:
+            sheet.text(
+                row, base + 3, f"{PENDING}：{unit.pending_reason()}", formats.get("wrap", PENDING_FILL)
+            )
     sheet.finish(freeze=(2, 1), header_rows=2)
 
 
@@ -771,7 +776,7 @@ def _scheme_sheet(sheet: _Sheet, batch: BatchResult, generated_at: str, famscore
     sheet.header(
         0, [_Column("项目", "text", 16, 10), _Column("内容", "wrap", 70, 20), _Column("最低分", "num", 10, 8)]
     )
-    ranked = sum(1 for u in batch.units if u.complete)
+    ranked = sum(1 for u in batch.units if u.rankable)
     errors = sum(1 for p in batch.problems if p.is_error)
     rows: list[tuple[str, object, object]] = [
         ("标题", s.title, None),
@@ -864,14 +869,15 @@ def _notice_sheet(sheet: _Sheet, batch: BatchResult, generated_at: str, famscore
     """Seed-003 style: per band, '1.<subject><band>单位（排名不分先后）：' then the names joined by 、.
 
     Within a band units are listed by name (code-point order), not by score, so the list does not
-    reveal ranks. Units with veto flags get a note; incomplete units are listed separately.
+    reveal ranks. Units with veto flags get a note; incomplete units are listed separately; units
+    whose return's identity is in doubt (held) are left out, with a note saying how many.
     """
     scheme = batch.scheme
     formats = sheet.formats
     subject = notice_subject(scheme.title, scheme.settings.year)
     plain, bold, note = formats.get("plain"), formats.get("plain", bold=True), formats.get("note")
     lines: list[tuple[str, Any]] = [(f"{subject}考核结果", formats.get("title")), ("", plain)]
-    complete = [u for u in batch.units if u.complete]
+    complete = [u for u in batch.units if u.rankable]
     number = 0
     if scheme.bands:
         for band in scheme.bands:
@@ -894,12 +900,22 @@ def _notice_sheet(sheet: _Sheet, batch: BatchResult, generated_at: str, famscore
             lines.append((f"第{unit.rank}名{tied}　{unit.unit}（{basis} {score} 分）", plain))
         lines.extend(_flag_notes(complete, note))
         lines.append(("", plain))
-    pending = sorted((u for u in batch.units if not u.complete), key=lambda u: u.unit)
+    pending = sorted((u for u in batch.units if not u.complete and not u.held), key=lambda u: u.unit)
     if pending:
         number += 1
         lines.append((f"{number}.未完成计分、暂不定级的单位：", bold))
         lines.append(("、".join(u.unit for u in pending), plain))
         lines.append(("（请核实这些单位的填报表，改正后重新计分）", note))
+        lines.append(("", plain))
+    held = sum(1 for u in batch.units if u.held)
+    if held:
+        lines.append(
+            (
+                f"（另有 {held} 个单位的回表属于哪个单位或哪份考评表尚待核实，定为{PENDING}，未列入本通报；"
+                f"原因见「{SHEET_RANK}」和「{SHEET_PROBLEMS}」工作表。发布前请删去本行。）",
+                note,
+            )
+        )
         lines.append(("", plain))
     if not batch.units:
         lines.append(("（没有可计分的回表）", note))
@@ -1109,10 +1125,11 @@ def read_audit(path: Path | str, unit: str) -> list[dict[str, str]]:
             next(reader, None)
             rows = [list(r) for r in reader]
     found = []
+    wanted = name_key(unit)
     for row in rows:
         name = _str(_cell(row, 0))
         if name.startswith("'"):
             name = name[1:]
-        if name == unit:
+        if name_key(name) == wanted:
             found.append({h: _str(_cell(row, i)) for i, h in enumerate(headers)})
     return found

@@ -144,6 +144,8 @@ def ranking_table(batch: BatchResult, limit: int = 60) -> Table:
         notes = [f.split("（")[0] for f in unit.flags]
         if not unit.complete:
             notes.insert(0, "有未计分项")
+        if unit.held:
+            notes.insert(0, f"待定：{'；'.join(unit.held)}")
         row.append(plain("；".join(notes), style="red" if notes else ""))
         table.add_row(*row)
     if len(shown) < len(batch.units):
@@ -177,8 +179,8 @@ def unit_breakdown(batch: BatchResult, unit: UnitResult) -> Table:
         title += f"  第 {unit.rank} 名"
     for flag in unit.flags:
         title += f"\n⚠ {flag}"
-    if not unit.complete:
-        title += "\n⚠ 有未计分项，不参加定级和排名"
+    if not unit.rankable:
+        title += f"\n⚠ 待定：{unit.pending_reason()}"
     table = Table(title=plain(title, style="bold"), show_lines=True, header_style="bold")
     table.add_column("编号", no_wrap=True)
     table.add_column("指标", overflow="fold", max_width=18)
