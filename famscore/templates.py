@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from famscore import interrupt
 from famscore.errors import OutputError, UsageError
 from famscore.numbers import fmt
 from famscore.rules.kinds import NEVER
@@ -250,6 +251,7 @@ def _save_atomically(book: Any, path: Path) -> Path:
     try:
         book.save(temp)
         os.replace(temp, path)
+        interrupt.wrote(path)  # for the message if the run is interrupted after this
     except PermissionError:
         temp.unlink(missing_ok=True)
         raise OutputError(

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from famscore import interrupt
 from famscore.errors import OutputError, UsageError
 
 EXCEL_CELL_LIMIT = 32_767
@@ -191,6 +192,7 @@ def atomic_write(
         (verify or (lambda p: _default_verify(p, target)))(temp)
         _replace(temp, target)
         temp = None
+        interrupt.wrote(target)  # for the message if the run is interrupted after this
     except OutputError:
         raise
     except Exception as exc:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from famscore import interrupt
 from famscore.errors import OutputError, Problem
 from famscore.outputs.jsonout import write_json
 from famscore.outputs.summary import audit_csv_path, audit_in_workbook, write_audit_csv, write_summary
@@ -47,48 +49,70 @@ def write_outputs(
     # Past that one process does them all: every forked process builds its own copies of the units'
     # details as it writes them, and at 40,000 units memory, not time, is the limit.
     ctx = mp.get_context("fork")
-    groups = [[job] for job, _ in side] if len(batch.units) <= SPLIT_UNITS else [[job for job, _ in side]]
+    groups = [[item] for item in side] if len(batch.units) <= SPLIT_UNITS else [side]
     running = []
-    for jobs in groups:
-        receive, send = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=_run, args=(jobs, send), daemon=True)
-        process.start()
-        send.close()
-        running.append((process, receive))
-    failure: OutputError | None = None
     try:
-        write_summary(
-            batch,
-            summary,
-            generated_at=generated_at,
-            famscore_version=famscore_version,
-            notes=notes,
-            write_csv=False,
-        )
-    except OutputError as exc:
-        failure = exc
-    for process, receive in running:
+        for group in groups:
+            receive, send = ctx.Pipe(duplex=False)
+            jobs = [job for job, _ in group]
+            process = ctx.Process(target=_run, args=(jobs, send, os.getpid()), daemon=True)
+            with interrupt.held():
+                process.start()
+            send.close()
+            running.append((process, receive, group))
+        failure: OutputError | None = None
         try:
-            message = receive.recv()
-        except EOFError:
-            message = "写出 " + "、".join(str(p) for _, p in side) + " 时程序异常退出"
-        process.join()
-        if message and failure is None:
-            failure = OutputError(message, side[0][1])
+            write_summary(
+                batch,
+                summary,
+                generated_at=generated_at,
+                famscore_version=famscore_version,
+                notes=notes,
+                write_csv=False,
+            )
+        except OutputError as exc:
+            failure = exc
+        for process, receive, group in running:
+            try:
+                message = receive.recv()
+            except EOFError:
+                message = "写出 " + "、".join(str(p) for _, p in side) + " 时程序异常退出"
+            process.join()
+            if not message:  # replaced in the helper, which has its own record of what it wrote
+                for _, path in group:
+                    interrupt.wrote(path)
+            if message and failure is None:
+                failure = OutputError(message, side[0][1])
+    finally:
+        # Interrupted: a helper still writing is asked to stop (it removes its temporary file), then killed.
+        for process, receive, _ in running:
+            if process.is_alive():
+                process.terminate()
+                process.join(2)
+                if process.is_alive():
+                    process.kill()
+                    process.join(1)
+            receive.close()
     if failure is not None:
         raise failure
     return [summary, *(path for _, path in side)]
 
 
-def _run(jobs: list[Callable[[], object]], send: mp.connection.Connection) -> None:
+def _run(jobs: list[Callable[[], object]], send: mp.connection.Connection, parent: int = 0) -> None:
+    # SIGTERM (from the parent, or the kernel when the parent dies) unwinds the write: no temporary
+    # file stays beside the output, and the parent, which asked, needs no answer.
+    interrupt.in_child(parent, raise_on_term=True)
     try:
-        for job in jobs:
-            job()
-    except OutputError as exc:
-        send.send(exc.message)
-    except Exception as exc:  # reported in the parent as this output's failure
-        send.send(f"写出时出错（{type(exc).__name__}：{exc}）")
-    else:
-        send.send("")
-    finally:
-        send.close()
+        try:
+            for job in jobs:
+                job()
+        except OutputError as exc:
+            send.send(exc.message)
+        except Exception as exc:  # reported in the parent as this output's failure
+            send.send(f"写出时出错（{type(exc).__name__}：{exc}）")
+        else:
+            send.send("")
+        finally:
+            send.close()
+    except interrupt.Interrupted:
+        pass
