@@ -361,9 +361,9 @@ def show(
 def main() -> None:
     from famscore import interrupt
 
-    # SIGINT, SIGTERM and SIGHUP unwind through every finally: workers stopped, temporary files gone.
-    interrupt.install()
     try:
+        # SIGINT, SIGTERM and SIGHUP unwind through every finally: workers stopped, temporary files gone.
+        interrupt.install()
         with interrupt.private_temp():
             app()
     except FamscoreError as exc:

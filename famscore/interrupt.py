@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -13,8 +14,16 @@ from pathlib import Path
 from typing import Any
 
 # The signals that end a run: Ctrl-C, `kill`, and the terminal or session going away.
-SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
-NAMES = {"SIGINT": "按下了 Ctrl-C", "SIGTERM": "收到终止信号 SIGTERM", "SIGHUP": "收到挂断信号 SIGHUP"}
+# (SIGBREAK: Ctrl-Break in a Windows console.)
+SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK") if hasattr(signal, name)
+)
+NAMES = {
+    "SIGINT": "按下了 Ctrl-C",
+    "SIGTERM": "收到终止信号 SIGTERM",
+    "SIGHUP": "收到挂断信号 SIGHUP",
+    "SIGBREAK": "按下了 Ctrl-Break",
+}
 LISTED = 5  # written files named one by one in the message; the rest are counted
 
 
@@ -43,6 +52,8 @@ class Interrupted(BaseException):
 
 _WRITTEN: list[Path] = []
 _FIRED = False
+_HELD: list[int] = []  # while the run's own cleanup runs: signals that arrived, raised after it
+_HOLDING = False
 
 
 def wrote(path: Path | str) -> None:
@@ -54,6 +65,9 @@ def _raise(signum: int, _frame: Any) -> None:
     global _FIRED
     if _FIRED:
         return  # the first signal's cleanup is under way; a second must not cut it short
+    if _HOLDING:
+        _HELD.append(signum)
+        return
     _FIRED = True
     raise Interrupted(signum)
 
@@ -134,21 +148,30 @@ def private_temp() -> Iterator[str]:
     Whatever a reader, writer or worker leaves in it (spool files, xlsxwriter parts) goes when the
     run ends, however it ends short of being killed outright: children are stopped first.
     """
+    global _HOLDING
     folder = tempfile.mkdtemp(prefix="famscore-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # backstop; normally gone below
     saved = tempfile.tempdir, {k: os.environ.get(k) for k in ("TMPDIR", "TEMP", "TMP")}
     tempfile.tempdir = folder
     os.environ.update(dict.fromkeys(saved[1], folder))  # read by spawned children
     try:
         yield folder
     finally:
-        stop_children()
-        tempfile.tempdir = saved[0]
-        for key, value in saved[1].items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        shutil.rmtree(folder, ignore_errors=True)
+        # A signal now must not cut the cleanup short: it is raised once the folder is gone.
+        _HOLDING = True
+        try:
+            stop_children()
+            tempfile.tempdir = saved[0]
+            for key, value in saved[1].items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+            shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            _HOLDING = False
+        if _HELD:
+            _raise(_HELD.pop(), None)
 
 
 def stop_children(grace: float = 2.0) -> None:

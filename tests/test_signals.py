@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -194,3 +195,27 @@ def test_an_interrupted_write_stops_the_side_output_helper_and_removes_its_tempo
     assert sorted(p.name for p in tmp_path.iterdir()) == ["结果.json"]
     assert target.read_text(encoding="utf-8") == "{}"
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_signal_during_the_final_cleanup_is_raised_only_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(interrupt, "_FIRED", False)
+    stop_children = interrupt.stop_children
+
+    def signalled_meanwhile() -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.01)  # the handler runs here, in the middle of the cleanup
+        stop_children()
+
+    monkeypatch.setattr(interrupt, "stop_children", signalled_meanwhile)
+    previous = signal.signal(signal.SIGTERM, interrupt._raise)
+    try:
+        with pytest.raises(interrupt.Interrupted) as caught, interrupt.private_temp() as folder:
+            assert Path(folder).parent == tmp_path and tempfile.gettempdir() == folder
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert caught.value.exit_code == 143
+    assert list(tmp_path.iterdir()) == []
+    assert tempfile.tempdir == str(tmp_path)
