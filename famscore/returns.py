@@ -87,8 +87,9 @@ def list_returns(folder: Path) -> tuple[list[Path], list[Problem]]:
 # Files the operating system writes into any folder it shows: never anyone's return.
 SYSTEM_FILES = {"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", ".ds_store"}
 SYSTEM_FOLDERS = {"__macosx", "$recycle.bin", "system volume information", ".trashes", ".spotlight-v100"}
-# What Excel and WPS leave while saving: '~WRL0001.tmp', '~$xxxx', or eight hex digits and no extension.
-_OFFICE_TEMP = re.compile(r"~.*\.tmp|[0-9A-Fa-f]{8}", re.IGNORECASE)
+# What Excel and WPS leave while saving: '~WRL0001.tmp', or eight hex digits and no extension
+# ('A1B2C3D4'; eight decimal digits are more likely a date someone named a return by).
+_OFFICE_TEMP = re.compile(r"~.*\.tmp|(?=.*[A-F])[0-9A-F]{8}", re.IGNORECASE)
 ARCHIVE_SUFFIXES = {".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".zst", ".cab"}
 UNZIP = "解压后再放入回表文件夹"
 RELINK = "请把链接指向的回表文件本身复制到这里，替换这个链接"

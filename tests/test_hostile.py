@@ -1267,6 +1267,7 @@ def test_everything_the_listing_leaves_out_is_reported(
         (folder / name).write_bytes(b"\x00" * 64)
     for name in ("~WRL0001.tmp", "A1B2C3D4"):
         shutil.copy(good, folder / name)  # Excel's half-saved copy of a workbook
+    shutil.copy(good, folder / "20231231")  # eight digits: a date, not one of Excel's names
     real_scandir = os.scandir
 
     def scandir(path: str) -> object:  # tests run as root, where chmod 000 does not stop reading
@@ -1277,10 +1278,10 @@ def test_everything_the_listing_leaves_out_is_reported(
     monkeypatch.setattr(os, "scandir", scandir)
     data, notes = read_folder(folder, scheme, workers=1)
     monkeypatch.undo()
-    assert [d.file for d in data] == ["打包.xlsx", "新华街道.xlsx", "链接到别处.xlsx"]
-    assert data[2].values == GOOD_VALUES and data[2].problems == []
+    assert [d.file for d in data] == ["20231231", "打包.xlsx", "新华街道.xlsx", "链接到别处.xlsx"]
+    assert data[0].values == GOOD_VALUES and data[3].values == GOOD_VALUES and data[3].problems == []
     archive = Problem("打包.xlsx", "", "", ERROR, "这是压缩包，其中的文件没有读取", "解压后再放入回表文件夹")
-    assert data[0].problems == [archive] and not data[0].readable
+    assert data[1].problems == [archive] and not data[1].readable
     relink = "请把链接指向的回表文件本身复制到这里，替换这个链接"
     system = "这是 Windows/macOS 自动生成的系统文件，已跳过"
     temp = "这是 Excel/WPS 保存时留下的临时文件，已跳过"
