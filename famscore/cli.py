@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 from collections.abc import Callable
@@ -397,7 +398,23 @@ def show(
 
 
 def main() -> None:
+    from famscore import interrupt
+
     try:
-        app()
+        # SIGINT, SIGTERM and SIGHUP unwind through every finally: workers stopped, temporary files gone.
+        interrupt.install()
+        with interrupt.private_temp():
+            app()
     except FamscoreError as exc:
         raise SystemExit(fail(exc).exit_code) from None
+    except interrupt.Interrupted as stop:
+        _say_interrupted(stop)
+        raise SystemExit(stop.exit_code) from None
+
+
+def _say_interrupted(stop: Any) -> None:
+    """The one line a user reads after Ctrl-C or a kill, never a traceback, whatever the console."""
+    # Not markup: the line names output paths, which may hold brackets. A console that cannot take
+    # the line (closed terminal, odd encoding) gets nothing rather than a traceback.
+    with contextlib.suppress(Exception):
+        err.print(stop.message(), style="bold yellow", markup=False, highlight=False)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import io
+import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -66,28 +70,161 @@ class ReturnData:
 
 
 def list_returns(folder: Path) -> tuple[list[Path], list[Problem]]:
-    """Candidate return files in `folder` (recursively), and notes on what was skipped."""
-    files: list[Path] = []
-    skipped: list[Problem] = []
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
-        name = path.name
-        if _is_lock_file(path):
-            skipped.append(
-                Problem(
-                    path.relative_to(folder).as_posix(),
-                    "",
-                    "",
-                    WARNING,
-                    "这是 Office/WPS 打开文件时留下的临时锁文件，已跳过",
-                )
+    """Candidate return files under `folder` (recursively), and a located problem for everything else.
+
+    Nothing under the folder is left out without a word: a folder that cannot be opened, a hidden
+    file or folder, an archive, a link that cannot be followed is an error (its returns would be
+    missing from the ranking); Office lock files and the files Windows, macOS and Excel leave behind
+    are skipped with a note. Links that lead to a file or folder are followed, a folder only once.
+    """
+    lister = _Lister(folder)
+    root = os.fspath(folder)
+    with contextlib.suppress(OSError):  # the walk reports a root it cannot open
+        lister.seen.add(lister.key(root))
+    lister.walk(root, set(lister.seen))
+    lister.files.sort()
+    lister.problems.sort(key=lambda p: p.file)
+    return lister.files, lister.problems
+
+
+# Files the operating system writes into any folder it shows: never anyone's return.
+SYSTEM_FILES = {"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", ".ds_store"}
+SYSTEM_FOLDERS = {"__macosx", "$recycle.bin", "system volume information", ".trashes", ".spotlight-v100"}
+# What Excel and WPS leave while saving: '~WRL0001.tmp', or eight hex digits and no extension
+# ('A1B2C3D4'; eight decimal digits are more likely a date someone named a return by).
+_OFFICE_TEMP = re.compile(r"~.*\.tmp|(?=.*[A-F])[0-9A-F]{8}", re.IGNORECASE)
+ARCHIVE_SUFFIXES = {".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".zst", ".cab"}
+UNZIP = "解压后再放入回表文件夹"
+RELINK = "请把链接指向的回表文件本身复制到这里，替换这个链接"
+_FILE_ATTRIBUTE_HIDDEN = 2  # Windows
+
+
+class _Lister:
+    """One walk of the returns folder with os.scandir, where every failure becomes a Problem."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files: list[Path] = []
+        self.problems: list[Problem] = []
+        self.seen: set[tuple[int, int]] = set()
+
+    def problem(self, path: str, message: str, fix: str = "", severity: str = ERROR) -> None:
+        try:
+            name = Path(path).relative_to(self.folder).as_posix()
+        except ValueError:
+            name = path
+        self.problems.append(
+            Problem(name if name != "." else str(self.folder), "", "", severity, message, fix)
+        )
+
+    @staticmethod
+    def key(path: str) -> tuple[int, int]:
+        st = os.stat(path)  # not DirEntry.stat(): on Windows that has no inode number
+        return st.st_dev, st.st_ino
+
+    def walk(self, directory: str, ancestors: set[tuple[int, int]]) -> None:
+        try:
+            with os.scandir(directory) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            self.problem(
+                directory,
+                f"无法打开这个文件夹（{_os_reason(exc)}），其中的回表都没有读取",
+                "请检查文件夹的访问权限，或把其中的文件复制到可以打开的文件夹后重新运行",
             )
-            continue
-        if name.startswith("."):
-            continue
-        files.append(path)
-    return files, skipped
+            return
+        for entry in entries:
+            try:
+                self.entry(entry, ancestors)
+            except OSError as exc:  # stat failing on one entry costs only that entry, and is said
+                self.problem(entry.path, f"无法读取（{_os_reason(exc)}），没有计分", "请检查文件的访问权限")
+
+    def entry(self, entry: os.DirEntry[str], ancestors: set[tuple[int, int]]) -> None:
+        name, path = entry.name, entry.path
+        if entry.is_symlink():
+            try:
+                mode = os.stat(path).st_mode  # follows the link, wherever it leads
+            except FileNotFoundError:
+                self.problem(path, "这是一个链接，但它指向的文件或文件夹不存在，没有读取", RELINK)
+                return
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    self.problem(path, "这是一个循环链接（最终指回它自己），无法读取", RELINK)
+                else:
+                    self.problem(path, f"这是一个无法打开的链接（{_os_reason(exc)}），没有读取", RELINK)
+                return
+            is_dir, is_file = stat.S_ISDIR(mode), stat.S_ISREG(mode)
+        else:
+            is_dir, is_file = entry.is_dir(follow_symlinks=False), entry.is_file(follow_symlinks=False)
+        lowered = name.lower()
+        if is_dir:
+            self.folder_entry(entry, ancestors, lowered)
+        elif not is_file:
+            self.problem(
+                path, "这不是普通文件（可能是设备、管道或套接字），没有读取", "请把回表文件本身放进来"
+            )
+        elif _is_lock_file(Path(path)):
+            self.problem(path, "这是 Office/WPS 打开文件时留下的临时锁文件，已跳过", severity=WARNING)
+        elif lowered in SYSTEM_FILES or name.startswith("._"):
+            self.problem(path, "这是 Windows/macOS 自动生成的系统文件，已跳过", severity=WARNING)
+        elif _OFFICE_TEMP.fullmatch(name):
+            self.problem(
+                path,
+                "这是 Excel/WPS 保存时留下的临时文件，已跳过",
+                "如果这其实是某个单位的回表，请改成正常的文件名（如 单位名称.xlsx）",
+                WARNING,
+            )
+        elif name.startswith(".") or _hidden(entry):
+            self.problem(
+                path,
+                "这是隐藏文件，没有读取",
+                "如果是回表，请取消隐藏（去掉文件名开头的「.」）后重新运行；如果不是，请把它移出回表文件夹",
+            )
+        elif os.path.splitext(lowered)[1] in ARCHIVE_SUFFIXES:
+            self.problem(path, "这是压缩包，其中的文件没有读取", UNZIP)
+        elif lowered.endswith(".lnk"):
+            self.problem(
+                path,
+                "这是 Windows 快捷方式，famscore 不会打开它指向的文件",
+                "请把快捷方式指向的回表文件本身复制到这里",
+            )
+        else:
+            self.files.append(Path(path))
+
+    def folder_entry(self, entry: os.DirEntry[str], ancestors: set[tuple[int, int]], lowered: str) -> None:
+        path = entry.path
+        if lowered in SYSTEM_FOLDERS:
+            self.problem(path, "这是 Windows/macOS 自动生成的系统文件夹，已跳过", severity=WARNING)
+            return
+        if entry.name.startswith(".") or _hidden(entry):
+            self.problem(
+                path,
+                "这是隐藏文件夹，其中的文件都没有读取",
+                "如果其中有回表，请取消隐藏（去掉文件夹名开头的「.」）后重新运行；如果没有，请把它移出回表文件夹",
+            )
+            return
+        key = self.key(path)
+        if key in ancestors:
+            self.problem(path, "这个文件夹链接指回它的上级文件夹，形成循环，没有读取", "请删除这个链接")
+            return
+        if key in self.seen:
+            self.problem(path, "这个文件夹链接指向已经读过的文件夹，没有重复读取", severity=WARNING)
+            return
+        self.seen.add(key)
+        self.walk(path, ancestors | {key})
+
+
+def _hidden(entry: os.DirEntry[str]) -> bool:
+    """Windows' hidden attribute (free there: scandir has already fetched it)."""
+    if os.name != "nt":
+        return False
+    return bool(getattr(entry.stat(), "st_file_attributes", 0) & _FILE_ATTRIBUTE_HIDDEN)
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "没有访问权限"
+    return exc.strerror or type(exc).__name__
 
 
 def _is_lock_file(path: Path) -> bool:
@@ -134,6 +271,9 @@ def _read(path: Path, scheme: Scheme, data: ReturnData, careful: bool) -> None:
     suffix = path.suffix.lower()
     if opened.book is None:
         data.readable = False
+        if opened.kind == "压缩包":  # whatever its name says: the returns inside were not read
+            data.problem("", "", "这是压缩包，其中的文件没有读取", UNZIP)
+            return
         if not opened.spreadsheet and suffix not in SPREADSHEET_SUFFIXES:
             # A covering letter or scan saved beside the returns is not a broken return.
             what = f"（{opened.kind}）" if opened.kind else ""

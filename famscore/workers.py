@@ -15,6 +15,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from famscore import interrupt
 from famscore.returns import ReturnData, read_return
 from famscore.scheme.model import Scheme
 
@@ -22,6 +23,7 @@ FILE_TIMEOUT = 60.0  # seconds one return may take before its worker is stopped 
 # Bytes of address space a worker may add to what it inherited (POSIX only). A return needs tens of MB;
 # calamine asking for more aborts the worker, which costs only that file.
 MEMORY_LIMIT = 2 * 1024**3
+PARENT_CHECK = 1.0  # seconds an idle worker waits for a job before checking its parent is alive
 GATHER = 0.003  # seconds the parent lets results gather while every worker has work queued
 IN_FLIGHT = 8  # jobs queued in each worker: it goes on to the next file without waiting for the parent
 SMALL_BATCH = 24  # below this one worker is enough: starting a second costs more than it saves
@@ -146,8 +148,9 @@ def _share_strings(data: ReturnData, canonical: dict[str, str]) -> ReturnData:
 Job = tuple[int, str, str, bool]  # index, path, display name, contained (see read_return)
 
 
-def _worker(conn: Connection, scheme_path: str, reader: Reader, spool_dir: str = "") -> None:
+def _worker(conn: Connection, scheme_path: str, reader: Reader, spool_dir: str = "", parent: int = 0) -> None:
     global _SCHEME, _SPOOL
+    interrupt.in_child(parent)
     _limit_memory()
     _quiet_stderr()
     if spool_dir:
@@ -158,7 +161,16 @@ def _worker(conn: Connection, scheme_path: str, reader: Reader, spool_dir: str =
 
         _SCHEME = load_scheme(scheme_path)
     while True:
-        job = conn.recv()
+        # A parent that died sends no last None, and a forked worker holds copies of the parent's
+        # pipe ends (its own, its elder siblings'), so no end of file comes either: check the parent.
+        if not conn.poll(PARENT_CHECK):
+            if interrupt.parent_gone(parent):
+                return
+            continue
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
         if job is None:
             return
         index, path, name, contained = job
@@ -173,8 +185,11 @@ class _Slot:
     ) -> None:
         parent, child = ctx.Pipe()
         self.conn = parent
-        self.process = ctx.Process(target=_worker, args=(child, scheme_path, reader, spool_dir), daemon=True)
-        self.process.start()
+        self.process = ctx.Process(
+            target=_worker, args=(child, scheme_path, reader, spool_dir, os.getpid()), daemon=True
+        )
+        with interrupt.held():
+            self.process.start()
         child.close()
         self.jobs: deque[Job] = deque()
         self.started = 0.0  # when the worker began the oldest job
@@ -244,8 +259,9 @@ def read_in_workers(
     spool_dir = _spool_dir() if spool else ""
     queue: list[Job] = [(i, str(p), name, True) for i, (p, name) in enumerate(jobs)]
     queue.reverse()  # popped from the end
-    slots = [_Slot(ctx, scheme.path, reader, spool_dir) for _ in range(max(1, min(workers, total)))]
+    slots: list[_Slot] = []  # filled inside the try below, so an interrupted start still stops them
     done = 0
+    finished = False
 
     canonical = {fid: fid for fid in scheme.fields}
 
@@ -287,6 +303,8 @@ def read_in_workers(
     collecting = gc.isenabled()
     gc.disable()
     try:
+        for _ in range(max(1, min(workers, total))):
+            slots.append(_Slot(ctx, scheme.path, reader, spool_dir))
         for n in range(len(slots)):
             feed(n)
         while any(s.jobs for s in slots):
@@ -319,10 +337,13 @@ def read_in_workers(
             if slot.process.is_alive():
                 with contextlib.suppress(OSError, ValueError):
                     slot.conn.send(None)
+        finished = True
     finally:
         if collecting:
             gc.enable()
+        # Interrupted (or failed): the workers are killed at once, not waited for.
         for slot in slots:
-            slot.process.join(0.5)
+            if finished:
+                slot.process.join(0.5)
             slot.stop()
     return [r for r in results if r is not None]

@@ -138,6 +138,19 @@ def test_score_with_a_bad_return_exits_1_and_still_writes(returns: Path, tmp_pat
     assert "已读取 11 个文件，10 个单位完整计分。" in output
 
 
+def test_score_exits_1_when_part_of_the_returns_folder_was_not_read(returns: Path, tmp_path: Path) -> None:
+    # A zip of more returns, and a hidden copy: neither is scored, so the batch is not clean.
+    shutil.make_archive(str(tmp_path / "补交"), "zip", returns)
+    shutil.move(tmp_path / "补交.zip", returns / "补交.zip")
+    shutil.copy(next(returns.glob("*.xlsx")), returns / ".隐藏.xlsx")
+    (returns / "Thumbs.db").write_bytes(bytes(64))
+    code, output = run("score", SCHEME, returns, "-o", tmp_path / "汇总.xlsx")
+    assert code == 1, output
+    assert "补交.zip" in output and "解压后再放入回表文件夹" in output
+    assert ".隐藏.xlsx" in output and "这是隐藏文件，没有读取" in output
+    assert "已读取 10 个文件，10 个单位完整计分。" in output
+
+
 def test_score_reports_units_that_sent_nothing(returns: Path, tmp_path: Path) -> None:
     units = tmp_path / "units.txt"
     units.write_text(

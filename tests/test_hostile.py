@@ -1236,3 +1236,111 @@ def test_good_returns_score_the_same_alone_and_among_every_kind_of_bad_file(
         "合并街道",
     }
     assert {u.unit for u in messy.units} == set(GOOD_UNITS) | readable_units
+
+
+# ---------------------------------------------------------------- nothing under the folder skipped silently
+
+
+def test_everything_the_listing_leaves_out_is_reported(
+    good: Path, tmp_path: Path, scheme: Scheme, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "returns"
+    (folder / "锁住").mkdir(parents=True)
+    shutil.copy(good, folder / "新华街道.xlsx")
+    shutil.copy(good, folder / "锁住" / "江苏路街道.xlsx")
+    shutil.copy(good, folder / ".新华街道.xlsx")
+    (folder / ".git").mkdir()
+    (folder / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    with zipfile.ZipFile(folder / "回表.zip", "w") as archive:
+        archive.write(good, "新华街道.xlsx")
+    shutil.copy(folder / "回表.zip", folder / "打包.xlsx")  # an archive whatever its name says
+    (folder / "回表.rar").write_bytes(b"Rar!\x1a\x07\x00" + bytes(50))
+    (folder / "回表.7z").write_bytes(b"7z\xbc\xaf\x27\x1c" + bytes(50))
+    (folder / "断链.xlsx").symlink_to(tmp_path / "不存在.xlsx")
+    (folder / "环甲.xlsx").symlink_to(folder / "环乙.xlsx")
+    (folder / "环乙.xlsx").symlink_to(folder / "环甲.xlsx")
+    (folder / "上级").symlink_to(folder, target_is_directory=True)
+    outside = shutil.copy(good, tmp_path / "别处.xlsx")
+    (folder / "链接到别处.xlsx").symlink_to(outside)  # a link to a file is read, wherever it leads
+    (folder / "快捷方式.lnk").write_bytes(b"L\x00\x00\x00" + bytes(72))
+    for name in ("Thumbs.db", "desktop.ini", ".DS_Store", "ehthumbs.db", "._新华街道.xlsx"):
+        (folder / name).write_bytes(b"\x00" * 64)
+    for name in ("~WRL0001.tmp", "A1B2C3D4"):
+        shutil.copy(good, folder / name)  # Excel's half-saved copy of a workbook
+    shutil.copy(good, folder / "20231231")  # eight digits: a date, not one of Excel's names
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> object:  # tests run as root, where chmod 000 does not stop reading
+        if Path(path).name == "锁住":
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    data, notes = read_folder(folder, scheme, workers=1)
+    monkeypatch.undo()
+    assert [d.file for d in data] == ["20231231", "打包.xlsx", "新华街道.xlsx", "链接到别处.xlsx"]
+    assert data[0].values == GOOD_VALUES and data[3].values == GOOD_VALUES and data[3].problems == []
+    archive = Problem("打包.xlsx", "", "", ERROR, "这是压缩包，其中的文件没有读取", "解压后再放入回表文件夹")
+    assert data[1].problems == [archive] and not data[1].readable
+    relink = "请把链接指向的回表文件本身复制到这里，替换这个链接"
+    system = "这是 Windows/macOS 自动生成的系统文件，已跳过"
+    temp = "这是 Excel/WPS 保存时留下的临时文件，已跳过"
+    temp_fix = "如果这其实是某个单位的回表，请改成正常的文件名（如 单位名称.xlsx）"
+    hidden_fix = "如果是回表，请取消隐藏（去掉文件名开头的「.」）后重新运行；如果不是，请把它移出回表文件夹"
+    folder_fix = (
+        "如果其中有回表，请取消隐藏（去掉文件夹名开头的「.」）后重新运行；如果没有，请把它移出回表文件夹"
+    )
+    assert notes == [
+        Problem(".DS_Store", "", "", WARNING, system),
+        Problem("._新华街道.xlsx", "", "", WARNING, system),
+        Problem(".git", "", "", ERROR, "这是隐藏文件夹，其中的文件都没有读取", folder_fix),
+        Problem(".新华街道.xlsx", "", "", ERROR, "这是隐藏文件，没有读取", hidden_fix),
+        Problem("A1B2C3D4", "", "", WARNING, temp, temp_fix),
+        Problem("Thumbs.db", "", "", WARNING, system),
+        Problem("desktop.ini", "", "", WARNING, system),
+        Problem("ehthumbs.db", "", "", WARNING, system),
+        Problem("~WRL0001.tmp", "", "", WARNING, temp, temp_fix),
+        Problem(
+            "上级",
+            "",
+            "",
+            ERROR,
+            "这个文件夹链接指回它的上级文件夹，形成循环，没有读取",
+            "请删除这个链接",
+        ),
+        Problem("回表.7z", "", "", ERROR, "这是压缩包，其中的文件没有读取", "解压后再放入回表文件夹"),
+        Problem("回表.rar", "", "", ERROR, "这是压缩包，其中的文件没有读取", "解压后再放入回表文件夹"),
+        Problem("回表.zip", "", "", ERROR, "这是压缩包，其中的文件没有读取", "解压后再放入回表文件夹"),
+        Problem(
+            "快捷方式.lnk",
+            "",
+            "",
+            ERROR,
+            "这是 Windows 快捷方式，famscore 不会打开它指向的文件",
+            "请把快捷方式指向的回表文件本身复制到这里",
+        ),
+        Problem("断链.xlsx", "", "", ERROR, "这是一个链接，但它指向的文件或文件夹不存在，没有读取", relink),
+        Problem("环乙.xlsx", "", "", ERROR, "这是一个循环链接（最终指回它自己），无法读取", relink),
+        Problem("环甲.xlsx", "", "", ERROR, "这是一个循环链接（最终指回它自己），无法读取", relink),
+        Problem(
+            "锁住",
+            "",
+            "",
+            ERROR,
+            "无法打开这个文件夹（没有访问权限），其中的回表都没有读取",
+            "请检查文件夹的访问权限，或把其中的文件复制到可以打开的文件夹后重新运行",
+        ),
+    ]
+
+
+def test_a_linked_folder_is_read_once(good: Path, tmp_path: Path, scheme: Scheme) -> None:
+    elsewhere = tmp_path / "别处"
+    elsewhere.mkdir()
+    shutil.copy(good, elsewhere / "新华街道.xlsx")
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    (folder / "甲").symlink_to(elsewhere, target_is_directory=True)
+    (folder / "乙").symlink_to(elsewhere, target_is_directory=True)
+    data, notes = read_folder(folder, scheme, workers=1)
+    assert [d.file for d in data] == ["甲/新华街道.xlsx"] and data[0].values == GOOD_VALUES
+    assert notes == [Problem("乙", "", "", WARNING, "这个文件夹链接指向已经读过的文件夹，没有重复读取")]

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from famscore import interrupt
 from famscore.errors import OutputError, UsageError
 
 EXCEL_CELL_LIMIT = 32_767
@@ -276,6 +277,7 @@ class OutputSet:
                 backup = _backup(current) if existed else None
                 try:
                     _replace(temp, current)
+                    interrupt.wrote(current)  # for the message if the run is interrupted after this
                 except BaseException:
                     if backup is not None:
                         with contextlib.suppress(OSError):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from famscore import interrupt
 from famscore.errors import OutputError, Problem
 from famscore.outputs.jsonout import json_writer
 from famscore.outputs.safe import OutputSet, failure_message, verify_json
@@ -83,8 +86,9 @@ def _write_parallel(outputs: OutputSet, main: Job, side: list[Job], units: int) 
         for group in groups:
             receive, send = ctx.Pipe(duplex=False)
             jobs = [(target, temp, job) for target, temp, job, _ in group]
-            process = ctx.Process(target=_run, args=(jobs, send), daemon=True)
-            process.start()
+            process = ctx.Process(target=_run, args=(jobs, send, os.getpid()), daemon=True)
+            with interrupt.held():
+                process.start()
             send.close()
             running.append((process, receive, group))
         failure: OutputError | None = None
@@ -109,13 +113,31 @@ def _write_parallel(outputs: OutputSet, main: Job, side: list[Job], units: int) 
         if failure is not None:
             raise failure
     finally:
-        for process, _, _ in running:
+        # Interrupted: a helper still writing is asked to stop, then killed; its temporary file is
+        # this process's to remove (OutputSet).
+        for process, receive, _ in running:
             if process.is_alive():
-                process.kill()
+                process.terminate()
+                process.join(2)
+                if process.is_alive():
+                    process.kill()
             process.join()
+            receive.close()
 
 
-def _run(jobs: list[tuple[Path, Path, Callable[[Path], object]]], send: mp.connection.Connection) -> None:
+def _run(
+    jobs: list[tuple[Path, Path, Callable[[Path], object]]], send: mp.connection.Connection, parent: int = 0
+) -> None:
+    # SIGTERM (from the parent, or the kernel when the parent dies) unwinds the write; the parent,
+    # which asked, needs no answer and removes the temporary files.
+    interrupt.in_child(parent, raise_on_term=True)
+    with contextlib.suppress(interrupt.Interrupted):
+        _write_jobs(jobs, send)
+
+
+def _write_jobs(
+    jobs: list[tuple[Path, Path, Callable[[Path], object]]], send: mp.connection.Connection
+) -> None:
     try:
         for target, temp, job in jobs:
             try:
