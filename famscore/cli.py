@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
+import multiprocessing
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec
@@ -357,7 +360,19 @@ def show(
         out.print(counts)
 
 
+def _tolerant_streams() -> None:
+    """A character the console cannot show (⚠ or 㙟 on a GBK console) prints as '?', never crashes."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
 def main() -> None:
+    # A frozen Windows build (.exe) starts every worker by running this entry point again.
+    multiprocessing.freeze_support()
+    _tolerant_streams()
     try:
         app()
     except FamscoreError as exc:

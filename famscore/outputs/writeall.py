@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing as mp
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from famscore.errors import OutputError, Problem
 from famscore.outputs.jsonout import write_json
 from famscore.outputs.summary import audit_csv_path, audit_in_workbook, write_audit_csv, write_summary
 from famscore.scoring import BatchResult
+from famscore.workers import start_method
 
 # Below this many units each output takes well under a second and a process costs more than it saves.
 PARALLEL_UNITS = 1000
@@ -35,7 +35,7 @@ def write_outputs(
         target = json_file
         side.append((lambda: write_json(batch, target), target))
     # fork shares the scored batch for free; spawning would have to pickle all of it.
-    parallel = sys.platform.startswith("linux") and len(batch.units) >= PARALLEL_UNITS and side
+    parallel = start_method() == "fork" and len(batch.units) >= PARALLEL_UNITS and side
     if not parallel:
         write_summary(
             batch, summary, generated_at=generated_at, famscore_version=famscore_version, notes=notes
