@@ -208,6 +208,15 @@ def test_explain_suggests_the_unit_meant(here: Path, monkeypatch: pytest.MonkeyP
     assert "没有找到单位「新华街」。是不是「新华街道」？已计分的单位：" in output
 
 
+def test_explain_from_a_summary_suggests_the_unit_meant(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "out", Console(width=400, force_terminal=False))
+    monkeypatch.setattr(cli, "err", Console(width=400, stderr=True, force_terminal=False))
+    assert run("score", "考评表.xlsx", "回表", "-o", "汇总.xlsx")[0] == 0
+    code, output = run("explain", "汇总.xlsx", "--unit", "周桥")
+    assert code == 2
+    assert "汇总表中没有单位「周桥」的计分过程。是不是「周桥街道」？" in output
+
+
 def test_near_miss_names_one_unit_or_none() -> None:
     units = ["新华街道", "天山街道", "北新泾街道", "新泾镇"]
     assert cli_zh.near_miss("新华街", units) == "是不是「新华街道」？"
