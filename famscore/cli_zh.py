@@ -30,6 +30,10 @@ ZH: dict[str, str] = {
     "envvar": "[环境变量：{}]",
     "deprecated": "（已停用）",
     "help_option": "显示本帮助后退出",
+    "plain.required": "必填",
+    "plain.default": "默认：{default}",
+    "plain.envvar": "环境变量：{var}",
+    "plain.dynamic": "（动态）",
     # Type tags shown next to every argument and option.
     "type.file": "文件",
     "type.dir": "文件夹",
@@ -277,7 +281,10 @@ def error_message(exc: errors.ClickException) -> str:
 def show_error(exc: errors.ClickException) -> int:
     """Print a usage error the way a clerk reads it (usage line, what is wrong, where help is); return the exit code."""
     if isinstance(exc, errors.NoArgsIsHelpError):
-        return exc.exit_code  # the help has been printed already
+        # Rich help is printed while the error is made; plain help (TYPER_USE_RICH=0) is its message.
+        if exc.format_message():
+            exc.show()
+        return exc.exit_code
     console = Console(stderr=True, highlight=False)
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
@@ -336,12 +343,25 @@ RICH_LABELS: dict[str, str] = {
     "RICH_HELP": ZH["help_pointer"].format(command="[blue]{command_path} {help_option}[/]"),
 }
 
+# The same labels where typer prints help without rich (TYPER_USE_RICH=0): looked up through typer.core's `_`.
+PLAIN_LABELS: dict[str, str] = {
+    "Arguments": ZH["panel.arguments"],
+    "Options": ZH["panel.options"],
+    "Commands": ZH["panel.commands"],
+    "required": ZH["plain.required"],
+    "default: {default}": ZH["plain.default"],
+    "env var: {var}": ZH["plain.envvar"],
+    "(dynamic)": ZH["plain.dynamic"],
+}
+
 
 def _internals() -> dict[str, tuple[Any, str]]:
     """Each typer internal this module reads or replaces, as (owner, attribute); built lazily on purpose."""
     return {
         **{f"rich_utils.{name}": (rich_utils, name) for name in RICH_LABELS},
         "rich_utils._make_rich_text": (rich_utils, "_make_rich_text"),
+        "core._": (typer.core, "_"),
+        "core.HAS_RICH": (typer.core, "HAS_RICH"),
         "core._TyperParameter.display_type": (typer.core._TyperParameter, "display_type"),
         "core._TyperParameter.display_name_raw": (typer.core._TyperParameter, "display_name_raw"),
         "core.TyperGroup.main": (typer.core.TyperGroup, "main"),
@@ -385,6 +405,15 @@ def _folding(make: Callable[..., Any]) -> Callable[..., Any]:
     return make_folding
 
 
+def _plain_labels(gettext: Callable[[str], str]) -> Callable[[str], str]:
+    """Only the help labels: typer's other English (error messages) is read and translated by error_message."""
+
+    def translate(message: str) -> str:
+        return PLAIN_LABELS.get(message) or gettext(message)
+
+    return translate
+
+
 def _chinese_type(display_type: Callable[..., str]) -> Callable[..., str]:
     def chinese(self: Any, ctx: Any) -> str:
         return type_tag(display_type(self, ctx))
@@ -401,5 +430,6 @@ def install() -> None:
     for name, value in RICH_LABELS.items():
         setattr(rich_utils, name, value)
     rich_utils._make_rich_text = _folding(rich_utils._make_rich_text)
+    typer.core._ = _plain_labels(typer.core._)  # type: ignore[assignment]
     parameter = typer.core._TyperParameter
     parameter.display_type = _chinese_type(parameter.display_type)  # type: ignore[method-assign]

@@ -184,6 +184,27 @@ def test_help_is_chinese_at_80_columns(command: tuple[str, ...]) -> None:
             assert f" {name} " in output
 
 
+@pytest.mark.parametrize("command", HELP_SCREENS, ids=lambda c: " ".join(c) or "famscore")
+def test_help_without_rich_is_chinese_too(command: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+    """TYPER_USE_RICH=0 makes typer print help through click's plain formatter."""
+    monkeypatch.setattr(typer.core, "HAS_RICH", False)
+    code, output = run(*command, "-h")
+    assert code == 0
+    assert "╭" not in output  # really the plain formatter
+    assert not ENGLISH.search(output), output
+    assert "用法：famscore " in output and "选项:" in output and "<开关>" not in output
+    if command == ("template",):
+        assert "[默认：填报表]" in output and "<文字，可多个>" in output
+
+
+def test_no_arguments_without_rich_shows_the_chinese_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(typer.core, "HAS_RICH", False)
+    code, output = run()
+    assert code == 2
+    assert "用法：famscore [选项] 命令 [参数]" in output and "命令:" in output
+    assert not ENGLISH.search(output)
+
+
 def test_help_shows_defaults_lists_and_folders_in_chinese() -> None:
     output = run("template", "-h")[1]
     assert "[默认：填报表]" in output
