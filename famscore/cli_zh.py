@@ -141,7 +141,7 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
 
 
 def near_miss(word: str, names: Sequence[str]) -> str:
-    """「是不是「新华街道」？」 for a unit name typed almost right; empty when nothing is close."""
+    """The sentence 是不是「新华街道」？ for a unit name typed almost right; empty when nothing is close."""
     name = closest(word, names)
     return ZH["near_miss"].format(name=name) if name is not None else ""
 
@@ -166,12 +166,11 @@ def _hint(exc: errors.BadParameter) -> str | None:
 
 
 def _pydantic_detail(exc: BaseException) -> str | None:
-    cause = exc.__cause__
-    errors = getattr(cause, "errors", None)
-    if errors is None:
+    read_errors = getattr(exc.__cause__, "errors", None)
+    if read_errors is None:
         return None
     try:
-        first = errors()[0]
+        first = read_errors()[0]
     except (IndexError, TypeError):
         return None
     kind = first.get("type", "")
@@ -206,8 +205,7 @@ def _bad_value_detail(exc: errors.BadParameter) -> str:
 def _missing(exc: errors.MissingParameter) -> str:
     param = exc.param
     if param is None:
-        hint = _hint(exc) or ""
-        return ZH["missing_argument"].format(name=hint.strip("'"))
+        return ZH["missing_argument"].format(name=_hint(exc) or "")
     name = _param_name(param)
     kind = exc.param_type or param.param_type_name
     text = ZH["missing_option" if kind == "option" else "missing_argument"].format(name=name)
@@ -224,7 +222,8 @@ def _no_such_option(exc: errors.NoSuchOption) -> str:
     if ctx is not None:
         for param in ctx.command.get_params(ctx):
             names += [*param.opts, *param.secondary_opts]
-    guess = closest(exc.option_name, names) or next(iter(sorted(exc.possibilities or ())), None)
+    # Not Click's own possibilities: counting the dashes, it offers --quiet for --unti.
+    guess = closest(exc.option_name, names)
     return text + (ZH["did_you_mean"].format(name=guess) if guess else "")
 
 
@@ -370,7 +369,6 @@ def _internals() -> dict[str, tuple[Any, str]]:
         "core.TyperCommand.options_metavar": (typer.core.TyperCommand(name="probe"), "options_metavar"),
         "_click.HelpFormatter.write_usage": (_click.HelpFormatter, "write_usage"),
         "NoSuchOption.option_name": (errors.NoSuchOption("--x"), "option_name"),
-        "NoSuchOption.possibilities": (errors.NoSuchOption("--x"), "possibilities"),
         "BadOptionUsage.option_name": (errors.BadOptionUsage("--x", "m"), "option_name"),
         "BadParameter.param_hint": (errors.BadParameter("m"), "param_hint"),
         "BadParameter.param": (errors.BadParameter("m"), "param"),
