@@ -10,7 +10,10 @@ from typing import Any
 
 import typer.core
 import typer.rich_utils as rich_utils
-from rich.console import Console
+from rich.cells import cell_len
+from rich.columns import Columns
+from rich.console import Console, JustifyMethod, OverflowMethod
+from rich.containers import Lines
 from rich.text import Text
 from typer import _click
 from typer._click import exceptions as errors
@@ -293,7 +296,7 @@ def show_error(exc: errors.ClickException) -> int:
     except Exception:
         # A usage error must never become a traceback, whatever shape a future message takes.
         message = ZH["unknown"].format(detail=exc.format_message())
-    console.print(Text.assemble((ZH["error"], "bold red"), "：", message))
+    console.print(_ChineseText.assemble((ZH["error"], "bold red"), "：", message))
     if ctx is not None and ctx.command.get_help_option(ctx) is not None:
         pointer = f"{ctx.command_path} {ctx.help_option_names[0]}"
         console.print(Text(ZH["help_pointer"].format(command=pointer)), style="dim")
@@ -359,6 +362,7 @@ def _internals() -> dict[str, tuple[Any, str]]:
     return {
         **{f"rich_utils.{name}": (rich_utils, name) for name in RICH_LABELS},
         "rich_utils._make_rich_text": (rich_utils, "_make_rich_text"),
+        "rich_utils._get_parameter_help": (rich_utils, "_get_parameter_help"),
         "core._": (typer.core, "_"),
         "core.HAS_RICH": (typer.core, "HAS_RICH"),
         "core._TyperParameter.display_type": (typer.core._TyperParameter, "display_type"),
@@ -391,14 +395,87 @@ def missing_internals() -> list[str]:
     return [name for name, (owner, attr) in _internals().items() if not hasattr(owner, attr)]
 
 
+_CLOSERS = frozenset("。，、；：？！）」』》〉】”’")
+_OPENERS = frozenset("（「『《〈【“‘")
+
+
+def _may_break(text: str, at: int) -> bool:
+    """May a line start at text[at]? Between Chinese characters or after a space, never before 「。」 or after 「（」."""
+    before, char = text[at - 1], text[at]
+    if char in _CLOSERS or before in _OPENERS or char.isspace():
+        return False
+    return before.isspace() or cell_len(before) == 2 or cell_len(char) == 2
+
+
+def line_breaks(text: str, width: int) -> list[int]:
+    """Where each line after the first starts, for text in `width` cells; a word longer than a line is folded."""
+    offsets: list[int] = []
+    start = 0
+    while True:
+        used, end = 0, start
+        while end < len(text) and (used + cell_len(text[end]) <= width or text[end].isspace()):
+            used += cell_len(text[end])
+            end += 1
+        if end >= len(text):
+            return offsets
+        end = max(end, start + 1)
+        cut = next((at for at in range(end, start, -1) if _may_break(text, at)), None)
+        if cut is None:  # folding a word: still keep 「）；」 off the start of the next line
+            cut = end
+            while cut - 1 > start and text[cut] in _CLOSERS:
+                cut -= 1
+        offsets.append(cut)
+        start = cut
+
+
+class _ChineseText(Text):
+    """Text that wraps as Chinese is set: at any character or space, never starting a line with 「。」."""
+
+    def wrap(
+        self,
+        console: Console,
+        width: int,
+        *,
+        justify: JustifyMethod | None = None,
+        overflow: OverflowMethod | None = None,
+        tab_size: int = 8,
+        no_wrap: bool | None = None,
+    ) -> Lines:
+        if no_wrap or self.no_wrap or overflow == "ignore":
+            return super().wrap(console, width, justify=justify, overflow=overflow, no_wrap=no_wrap)
+        wrap_justify = justify or self.justify or "default"
+        wrap_overflow = overflow or self.overflow or "fold"
+        lines = Lines()
+        for line in self.split(allow_blank=True):
+            if "\t" in line:
+                line.expand_tabs(tab_size)
+            pieces = line.divide(line_breaks(line.plain, width))
+            for piece in pieces:
+                piece.rstrip_end(width)
+            pieces.justify(console, width, justify=wrap_justify, overflow=wrap_overflow)
+            for piece in pieces:
+                piece.truncate(width, overflow=wrap_overflow)
+            lines.extend(pieces)
+        return lines
+
+
+def _chinese_text(text: Any) -> Any:
+    if not isinstance(text, Text):
+        return text
+    folding = _ChineseText.assemble(text)
+    folding.overflow = "fold"
+    return folding
+
+
 def _folding(make: Callable[..., Any]) -> Callable[..., Any]:
     """Chinese help has no spaces to break at: fold long lines instead of cutting them with '…'."""
 
     def make_folding(*args: Any, **kwargs: Any) -> Any:
-        text = make(*args, **kwargs)
-        if isinstance(text, Text):
-            text.overflow = "fold"
-        return text
+        made = make(*args, **kwargs)
+        if isinstance(made, Columns):  # an option's help, then its [默认：…] and [必填]
+            made.renderables = [_chinese_text(item) for item in made.renderables]
+            return made
+        return _chinese_text(made)
 
     return make_folding
 
@@ -428,6 +505,7 @@ def install() -> None:
     for name, value in RICH_LABELS.items():
         setattr(rich_utils, name, value)
     rich_utils._make_rich_text = _folding(rich_utils._make_rich_text)
+    rich_utils._get_parameter_help = _folding(rich_utils._get_parameter_help)
     typer.core._ = _plain_labels(typer.core._)  # type: ignore[assignment]
     parameter = typer.core._TyperParameter
     parameter.display_type = _chinese_type(parameter.display_type)  # type: ignore[method-assign]

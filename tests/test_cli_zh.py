@@ -172,6 +172,9 @@ def test_help_is_chinese_at_80_columns(command: tuple[str, ...]) -> None:
     assert code == 0
     assert not ENGLISH.search(output), output
     assert "…" not in output  # help text wraps; nothing is cut off
+    assert not re.search(r"(^|\s)[。，、；：？！）」』]", output, re.MULTILINE), (
+        output
+    )  # no line starts with 「。」
     assert "用法：famscore " in output
     assert "选项" in output and "<开关>" in output and "显示本帮助后退出" in output
     assert max(cell_len(line) for line in output.splitlines()) <= 80
@@ -213,6 +216,19 @@ def test_help_shows_defaults_lists_and_folders_in_chinese() -> None:
     # The long help of --units-file is wrapped onto a second line, whole.
     flat = re.sub(r"[\s│]+", "", output)
     assert "单位名单（每行一个单位，.txt/.csv/.xlsx）；用来发现未交回的单位" in flat
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    starts = [0, *cli_zh.line_breaks(text, width)]
+    return [text[a:b] for a, b in zip(starts, [*starts[1:], None], strict=True)]
+
+
+def test_chinese_lines_break_between_characters_but_never_before_closing_punctuation() -> None:
+    text = "检查考评表：列出全部问题（工作表、行、列和改法）。"
+    # 23 characters fit; breaking before 「）」 is not allowed, so 「法」 goes down with it.
+    assert wrapped(text, 46) == ["检查考评表：列出全部问题（工作表、行、列和改", "法）。"]
+    assert wrapped("famscore score 写出的汇总工作簿", 12) == ["famscore ", "score 写出的", "汇总工作簿"]
+    assert wrapped("units.xlsx", 4) == ["unit", "s.xl", "sx"]  # a word longer than a line is folded
 
 
 def test_no_arguments_shows_the_chinese_help() -> None:
