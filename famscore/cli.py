@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-from collections.abc import Callable
+import multiprocessing
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec
 
@@ -13,23 +15,67 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
+from typer._click.exceptions import ClickException, UsageError
 from typer.core import TyperCommand, TyperGroup
 
+from famscore import cli_zh
 from famscore.errors import FamscoreError, Problem
+
+cli_zh.install()
 
 
 class _ZhHelp:
-    """Click's built-in --help text is English; users read Chinese."""
+    """Click's built-in --help text and usage line are English; users read Chinese."""
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
-            option.help = "显示本帮助后退出"
+            option.help = cli_zh.ZH["help_option"]
         return option
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return cli_zh.usage_pieces(self, ctx)  # type: ignore[arg-type]
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = " ".join(self.collect_usage_pieces(ctx))
+        formatter.write_usage(ctx.command_path, pieces, prefix=cli_zh.ZH["usage"])
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)  # type: ignore[misc, no-any-return]
+        except UsageError as exc:
+            # Click's parser raises some errors (an option missing its value) without the command,
+            # so the message could not say which command's usage and help to look at.
+            if exc.ctx is None:
+                exc.ctx, exc.cmd = ctx, ctx.command
+            raise
 
 
 class _Group(_ZhHelp, TyperGroup):
-    pass
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Usage errors in Chinese, for `famscore` and for CliRunner alike (both come through here)."""
+        run = functools.partial(
+            super().main, args, prog_name, complete_var, windows_expand_args=windows_expand_args, **extra
+        )
+        if not standalone_mode:
+            return run(standalone_mode=False)
+        try:
+            code = run(standalone_mode=False)
+        except ClickException as exc:
+            sys.exit(cli_zh.show_error(exc))
+        except typer.Abort:
+            cli_zh.show_aborted()
+            sys.exit(1)
+        # Without standalone mode typer returns an Exit's code, or the command's return value (None).
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 class _Command(_ZhHelp, TyperCommand):
@@ -356,7 +402,8 @@ def explain(
         match = [u for u in summary["units"] if name_key(u["unit"]) == name_key(unit)]
         if not match or not rows:
             names = "、".join(u["unit"] for u in summary["units"])
-            say(err, f"[bold red]汇总表中没有单位「{_e(unit)}」的计分过程。[/]其中的单位：{_e(names)}")
+            guess = escape(cli_zh.near_miss(unit, [u["unit"] for u in summary["units"]]))
+            say(err, f"[bold red]汇总表中没有单位「{_e(unit)}」的计分过程。{guess}[/]其中的单位：{_e(names)}")
             raise typer.Exit(2)
         out.print(audit_breakdown(summary, match[0], rows))
         return
@@ -364,7 +411,8 @@ def explain(
     found = [u for u in batch.units if name_key(u.unit) == name_key(unit)]
     if not found:
         names = "、".join(u.unit for u in batch.units)
-        say(err, f"[bold red]没有找到单位「{_e(unit)}」。[/]已计分的单位：{_e(names)}")
+        guess = escape(cli_zh.near_miss(unit, [u.unit for u in batch.units]))
+        say(err, f"[bold red]没有找到单位「{_e(unit)}」。{guess}[/]已计分的单位：{_e(names)}")
         raise typer.Exit(2)
     out.print(unit_breakdown(batch, found[0]))
     own = [p for p in batch.problems if p.file == found[0].file]
@@ -397,7 +445,20 @@ def show(
         out.print(counts)
 
 
+def _tolerant_streams() -> None:
+    """A character the console cannot show (⚠ or 㙟 on a GBK console) prints as '?', never crashes."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
 def main() -> None:
+    # A frozen Windows build (.exe) starts every worker by running this entry point again.
+    multiprocessing.freeze_support()
+    _tolerant_streams()
+
     from famscore import interrupt
 
     try:

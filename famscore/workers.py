@@ -224,11 +224,23 @@ def _failed(job: Job, failure: str) -> ReturnData:
     return data
 
 
+START_METHOD_ENV = "FAMSCORE_START_METHOD"  # "spawn" runs Linux the way Windows and macOS run
+
+
+def start_method() -> str:
+    """How worker processes start: fork on Linux, spawn elsewhere, or what FAMSCORE_START_METHOD says.
+
+    fork shares the loaded scheme for free; spawn is what Windows has, so CI forces it once to keep
+    the Windows path tested.
+    """
+    forced = os.environ.get(START_METHOD_ENV, "").strip().lower()
+    if forced in mp.get_all_start_methods():
+        return forced
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
 def _context() -> mp.context.BaseContext:
-    # fork shares the loaded scheme for free; elsewhere each worker loads it once.
-    if sys.platform.startswith("linux"):
-        return mp.get_context("fork")
-    return mp.get_context("spawn")
+    return mp.get_context(start_method())
 
 
 def read_in_workers(

@@ -19,6 +19,8 @@ EXAMPLES = ROOT / "examples"
 TEMPLATES = ROOT / "templates"
 SCHEME_FILE = "考评表.xlsx"
 BLANK_SCHEME = TEMPLATES / "考评表模板.xlsx"
+# The same blank scheme inside the package, so an installed famscore (a wheel, the Windows bundle) has it.
+PACKAGED_BLANK_SCHEME = ROOT / "famscore" / "resources" / "考评表模板.xlsx"
 STAMP = "2026-01-01T00:00:00"  # fixed document times: rebuilding unchanged sources changes no bytes
 SETTING_ORDER = tuple(k for k in SETTING_KEYS if k != "说明")
 
@@ -57,7 +59,8 @@ def scheme_sources() -> list[Path]:
 def build_all(out_root: Path = ROOT) -> list[Path]:
     """Write every generated workbook under `out_root` (the repo, or a temp dir for the check)."""
     blank = write_scheme(blank_scheme_rows(), out_root / BLANK_SCHEME.relative_to(ROOT))
-    written = [stable_bytes(blank, STAMP)]
+    packaged = write_scheme(blank_scheme_rows(), out_root / PACKAGED_BLANK_SCHEME.relative_to(ROOT))
+    written = [stable_bytes(blank, STAMP), stable_bytes(packaged, STAMP)]
     for source in scheme_sources():
         target = out_root / source.parent.relative_to(ROOT) / SCHEME_FILE
         written.append(stable_bytes(write_scheme(scheme_rows(source), target), STAMP))

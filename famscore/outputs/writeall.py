@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from famscore.outputs.summary import (
     summary_writer,
 )
 from famscore.scoring import BatchResult
+from famscore.workers import start_method
 
 # Below this many units each output takes well under a second and a process costs more than it saves.
 PARALLEL_UNITS = 1000
@@ -62,7 +62,7 @@ def write_outputs(
         side.append((json_file, json_writer(batch), verify_json))
     with OutputSet() as outputs:
         # fork shares the scored batch for free; spawning would have to pickle all of it.
-        if sys.platform.startswith("linux") and len(batch.units) >= PARALLEL_UNITS and side:
+        if start_method() == "fork" and len(batch.units) >= PARALLEL_UNITS and side:
             _write_parallel(outputs, (summary, writer, verify), side, len(batch.units))
         else:
             outputs.write(summary, writer, verify)
