@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from famscore.errors import ERROR, Problem
+from famscore.messages import Msg
 from famscore.names import KnownUnits, file_stem_key, name_key, other_unit_named
 from famscore.numbers import fmt
 from famscore.returns import ReturnData
@@ -357,9 +358,7 @@ def score_batch(
             if key not in by_unit:
                 who = claimed.get(key)
                 note = f"（文件「{who[0]}」的文件名是它的，但 _meta 中的单位是「{who[1]}」）" if who else ""
-                problems.append(
-                    Problem("", "", "", ERROR, f"单位「{unit}」没有交回填报表{note}", "请催交后重新计分")
-                )
+                problems.append(Msg.UNIT_NOT_RETURNED.problem(unit=unit, note=note))
         expected = {name_key(u) for u in expected_units}
         for key in sorted(by_unit, key=lambda k: by_unit[k][0].unit):
             if key not in expected:

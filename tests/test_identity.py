@@ -145,6 +145,7 @@ def test_a_return_saved_under_another_units_name_is_held_naming_both(
             ERROR,
             f"单位「江苏街道」没有交回填报表（文件「{wrong.name}」的文件名是它的，但 _meta 中的单位是「新华街道」）",
             "请催交后重新计分",
+            code="UNIT_NOT_RETURNED",
         ),
     ]
     assert_held_everywhere(batch, "新华街道", "文件名是「江苏街道」的", tmp_path)

@@ -179,7 +179,9 @@ def test_an_interrupted_write_stops_the_side_output_helper_and_removes_its_tempo
     class Batch:
         units = [None] * writeall.PARALLEL_UNITS
 
-    monkeypatch.setenv("FAMSCORE_START_METHOD", "fork")  # the side-output helper is a fork, also in the spawn pass
+    monkeypatch.setenv(
+        "FAMSCORE_START_METHOD", "fork"
+    )  # the side-output helper is a fork, also in the spawn pass
     monkeypatch.setattr(writeall, "json_writer", slow_json)
     monkeypatch.setattr(writeall, "summary_writer", lambda *_a, **_k: (interrupted_summary, None))
     monkeypatch.setattr(writeall, "audit_in_workbook", lambda _batch: True)

@@ -17,7 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from famscore.errors import WARNING, Problem, UsageError, cell_name
+from famscore.errors import Problem, UsageError, cell_name
+from famscore.messages import Msg
 from famscore.names import name_key
 from famscore.numbers import fmt, round_half_up, to_decimal
 from famscore.outputs.safe import CleanText, OutputSet, atomic_write, clean_text, verify_xlsx, write_text
@@ -164,7 +165,11 @@ class _Notes:
         problems = []
         for (text, note), (sheet, cell, count) in fresh:
             more = f"（共 {count} 处，这是第一处）" if count > 1 else ""
-            problems.append(Problem(self.file_name, sheet, cell, WARNING, f"文字「{text}」{note}{more}"))
+            problems.append(
+                Msg.OUTPUT_TEXT_CLEANED.problem(
+                    self.file_name, sheet, cell=cell, text=text, note=note, more=more
+                )
+            )
         return problems
 
 
