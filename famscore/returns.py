@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable
@@ -649,7 +650,7 @@ def percent_cells(data: bytes, sheet: str, column: int) -> frozenset[int]:
             styles = _percent_styles(archive.read("xl/styles.xml"))
             if not styles:
                 return frozenset()
-            part = next((p for p, name in sheet_members(archive).items() if name == sheet), None)
+            part = _sheet_part(archive, sheet)
             if part is None or part not in archive.NameToInfo:
                 return frozenset()
             xml = archive.read(part)
@@ -658,17 +659,48 @@ def percent_cells(data: bytes, sheet: str, column: int) -> frozenset[int]:
     # Found by the r attribute (a regex that starts with a literal is fast); the s attribute may be
     # on either side of it, so the whole tag is taken from the '<' before it.
     letter = column_letter(column + 1).encode()
-    cell = re.compile(rb'\sr\s*=\s*["\']' + letter + rb'(\d+)["\'][^>]*>')
+    # Starting with a literal keeps the scan fast; the character before r= is checked below.
+    cell = re.compile(rb'r\s*=\s*["\']' + letter + rb'(\d+)["\']')
     rows = set()
     for found in cell.finditer(xml):
-        start = xml.rfind(b"<", 0, found.start())
-        tag = xml[start : found.end()]
-        if not _CELL_TAG.match(tag):
-            continue
-        style = _STYLE.search(tag)
-        if int(style.group(1) if style else 0) in styles:
-            rows.add(int(found.group(1)))
+        start, end = xml.rfind(b"<", 0, found.start()), xml.find(b">", found.end())
+        tag = xml[start:end]
+        if xml[found.start() - 1 : found.start()].isspace() and _CELL_TAG.match(tag):
+            style = _STYLE.search(tag)
+            if int(style.group(1) if style else 0) in styles:
+                rows.add(int(found.group(1)))
     return frozenset(rows)
+
+
+_SHEET_TAG = re.compile(_TAG + rb"sheet\s[^>]*>")
+_NAME = re.compile(rb'\sname\s*=\s*"([^"]*)"')
+_RID = re.compile(rb':id\s*=\s*"([^"]*)"')
+_RELATIONSHIP = re.compile(_TAG + rb"Relationship\s[^>]*>")
+_ID = re.compile(rb'\sId\s*=\s*"([^"]*)"')
+_TARGET = re.compile(rb'\sTarget\s*=\s*"([^"]*)"')
+
+
+def _sheet_part(archive: Any, sheet: str) -> str | None:
+    """The worksheet part of `sheet`: regexes over workbook.xml and its relationships, as for a
+    percentage-formatted return this runs per file; anything unusual goes to sheet_members."""
+    try:
+        book = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+        rid = next(
+            found.group(1)
+            for tag in _SHEET_TAG.findall(book)
+            if (name := _NAME.search(tag))
+            and html.unescape(name.group(1).decode()) == sheet
+            and (found := _RID.search(tag))
+        )
+        target = next(
+            found.group(1).decode()
+            for tag in _RELATIONSHIP.findall(rels)
+            if (ident := _ID.search(tag)) and ident.group(1) == rid and (found := _TARGET.search(tag))
+        )
+    except Exception:  # no match, or a part too odd for a regex: ask the parser
+        return next((p for p, name in sheet_members(archive).items() if name == sheet), None)
+    return target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
 
 
 def _percent_styles(styles: bytes) -> set[int]:

@@ -836,6 +836,20 @@ def test_a_percent_formatted_cell_holds_a_fraction(make: Callable[..., Path], sc
     assert unit.item("A1").score == 8  # 100 %: the top band, not 1 %
 
 
+def test_the_format_is_found_however_the_cell_tag_is_written(
+    make: Callable[..., Path], scheme: Scheme, tmp_path: Path
+) -> None:
+    # attributes in another order and quoting, and a custom percentage format with text in quotes
+    path = with_formats(make("原.xlsx", A1_完成率=1, A2_核实率=0.9), {"D6": '0.0"分"%', "D8": "0%"})
+
+    def reorder(text: str) -> str:
+        return re.sub(r'<c r="(D[68])" s="(\d+)"', r"<c s='\2' r='\1'", text)
+
+    data = read(edit_part(path, tmp_path / "新华街道.xlsx", entry_part(path), reorder), scheme)
+    assert data.problems == []
+    assert (data.values["A1_完成率"], data.values["A2_核实率"]) == (Decimal(100), Decimal(90))
+
+
 def test_a_number_in_a_plain_percent_cell_is_the_percent_typed(
     make: Callable[..., Path], scheme: Scheme
 ) -> None:
@@ -1063,7 +1077,7 @@ def test_a_huge_number_is_an_error_at_its_cell_and_the_rest_is_read(
             "标准=98；",
             "标准=1e999999；",
             ("规则", "D4"),
-            "参数「标准=1e999999」不是数值",
+            "参数「标准=1e999999」超出可接受的数值范围（绝对值小于 1 万亿（10^12），最多 6 位小数）",
         ),
         (
             "| 0 | 100 | | | |\n| A2_",
