@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from famscore.errors import OutputError, UsageError
-from famscore.numbers import fmt
+from famscore.numbers import MAX_DIGITS, MAX_PLACES, fmt
 from famscore.rules.kinds import NEVER
 from famscore.scheme.model import (
     BONUS,
@@ -68,8 +68,8 @@ TITLE_ROW, INFO_ROW, HEADER_ROW = 1, 2, 3
 # Inline dropdown lists are limited to 255 characters by Excel; longer ones (and any holding a
 # comma or quote, which the inline syntax cannot escape) go to the hidden _lists sheet.
 INLINE_LIST_LIMIT = 200
-UNBOUNDED = Decimal("1E+15")
-DATE_MIN, DATE_MAX = "DATE(1990,1,1)", "DATE(2100,12,31)"
+# The reader's numeric range (famscore.numbers): the template stops what the reader would refuse.
+UNBOUNDED = Decimal(10) ** MAX_DIGITS - Decimal(1).scaleb(-MAX_PLACES)
 LINE_HEIGHT = 15.0  # points per wrapped line at 11 pt, CJK fallback fonts included
 ROW_PADDING = 4.0
 
@@ -482,9 +482,9 @@ def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
             type="list", formula1=source, prompt=_clip(prompt, 250), error=_clip(error, 220), **common
         )
     if f.type == DATE:
-        formula = (
-            f'OR({address}="{NEVER}",AND(ISNUMBER({address}),{address}>={DATE_MIN},{address}<={DATE_MAX}))'
-        )
+        low, high = f"DATE({f.years[0]},1,1)", f"DATE({f.years[1]},12,31)"  # the years the reader accepts
+        formula = f'OR({address}="{NEVER}",AND(ISNUMBER({address}),{address}>={low},{address}<={high}))'
+
         prompt = f"请填写日期，如 2024-08-15；始终没有完成的填「{NEVER}」。"
         error = f"请填写日期（如 2024-08-15），或填「{NEVER}」。"
         return DataValidation(type="custom", formula1=formula, prompt=prompt, error=error, **common)
