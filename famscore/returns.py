@@ -634,12 +634,13 @@ _CELL_TAG = re.compile(_TAG + rb"c\s")
 _LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')  # quoted text, escaped characters, [colour]/[condition]
 
 
-def percent_cells(data: bytes, sheet: str, column: int) -> frozenset[int]:
+def percent_cells(data: bytes, sheet: str, column: int) -> frozenset[int] | None:
     """Rows (1-based) of `sheet` whose cell in `column` (0-based) has a percentage number format.
 
     calamine gives 100 % typed into a 0% cell as 1, the same as 1 typed into a plain cell, so the
     format comes from the cell's style index (s=) and xl/styles.xml. Regexes, not a parser: this runs
     for every .xlsx return, and most have no percentage format at all, which styles.xml alone shows.
+    None when the formats cannot be read: the numbers are then as doubtful as in an .xls.
     """
     import zipfile
 
@@ -652,10 +653,10 @@ def percent_cells(data: bytes, sheet: str, column: int) -> frozenset[int]:
                 return frozenset()
             part = _sheet_part(archive, sheet)
             if part is None or part not in archive.NameToInfo:
-                return frozenset()
+                return None
             xml = archive.read(part)
     except Exception:  # damaged parts: calamine has read the values, the formats stay unknown
-        return frozenset()
+        return None
     # Found by the r attribute (a regex that starts with a literal is fast); the s attribute may be
     # on either side of it, so the whole tag is taken from the '<' before it.
     letter = column_letter(column + 1).encode()

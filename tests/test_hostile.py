@@ -836,6 +836,16 @@ def test_a_percent_formatted_cell_holds_a_fraction(make: Callable[..., Path], sc
     assert unit.item("A1").score == 8  # 100 %: the top band, not 1 %
 
 
+def test_the_parse_memo_tells_a_percent_cell_from_a_plain_one(
+    make: Callable[..., Path], scheme: Scheme
+) -> None:
+    # the same cell value, 1.0, read from both kinds of cell in one process: the memo must not mix them
+    percent = read(with_formats(make("百分比.xlsx", A1_完成率=1), {"D6": "0%"}), scheme)
+    plain = read(make("常规.xlsx", A1_完成率=1), scheme)
+    assert percent.values["A1_完成率"] == Decimal(100) and percent.problems == []
+    assert "A1_完成率" not in plain.values and only(plain).cell == "D6"
+
+
 def test_the_format_is_found_however_the_cell_tag_is_written(
     make: Callable[..., Path], scheme: Scheme, tmp_path: Path
 ) -> None:
@@ -1084,6 +1094,12 @@ def test_a_huge_number_is_an_error_at_its_cell_and_the_rest_is_read(
             "| 0 | 1e999999 | | | |\n| A2_",
             ("字段", "G2"),
             "最大值「1e999999」超出可接受的数值范围（绝对值小于 1 万亿（10^12），最多 6 位小数）",
+        ),
+        (
+            "| 0 | 100 | | | |\n| A2_",
+            "| 0 | 95,5 | | | |\n| A2_",
+            ("字段", "G2"),
+            "最大值「95,5」不是数值：小数点请用“.”，千位分隔符只能每三位一个",
         ),
         (
             "| A1 | 分档 | A1_完成率 |",
