@@ -657,10 +657,9 @@ def percent_cells(data: bytes, sheet: str, column: int) -> frozenset[int] | None
             xml = archive.read(part)
     except Exception:  # damaged parts: calamine has read the values, the formats stay unknown
         return None
-    # Found by the r attribute (a regex that starts with a literal is fast); the s attribute may be
-    # on either side of it, so the whole tag is taken from the '<' before it.
+    # Found by the r attribute (a regex that starts with a literal is fast; the character before r=
+    # is checked below); the s attribute may be on either side of it, so the tag is taken whole.
     letter = column_letter(column + 1).encode()
-    # Starting with a literal keeps the scan fast; the character before r= is checked below.
     cell = re.compile(rb'r\s*=\s*["\']' + letter + rb'(\d+)["\']')
     rows = set()
     for found in cell.finditer(xml):

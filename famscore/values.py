@@ -120,12 +120,6 @@ def scales_percent(field: Field) -> bool:
 def _number(field: Field, raw: object, cell_format: str = PLAIN) -> Parsed:
     if isinstance(raw, bool):
         return Parsed(error="应填数值，却是逻辑值", fix="请填写数值")
-    if isinstance(raw, (dt.date, dt.time, dt.timedelta)):
-        # calamine gives a date for any number in a date-formatted cell: 95 shows as 1900-04-04.
-        return Parsed(
-            error=f"单元格是日期/时间格式（显示为 {_date_shown(raw)}），本项应填数值",
-            fix="请把单元格格式改为“常规”，再重新填写数值",
-        )
     typed_unit = ""
     if isinstance(raw, (int, float, Decimal)):
         # A percent-formatted cell holds the fraction: 12.3456 % is 0.123456, two more decimals.
@@ -134,6 +128,12 @@ def _number(field: Field, raw: object, cell_format: str = PLAIN) -> Parsed:
         if number is None:
             why = number_error(raw, places)
             return Parsed(error=f"「{_typed_number(raw)}」{why}", fix=_range_hint(field))
+    elif isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+        # calamine gives a date for any number in a date-formatted cell: 95 shows as 1900-04-04.
+        return Parsed(
+            error=f"单元格是日期/时间格式（显示为 {_date_shown(raw)}），本项应填数值",
+            fix="请把单元格格式改为“常规”，再重新填写数值",
+        )
     else:
         cell_format = PLAIN  # text says what it says, whatever the cell's format
         typed = normalise_text(raw)
@@ -154,6 +154,7 @@ def _number(field: Field, raw: object, cell_format: str = PLAIN) -> Parsed:
                 error=f"填写的「{typed}」单位是 {typed_unit}，本项的单位是 {unit}",
                 fix=f"请换算成 {unit} 后只填写数值",
             )
+    typed_number = number
     if cell_format == PERCENT_FORMAT and number:  # 0 reads the same either way
         if not scales_percent(field):
             unit = f"单位是 {field.unit}" if field.unit else "不是百分比"
@@ -167,7 +168,7 @@ def _number(field: Field, raw: object, cell_format: str = PLAIN) -> Parsed:
         if isinstance(read, Parsed):
             return read
         number = read
-    if to_decimal(number) is None:  # a fraction's extra decimals, or a rate unit's scaling
+    if number is not typed_number and to_decimal(number) is None:  # a fraction scaled past the range
         return Parsed(error=f"{fmt(number)} {number_error(number)}", fix=_range_hint(field))
     if field.type == INTEGER and number != number.to_integral_value():
         return Parsed(error=f"「{fmt(number)}」不是整数", fix="人次、件数、名次等请填写整数")
