@@ -482,8 +482,8 @@ def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
             type="list", formula1=source, prompt=_clip(prompt, 250), error=_clip(error, 220), **common
         )
     if f.type == DATE:
-        low, high = f"DATE({f.years[0]},1,1)", f"DATE({f.years[1]},12,31)"  # the years the reader accepts
-        formula = f'OR({address}="{NEVER}",AND(ISNUMBER({address}),{address}>={low},{address}<={high}))'
+        first, last = f"DATE({f.years[0]},1,1)", f"DATE({f.years[1]},12,31)"  # the years the reader accepts
+        formula = f'OR({address}="{NEVER}",AND(ISNUMBER({address}),{address}>={first},{address}<={last}))'
 
         prompt = f"请填写日期，如 2024-08-15；始终没有完成的填「{NEVER}」。"
         error = f"请填写日期（如 2024-08-15），或填「{NEVER}」。"
