@@ -989,6 +989,16 @@ def test_one_typed_into_a_date_cell_is_not_a_date_in_1900(make: Callable[..., Pa
     assert score_batch(scheme, [data]).units[0].item("B2").score is None  # not "未逾期, full marks"
 
 
+def test_without_a_scheme_year_dates_are_plausible_from_2000_to_2100(
+    load_md: Callable[[str], Scheme],
+) -> None:
+    field = load_md(SCHEME.replace("| 年度 | 2023 |\n", "")).fields["B2_日期"]
+    assert field.years == (2000, 2100)
+    assert parse_value(field, "1999-12-31").error == "日期 1999-12-31 不在合理范围（2000～2100 年）内"
+    assert parse_value(field, 45000.0).value == dt.date(2023, 3, 15)  # an Excel day serial
+    assert parse_value(field, 1000.0).error == "「1000」不是日期"  # 1902-09-26 as a serial: not plausible
+
+
 def test_a_date_cell_in_a_number_field_and_a_number_in_a_date_field_are_errors(
     make: Callable[..., Path], scheme: Scheme
 ) -> None:
