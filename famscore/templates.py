@@ -26,6 +26,7 @@ from famscore.scheme.model import (
     INTEGER,
     NUMBER,
     PERCENT,
+    READ_FRACTION,
     SCORE,
     TEXT,
     YESNO,
@@ -430,7 +431,8 @@ def type_hint(f: Field) -> str:
     span = _span(f)
     if f.type == PERCENT:
         unit = f.unit if f.unit and f.unit != "%" else "%"
-        hint = f"{unit}（填 95 表示 95{unit}）" + (f"，{span}" if span else "")
+        typed = "0.95" if f.reading == READ_FRACTION and unit == "%" else "95"  # the scheme's 读法
+        hint = f"{unit}（填 {typed} 表示 95{unit}）" + (f"，{span}" if span else "")
     elif f.type == SCORE:
         hint = f"评分（{span or '分'}）"
     elif f.type in (NUMBER, INTEGER):
@@ -510,10 +512,10 @@ def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
     noun = "整数" if f.type == INTEGER else "数值"
     span = _span(f) if (low is not None or high is not None) else ""
     wanted = f"{noun}（{span}）" if span else noun
-    from famscore.values import PERCENT_RULE, scales_percent
+    from famscore.values import percent_rule, scales_percent
 
     # the reader's rule for 0.95 and 95, worded once in famscore.values
-    percent = PERCENT_RULE + "。" if scales_percent(f) else ""
+    percent = percent_rule(f) + "。" if scales_percent(f) else ""
     unit = f"单位：{f.unit}。" if f.unit and not scales_percent(f) else ""
     prompt = f"请填写{wanted}。{percent}{unit}"
     error = f"应填写{wanted}。{percent}请核对后重新填写。"

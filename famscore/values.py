@@ -112,6 +112,15 @@ def shown(value: object) -> str:
     return str(value)
 
 
+def percent_rule(field: Field) -> str:
+    """PERCENT_RULE as it applies to `field`, whose scheme may state a reading (读法)."""
+    if field.reading == READ_AS_TYPED:
+        return "百分比填百分数：95% 填 95，0.8% 填 0.8（也可填 0.8%）"
+    if field.reading == READ_FRACTION:
+        return "百分比填小数：95% 填 0.95（也可填 95%）"
+    return PERCENT_RULE
+
+
 def scales_percent(field: Field) -> bool:
     """Whether PERCENT_RULE applies: a 百分比 field in per cent (not ‰ or 1/10万)."""
     return field.type == PERCENT and (field.unit or "").strip() in PERCENT_UNITS
@@ -231,7 +240,7 @@ def _range_hint(field: Field) -> str:
     high = fmt(field.maximum) if field.maximum is not None else ""
     span = f"，范围 {low or '不限'}～{high or '不限'}" if (low or high) else ""
     kind = "整数" if field.type == INTEGER else "数值"
-    extra = "；" + PERCENT_RULE if scales_percent(field) else ""
+    extra = "；" + percent_rule(field) if scales_percent(field) else ""
     return f"请填写{kind}{span}{extra}"
 
 

@@ -953,8 +953,18 @@ def test_the_scheme_may_state_that_a_number_is_the_percent_typed(
         scheme,
     )
     assert data.problems == [] and data.values["A1_完成率"] == Decimal("0.8")
+    prompts = {
+        str(dv.sqref): dv.prompt
+        for dv in openpyxl.load_workbook(template)["填报"].data_validations.dataValidation
+    }
+    assert "0.8% 填 0.8" in prompts[CELL["A1_完成率"]] and "0 到 1 之间" not in prompts[CELL["A1_完成率"]]
     scheme = load_md(with_reading("小数"))
     assert parse_value(scheme.fields["A1_完成率"], 0.8).value == Decimal(80)
+    template = build_template(scheme, None, tmp_path / "空白2.xlsx", generated="2024-01-15 09:00:00")
+    sheet = openpyxl.load_workbook(template)["填报"]
+    prompts = {str(dv.sqref): dv.prompt for dv in sheet.data_validations.dataValidation}
+    assert "95% 填 0.95" in prompts[CELL["A1_完成率"]]
+    assert any("填 0.95 表示 95%" in str(cell.value) for row in sheet.iter_rows() for cell in row)
 
 
 def test_a_reading_the_loader_does_not_know_is_a_located_error(
