@@ -3,14 +3,66 @@
 from __future__ import annotations
 
 import functools
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+
+# The numbers the format accepts, in a return or a scheme (docs/scheme-format.md): |x| < 10^12 with at
+# most 6 decimals. Anything within it survives every rule's arithmetic without overflow or rounding.
+MAX_DIGITS = 12  # |x| < 10 ** MAX_DIGITS
+MAX_PLACES = 6
+RANGE_TEXT = "绝对值小于 1 万亿（10^12），最多 6 位小数"
+# 1,000 / 12,345 / 1,234,567.5: a comma is a thousands separator only in well-formed groups of three.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_PLAIN = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_SEPARATORS = ",，、"
+# Rounding a sum of bounded parts never needs more digits than this: quantize cannot fail.
+_WIDE = Context(prec=200, rounding=ROUND_HALF_UP)
 
 
-def to_decimal(value: object) -> Decimal | None:
-    """A Decimal from a number or numeric text, or None when it is not a number.
+def to_decimal(value: object, places: int = MAX_PLACES) -> Decimal | None:
+    """A Decimal from a number or numeric text, or None when it is not an accepted number.
 
+    Accepted: within the format's range (MAX_DIGITS, `places` decimals), written plainly or with
+    well-formed thousands separators; number_error says why anything else is refused.
     Floats go through repr so that 0.1 becomes Decimal('0.1'), not its binary expansion.
     """
+    number = _decimal(value)
+    return number if number is not None and _in_range(number, places) else None
+
+
+def number_error(value: object, places: int = MAX_PLACES) -> str:
+    """Why `value` is not an accepted number (for a message), or '' when it is one."""
+    number = _decimal(value)
+    if number is not None:
+        return "" if _in_range(number, places) else f"超出可接受的数值范围（{RANGE_TEXT}）"
+    if isinstance(value, (bool, int, float, Decimal)) or value is None:
+        return "不是有效的数值"
+    text = _fold(str(value))
+    if any(sep in text for sep in _SEPARATORS):
+        if re.fullmatch(r"[+-]?\d+[,，、]\d{1,2}", text):
+            return "不是数值：小数点请用“.”，千位分隔符只能每三位一个"
+        return "不是数值：逗号、顿号只能作千位分隔符（如 12,345）"
+    return "不是数值"
+
+
+def number_fix(value: object) -> str:
+    """What to type instead of a refused `value`, when something sensible can be said."""
+    text = _fold(str(value))
+    found = re.fullmatch(r"([+-]?\d+)[,，、](\d+)", text)
+    if found:
+        point = f"{found.group(1)}.{found.group(2)}"
+        return f"小数点请用“.”，如 {point}；千位分隔符只能每三位一个，如 1,000，也可不写"
+    return ""
+
+
+def _fold(text: str) -> str:
+    text = text.strip()
+    return text if text.isascii() else unicodedata.normalize("NFKC", text).strip()
+
+
+def _decimal(value: object) -> Decimal | None:
+    """The exact Decimal `value` states, whatever its size; None when it is not a number."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, Decimal):
@@ -21,9 +73,11 @@ def to_decimal(value: object) -> Decimal | None:
         if value != value or value in (float("inf"), float("-inf")):
             return None
         return Decimal(repr(value))
-    text = str(value).strip().replace(",", "")
-    if not text:
-        return None
+    text = _fold(str(value))
+    if _GROUPED.fullmatch(text):
+        text = text.replace(",", "")
+    elif not _PLAIN.fullmatch(text):
+        return None  # Decimal itself would take '1_000', ' 5', 'Infinity'; the format does not
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -31,9 +85,23 @@ def to_decimal(value: object) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+def _in_range(number: Decimal, places: int) -> bool:
+    """|number| < 10^MAX_DIGITS with at most `places` decimals; never raises, whatever the exponent."""
+    if number.is_zero():
+        return True
+    if number.adjusted() >= MAX_DIGITS:
+        return False
+    _sign, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)
+    if exponent >= -places:
+        return True  # the usual case: no more decimals written than allowed
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return -(exponent + trailing) <= places
+
+
 def round_half_up(value: Decimal, decimals: int) -> Decimal:
     """四舍五入 to the scheme's decimals."""
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 _ONE = Decimal(1)

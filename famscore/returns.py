@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import html
 import io
 import os
+import posixpath
 import re
 import stat
 from collections.abc import Callable
@@ -21,7 +23,15 @@ from famscore.names import display_name, name_key
 # At module level, not in _read: forked workers then start with it loaded (30 ms each otherwise).
 from famscore.safety import open_return, oversized_sheet, scan_sheet, sheet_members
 from famscore.scheme.model import Field, Scheme
-from famscore.values import Parsed, normalise_text, parse_value, shown
+from famscore.values import (
+    PERCENT_FORMAT,
+    PLAIN,
+    UNKNOWN_FORMAT,
+    Parsed,
+    normalise_text,
+    parse_value,
+    shown,
+)
 from famscore.workbook import clean_header, find_sheet, suggest_sheet
 
 ENTRY_SHEET = "填报"
@@ -51,6 +61,7 @@ class ReturnData:
     identity: list[str] = field(default_factory=list)
     values: dict[str, object] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)  # field id -> cell address of its value
+    sheet: str = ""  # the sheet the values were read from
     raw: dict[str, str] = field(default_factory=dict)  # field id -> the value as typed (for audit)
     remarks: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -300,9 +311,20 @@ def _read(path: Path, scheme: Scheme, data: ReturnData, careful: bool) -> None:
         data.readable = False
         return
     sheet, rows, header = found
+    data.sheet = sheet
     merged = _sheet(book, sheet).merged_cell_ranges or []
     formulas = _FormulaCells(path, sheet) if opened.kind == "xlsx" else None
-    _read_entries(rows, scheme, data, sheet, header=header, merged=merged, formulas=formulas)
+    percent_rows = percent_cells(opened.data, sheet, header[2]) if opened.kind == "xlsx" else None
+    _read_entries(
+        rows,
+        scheme,
+        data,
+        sheet,
+        header=header,
+        merged=merged,
+        formulas=formulas,
+        percent_rows=percent_rows,
+    )
 
 
 Header = tuple[int, int, int, int | None]  # row index, key column, value column, remark column
@@ -510,11 +532,14 @@ def _read_entries(
     header: Header | None = None,
     merged: list[tuple[tuple[int, int], tuple[int, int]]] | None = None,
     formulas: _FormulaCells | None = None,
+    percent_rows: frozenset[int] | None = None,
 ) -> None:
     """Field rows under the header, found by 字段编号 whatever their order; every doubt is a Problem.
 
     `merged` are calamine's merged ranges (0-based, inclusive); `formulas` looks up what a blank-reading
     value cell really holds (.xlsx only: calamine reads formulas without a result and errors as '').
+    `percent_rows`: the rows whose value cell is formatted as a percentage (see percent_cells); None
+    when the file's formats cannot be read (.xls/.ods), so no number is read as surely plain.
     """
     header = header or _find_header(rows)
     if header is None:
@@ -533,6 +558,8 @@ def _read_entries(
     fields = scheme.fields
     value_letter = column_letter(value_col + 1)  # this runs for every field of every return
     parsed_cells = _PARSED.setdefault(scheme.fingerprint, {})
+    plain = PLAIN if percent_rows is not None else UNKNOWN_FORMAT
+    percent_rows = percent_rows or frozenset()
     for index in range(header_index + 1, len(rows)):
         cells = rows[index]
         row = index + 1
@@ -596,10 +623,12 @@ def _read_entries(
                     "请取消合并单元格，在每一项的「填报值」中分别填写",
                     WARNING,
                 )
-        known = (key, type(raw), raw)
+        # The format is part of the value: 1 in a 0% cell is 100 %, in a plain cell it is in doubt.
+        cell_format = PERCENT_FORMAT if row in percent_rows else plain
+        known = (key, type(raw), raw, cell_format)
         remembered = parsed_cells.get(known)
         if remembered is None:
-            remembered = parse_value(fdef, raw), raw == raw  # NaN never matches: not remembered
+            remembered = parse_value(fdef, raw, cell_format), raw == raw  # NaN never matches
             if remembered[1]:
                 remembered = remembered[0], _shows_as(remembered[0], raw)
                 if len(parsed_cells) >= PARSED_LIMIT:
@@ -758,6 +787,110 @@ class _FormulaCells:
             elif "f" in children and not (value or "").strip():
                 cells[address] = ("formula", (children["f"].text or "").strip())
         return cells
+
+
+_TAG = rb"<(?:[A-Za-z_][\w.-]*:)?"
+_NUM_FMT = re.compile(_TAG + rb"numFmt\s[^>]*>")
+_CELL_XFS = re.compile(_TAG + rb"cellXfs\b[^>]*>(.*?)</(?:[A-Za-z_][\w.-]*:)?cellXfs>", re.S)
+_XF = re.compile(_TAG + rb"xf\b([^>]*)>")
+_FMT_ID = re.compile(rb'\bnumFmtId\s*=\s*["\'](\d+)["\']')
+_FMT_CODE = re.compile(rb'\bformatCode\s*=\s*"([^"]*)"|\bformatCode\s*=\s*\'([^\']*)\'')
+_STYLE = re.compile(rb'\ss\s*=\s*["\'](\d+)["\']')
+_BUILTIN_PERCENT = {9, 10}  # 0%, 0.00%
+_BUILTIN_ID = re.compile(rb'numFmtId\s*=\s*["\'](?:9|10)["\']')
+_CELL_TAG = re.compile(_TAG + rb"c\s")
+_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')  # quoted text, escaped characters, [colour]/[condition]
+
+
+def percent_cells(data: bytes, sheet: str, column: int) -> frozenset[int] | None:
+    """Rows (1-based) of `sheet` whose cell in `column` (0-based) has a percentage number format.
+
+    calamine gives 100 % typed into a 0% cell as 1, the same as 1 typed into a plain cell, so the
+    format comes from the cell's style index (s=) and xl/styles.xml. Regexes, not a parser: this runs
+    for every .xlsx return, and most have no percentage format at all, which styles.xml alone shows.
+    None when the formats cannot be read: the numbers are then as doubtful as in an .xls.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if "xl/styles.xml" not in archive.NameToInfo:
+                return frozenset()
+            styles = _percent_styles(archive.read("xl/styles.xml"))
+            if not styles:
+                return frozenset()
+            part = _sheet_part(archive, sheet)
+            if part is None or part not in archive.NameToInfo:
+                return None
+            xml = archive.read(part)
+    except Exception:  # damaged parts: calamine has read the values, the formats stay unknown
+        return None
+    # Found by the r attribute (a regex that starts with a literal is fast; the character before r=
+    # is checked below); the s attribute may be on either side of it, so the tag is taken whole.
+    letter = column_letter(column + 1).encode()
+    cell = re.compile(rb'r\s*=\s*["\']' + letter + rb'(\d+)["\']')
+    rows = set()
+    for found in cell.finditer(xml):
+        start, end = xml.rfind(b"<", 0, found.start()), xml.find(b">", found.end())
+        tag = xml[start:end]
+        if xml[found.start() - 1 : found.start()].isspace() and _CELL_TAG.match(tag):
+            style = _STYLE.search(tag)
+            if int(style.group(1) if style else 0) in styles:
+                rows.add(int(found.group(1)))
+    return frozenset(rows)
+
+
+_SHEET_TAG = re.compile(_TAG + rb"sheet\s[^>]*>")
+_NAME = re.compile(rb'\sname\s*=\s*"([^"]*)"')
+_RID = re.compile(rb':id\s*=\s*"([^"]*)"')
+_RELATIONSHIP = re.compile(_TAG + rb"Relationship\s[^>]*>")
+_ID = re.compile(rb'\sId\s*=\s*"([^"]*)"')
+_TARGET = re.compile(rb'\sTarget\s*=\s*"([^"]*)"')
+
+
+def _sheet_part(archive: Any, sheet: str) -> str | None:
+    """The worksheet part of `sheet`: regexes over workbook.xml and its relationships, as for a
+    percentage-formatted return this runs per file; anything unusual goes to sheet_members."""
+    try:
+        book = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+        rid = next(
+            found.group(1)
+            for tag in _SHEET_TAG.findall(book)
+            if (name := _NAME.search(tag))
+            and html.unescape(name.group(1).decode()) == sheet
+            and (found := _RID.search(tag))
+        )
+        target = next(
+            found.group(1).decode()
+            for tag in _RELATIONSHIP.findall(rels)
+            if (ident := _ID.search(tag)) and ident.group(1) == rid and (found := _TARGET.search(tag))
+        )
+    except Exception:  # no match, or a part too odd for a regex: ask the parser
+        return next((p for p, name in sheet_members(archive).items() if name == sheet), None)
+    return target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+
+
+def _percent_styles(styles: bytes) -> set[int]:
+    """Indexes of the cell formats (cellXfs) whose number format shows a percentage."""
+    if b"%" not in styles and not _BUILTIN_ID.search(styles):
+        return set()  # the usual case: no percentage format defined at all
+    percent = set(_BUILTIN_PERCENT)
+    for tag in _NUM_FMT.findall(styles):
+        number, code = _FMT_ID.search(tag), _FMT_CODE.search(tag)
+        if number and code:
+            text = html.unescape((code.group(1) or code.group(2) or b"").decode("utf-8", "replace"))
+            if "%" in _LITERAL.sub("", text):
+                percent.add(int(number.group(1)))
+    block = _CELL_XFS.search(styles)
+    if block is None:
+        return set()
+    found = set()
+    for index, xf in enumerate(_XF.findall(block.group(1))):
+        number = _FMT_ID.search(xf)
+        if number and int(number.group(1)) in percent:
+            found.add(index)
+    return found
 
 
 def _local(tag: object) -> str:

@@ -191,6 +191,60 @@ def score_rows(
     return rows
 
 
+def calculation_problems(scheme: Scheme, data: ReturnData, rows: list[ScoreRow]) -> list[Problem]:
+    """A located error for each item left unscored by something no reader message names.
+
+    A value refused where it was read is already an error at its cell; a division by zero, or an
+    optional field left blank that a calculation needs, is named here: the item, its fields and
+    their values, at the cell to check (so "改正上面列出的问题" always has something listed).
+    """
+    from famscore.values import shown
+
+    reported = {p.cell for p in data.problems if p.is_error and p.cell}
+    labels = {f.id: f.label or f.id for f in scheme.fields.values()}
+    problems = []
+    for item, row in zip(scheme.items, rows, strict=True):
+        _id, score, explanation, _flags, fields = row
+        if score is not None:
+            continue
+        unreported = [fid for fid in fields if not _reported(data, fid, reported)]
+        if fields and not unreported:
+            continue
+        named = "、".join(
+            f"{labels.get(fid, fid)} = {shown(data.values[fid])}"
+            if fid in data.values
+            else f"{labels.get(fid, fid)}（未填）"
+            for fid in fields
+        )
+        cell = next((data.cells[fid] for fid in unreported if fid in data.cells), "")
+        blank = [labels.get(fid, fid) for fid in unreported if fid not in data.values]
+        fix = (
+            f"请补填{'、'.join(blank)}后重新计分"
+            if blank
+            else "请核对这些填报值（除数不能为 0）；确为 0 时，请与考评表制定部门确认本项如何计分"
+        )
+        problems.append(
+            Problem(
+                data.file,
+                data.sheet,
+                cell,
+                ERROR,
+                f"「{item.name}」（{item.id}）{explanation.removesuffix('。')}"
+                + (f"：{named}" if named else ""),
+                fix,
+            )
+        )
+    return problems
+
+
+def _reported(data: ReturnData, fid: str, cells: set[str]) -> bool:
+    """Whether the reader already gave an error about field `fid` (at its cell, or naming it)."""
+    cell = data.cells.get(fid)
+    if cell is not None:
+        return cell in cells
+    return any(p.is_error and f"（{fid}）" in p.message for p in data.problems)
+
+
 def _expand(scheme: Scheme, rows: list[ScoreRow]) -> list[ItemScore]:
     items = {item.id: item for item in scheme.items}
     # Many units share an explanation word for word; interning keeps one copy (memory at 40,000 units).
@@ -321,6 +375,10 @@ def score_batch(
     named: list[Problem] = []
     claimed = _check_file_names(scheme, readable, expected_units, named, held)
     for data in ordered:
+        if data.readable and data.totals is None:  # read in this process: score it while its cells are known
+            data.scores = score_rows(scheme, data.values)
+            data.totals = summarise(scheme, data.scores)
+            data.problems.extend(calculation_problems(scheme, data, data.scores))
         problems.extend(data.problems)
     problems.extend(named)
     count = len(ordered)

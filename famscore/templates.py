@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from famscore.errors import OutputError, UsageError
 from famscore.names import name_key
-from famscore.numbers import fmt
+from famscore.numbers import MAX_DIGITS, MAX_PLACES, fmt
 from famscore.rules.kinds import NEVER
 from famscore.scheme.model import (
     BONUS,
@@ -26,6 +26,7 @@ from famscore.scheme.model import (
     INTEGER,
     NUMBER,
     PERCENT,
+    READ_FRACTION,
     SCORE,
     TEXT,
     YESNO,
@@ -68,8 +69,8 @@ TITLE_ROW, INFO_ROW, HEADER_ROW = 1, 2, 3
 # Inline dropdown lists are limited to 255 characters by Excel; longer ones (and any holding a
 # comma or quote, which the inline syntax cannot escape) go to the hidden _lists sheet.
 INLINE_LIST_LIMIT = 200
-UNBOUNDED = Decimal("1E+15")
-DATE_MIN, DATE_MAX = "DATE(1990,1,1)", "DATE(2100,12,31)"
+# The reader's numeric range (famscore.numbers): the template stops what the reader would refuse.
+UNBOUNDED = Decimal(10) ** MAX_DIGITS - Decimal(1).scaleb(-MAX_PLACES)
 LINE_HEIGHT = 15.0  # points per wrapped line at 11 pt, CJK fallback fonts included
 ROW_PADDING = 4.0
 
@@ -462,7 +463,8 @@ def type_hint(f: Field) -> str:
     span = _span(f)
     if f.type == PERCENT:
         unit = f.unit if f.unit and f.unit != "%" else "%"
-        hint = f"{unit}（填 95 表示 95{unit}）" + (f"，{span}" if span else "")
+        typed = "0.95" if f.reading == READ_FRACTION and unit == "%" else "95"  # the scheme's 读法
+        hint = f"{unit}（填 {typed} 表示 95{unit}）" + (f"，{span}" if span else "")
     elif f.type == SCORE:
         hint = f"评分（{span or '分'}）"
     elif f.type in (NUMBER, INTEGER):
@@ -514,9 +516,9 @@ def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
             type="list", formula1=source, prompt=_clip(prompt, 250), error=_clip(error, 220), **common
         )
     if f.type == DATE:
-        formula = (
-            f'OR({address}="{NEVER}",AND(ISNUMBER({address}),{address}>={DATE_MIN},{address}<={DATE_MAX}))'
-        )
+        first, last = f"DATE({f.years[0]},1,1)", f"DATE({f.years[1]},12,31)"  # the years the reader accepts
+        formula = f'OR({address}="{NEVER}",AND(ISNUMBER({address}),{address}>={first},{address}<={last}))'
+
         prompt = f"请填写日期，如 2024-08-15；始终没有完成的填「{NEVER}」。"
         error = f"请填写日期（如 2024-08-15），或填「{NEVER}」。"
         return DataValidation(type="custom", formula1=formula, prompt=prompt, error=error, **common)
@@ -542,10 +544,10 @@ def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
     noun = "整数" if f.type == INTEGER else "数值"
     span = _span(f) if (low is not None or high is not None) else ""
     wanted = f"{noun}（{span}）" if span else noun
-    from famscore.values import PERCENT_RULE, scales_percent
+    from famscore.values import percent_rule, scales_percent
 
     # the reader's rule for 0.95 and 95, worded once in famscore.values
-    percent = PERCENT_RULE + "。" if scales_percent(f) else ""
+    percent = percent_rule(f) + "。" if scales_percent(f) else ""
     unit = f"单位：{f.unit}。" if f.unit and not scales_percent(f) else ""
     prompt = f"请填写{wanted}。{percent}{unit}"
     error = f"应填写{wanted}。{percent}请核对后重新填写。"

@@ -86,12 +86,14 @@ def _quiet_stderr() -> None:
 
 def read_and_score(path: Path, scheme: Scheme, name: str, *, contained: bool = False) -> ReturnData:
     """Read one return and score it in the same process (see famscore.scoring.score_rows)."""
-    from famscore.scoring import score_rows, summarise
+    from famscore.scoring import calculation_problems, score_rows, summarise
 
     data = read_return(path, scheme, name, contained=contained)
     if data.readable:
         data.scores = score_rows(scheme, data.values, _MEMO.setdefault(scheme.fingerprint, {}))
         data.totals = summarise(scheme, data.scores)
+        if not data.totals.complete:  # name what stopped an item while the cells are known
+            data.problems.extend(calculation_problems(scheme, data, data.scores))
         if _SPOOL is not None:
             _spool(data)
     data.cells = {}  # addresses served the reader's own messages; nothing downstream needs them

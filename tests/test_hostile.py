@@ -17,6 +17,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -40,7 +41,7 @@ from famscore.scheme.loader import load_scheme
 from famscore.scheme.model import Scheme
 from famscore.scoring import BatchResult, score_batch
 from famscore.templates import build_template, fill_template
-from famscore.values import PERCENT_RULE, parse_value
+from famscore.values import DATE_FIX, PERCENT_RULE, UNKNOWN_FORMAT, parse_value
 from famscore.workers import CRASHED, read_in_workers
 
 SCHEME = """
@@ -810,26 +811,106 @@ def test_parse_value_refuses_what_it_cannot_be_sure_of(
     assert (parsed.value, parsed.error) == (None, error)
 
 
-def test_a_percentage_typed_as_a_fraction_counts_as_per_cent_with_a_warning_naming_the_cell(
+def with_formats(path: Path, formats: dict[str, str]) -> Path:
+    """The return with number formats on 填报 cells, as Excel sets them when a clerk types 100% or a date."""
+    book = openpyxl.load_workbook(path)
+    for address, code in formats.items():
+        book["填报"][address].number_format = code
+    book.save(path)
+    return path
+
+
+def value_error(cell: str, message: str, fix: str) -> Problem:
+    return Problem("新华街道.xlsx", "填报", cell, ERROR, f"{message}，本项暂不计分", fix)
+
+
+# The old rule read 0 < x < 1 in a per-cent field as a fraction and 1 as 1 %, each with only a
+# warning: 100 % typed into a 0% cell (stored as 1) lost the item's points. The cell's number
+# format now decides, and a number it cannot decide is an error at the cell.
+def test_a_percent_formatted_cell_holds_a_fraction(make: Callable[..., Path], scheme: Scheme) -> None:
+    path = with_formats(make("新华街道.xlsx", A1_完成率=1, A2_核实率=0.955), {"D6": "0%", "D8": "0.00%"})
+    data = read(path, scheme)
+    assert data.problems == []
+    assert (data.values["A1_完成率"], data.values["A2_核实率"]) == (Decimal(100), Decimal("95.5"))
+    unit = score_batch(scheme, [data]).units[0]
+    assert unit.item("A1").score == 8  # 100 %: the top band, not 1 %
+
+
+def test_the_parse_memo_tells_a_percent_cell_from_a_plain_one(
     make: Callable[..., Path], scheme: Scheme
 ) -> None:
-    data = read(make("新华街道.xlsx", A1_完成率=0.96, A2_核实率="0.96%"), scheme)
-    assert data.values["A1_完成率"] == Decimal(96)  # PERCENT_RULE: 0 < x < 1 is read as x × 100
-    assert data.values["A2_核实率"] == Decimal("0.96")  # a % sign says what was meant
-    assert only(data) == Problem(
-        "新华街道.xlsx",
-        "填报",
+    # the same cell value, 1.0, read from both kinds of cell in one process: the memo must not mix them
+    percent = read(with_formats(make("百分比.xlsx", A1_完成率=1), {"D6": "0%"}), scheme)
+    plain = read(make("常规.xlsx", A1_完成率=1), scheme)
+    assert percent.values["A1_完成率"] == Decimal(100) and percent.problems == []
+    assert "A1_完成率" not in plain.values and only(plain).cell == "D6"
+
+
+def test_the_format_is_found_however_the_cell_tag_is_written(
+    make: Callable[..., Path], scheme: Scheme, tmp_path: Path
+) -> None:
+    # attributes in another order and quoting, and a custom percentage format with text in quotes
+    path = with_formats(make("原.xlsx", A1_完成率=1, A2_核实率=0.9), {"D6": '0.0"分"%', "D8": "0%"})
+
+    def reorder(text: str) -> str:
+        return re.sub(r'<c r="(D[68])" s="(\d+)"', r"<c s='\2' r='\1'", text)
+
+    data = read(edit_part(path, tmp_path / "新华街道.xlsx", entry_part(path), reorder), scheme)
+    assert data.problems == []
+    assert (data.values["A1_完成率"], data.values["A2_核实率"]) == (Decimal(100), Decimal(90))
+
+
+def test_a_number_in_a_plain_percent_cell_is_the_percent_typed(
+    make: Callable[..., Path], scheme: Scheme
+) -> None:
+    data = read(make("新华街道.xlsx", A1_完成率=95, A2_核实率="95.5%"), scheme)
+    assert data.problems == []
+    assert (data.values["A1_完成率"], data.values["A2_核实率"]) == (Decimal(95), Decimal("95.5"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "message", "fix"),
+    [
+        (0.8, "填写的 0.8 可以读作 0.8% 也可以读作 80%，无法确定", "填 80 表示 80%，或填 0.8% 表示 0.8%"),
+        (1, "填写的 1 可以读作 1% 也可以读作 100%，无法确定", "填 100 表示 100%，或填 1% 表示 1%"),
+        ("0.5", "填写的 0.5 可以读作 0.5% 也可以读作 50%，无法确定", "填 50 表示 50%，或填 0.5% 表示 0.5%"),
+    ],
+)
+def test_a_number_with_two_readings_in_a_plain_cell_is_an_error_at_the_cell(
+    make: Callable[..., Path], scheme: Scheme, typed: object, message: str, fix: str
+) -> None:
+    data = read(make("新华街道.xlsx", A1_完成率=typed), scheme)
+    assert "A1_完成率" not in data.values
+    assert only(data) == value_error("D6", f"「药具发放完成率」（A1_完成率）：{message}", fix)
+    assert score_batch(scheme, [data]).units[0].item("A1").score is None
+
+
+@pytest.mark.parametrize(("typed", "value"), [("95%", "95"), ("０.８％", "0.8"), ("0.8 %", "0.8"), (0, "0")])
+def test_a_percent_sign_or_zero_leaves_no_doubt(scheme: Scheme, typed: object, value: str) -> None:
+    parsed = parse_value(scheme.fields["A1_完成率"], typed)
+    assert (parsed.value, parsed.error) == (Decimal(value), "")
+
+
+def test_a_range_that_allows_one_reading_decides(load_md: Callable[[str], Scheme]) -> None:
+    scheme = load_md(SCHEME.replace("| 百分比 | % | 0 | 100 |", "| 百分比 | % | 50 | 100 |", 1))
+    assert parse_value(scheme.fields["A1_完成率"], 0.96).value == Decimal(96)  # 0.96 % is below 50
+
+
+def test_xls_formats_are_not_read_so_a_doubt_is_an_error(
+    make: Callable[..., Path], scheme: Scheme, tmp_path: Path
+) -> None:
+    path = xlsx_to_xls(make("新华街道.xlsx", A1_完成率=0.8, A2_核实率=95), tmp_path / "新华街道.xls")
+    data = read(path, scheme, "新华街道.xlsx")
+    assert data.values["A2_核实率"] == Decimal(95)
+    assert only(data) == value_error(
         "D6",
-        WARNING,
-        "「药具发放完成率」（A1_完成率）：填写的 0.96 按 96% 计算；如果本意是 0.96%，请填写「0.96%」",
-        "请核对；如有误请改正后重新计分",
+        "「药具发放完成率」（A1_完成率）：填写的 0.8 可以读作 0.8% 也可以读作 80%，无法确定",
+        "请把文件另存为 .xlsx 后发回（.xls/.ods 文件读不出单元格的百分比格式），或填 80 表示 80%",
     )
-
-
-def test_a_percentage_of_exactly_one_is_one_per_cent_with_a_warning(scheme: Scheme) -> None:
-    parsed = parse_value(scheme.fields["A1_完成率"], 1)
-    assert parsed.value == 1 and parsed.warning == "填写的 1 按 1% 计算；如果本意是 100%，请填写 100"
-    assert parse_value(scheme.fields["A1_完成率"], 95) == parse_value(scheme.fields["A1_完成率"], "95%")
+    # a scheme's stated reading cannot tell a plain cell from a 0% one where formats are unknown
+    stated = replace(scheme.fields["A1_完成率"], reading="百分数")
+    assert parse_value(stated, 0.8, UNKNOWN_FORMAT).value is None
+    assert parse_value(stated, 0.8).value == Decimal("0.8")
 
 
 def test_the_template_states_the_percent_rule_where_the_value_is_typed(template: Path) -> None:
@@ -837,8 +918,307 @@ def test_the_template_states_the_percent_rule_where_the_value_is_typed(template:
     sheet = book["填报"]
     prompts = {str(dv.sqref): dv.prompt for dv in sheet.data_validations.dataValidation}
     assert PERCENT_RULE in prompts[CELL["A1_完成率"]]
-    assert "0.95" in PERCENT_RULE and "95% 填 95" in PERCENT_RULE
+    assert "95% 填 95" in PERCENT_RULE and "0.8%" in PERCENT_RULE
     assert PERCENT_RULE not in prompts[CELL["B2_日期"]]
+
+
+def with_reading(reading: str) -> str:
+    """SCHEME with a 读法 column on the 字段 sheet, stating `reading` for A1_完成率."""
+    lines = []
+    for line in SCHEME.splitlines():
+        if line.startswith("| 字段编号 |"):
+            line += " 读法 |"
+        elif line.startswith("|---|") and lines[-1].endswith("读法 |"):
+            line += "---|"
+        elif re.match(r"\| [A-C]\d_", line):
+            line += f" {reading if line.startswith('| A1_') else ''} |"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def test_the_scheme_may_state_that_a_number_is_the_percent_typed(
+    load_md: Callable[[str], Scheme], make: Callable[..., Path], tmp_path: Path
+) -> None:
+    scheme = load_md(with_reading("百分数"))
+    assert scheme.fields["A1_完成率"].reading == "百分数"
+    template = build_template(scheme, None, tmp_path / "空白.xlsx", generated="2024-01-15 09:00:00")
+    plain = fill_template(template, {**GOOD, "A1_完成率": 0.8}, tmp_path / "新华街道.xlsx", unit="新华街道")
+    data = read(plain, scheme)
+    assert data.problems == [] and data.values["A1_完成率"] == Decimal("0.8")
+    # a percent-formatted cell still holds a fraction: 0.8% typed in Excel is kept as 0.008
+    data = read(
+        with_formats(
+            fill_template(template, {**GOOD, "A1_完成率": 0.008}, plain, unit="新华街道"), {"D6": "0.0%"}
+        ),
+        scheme,
+    )
+    assert data.problems == [] and data.values["A1_完成率"] == Decimal("0.8")
+    prompts = {
+        str(dv.sqref): dv.prompt
+        for dv in openpyxl.load_workbook(template)["填报"].data_validations.dataValidation
+    }
+    assert "0.8% 填 0.8" in prompts[CELL["A1_完成率"]] and "0 到 1 之间" not in prompts[CELL["A1_完成率"]]
+    scheme = load_md(with_reading("小数"))
+    assert parse_value(scheme.fields["A1_完成率"], 0.8).value == Decimal(80)
+    template = build_template(scheme, None, tmp_path / "空白2.xlsx", generated="2024-01-15 09:00:00")
+    sheet = openpyxl.load_workbook(template)["填报"]
+    prompts = {str(dv.sqref): dv.prompt for dv in sheet.data_validations.dataValidation}
+    assert "95% 填 0.95" in prompts[CELL["A1_完成率"]]
+    assert any("填 0.95 表示 95%" in str(cell.value) for row in sheet.iter_rows() for cell in row)
+
+
+def test_a_reading_the_loader_does_not_know_is_a_located_error(
+    check_md: Callable[[str], tuple[Scheme | None, list[Problem]]],
+) -> None:
+    scheme, problems = check_md(with_reading("分数"))
+    assert scheme is None
+    assert [(p.sheet, p.cell, p.message) for p in problems if p.is_error] == [
+        ("字段", "K2", "读法「分数」无法识别")
+    ]
+
+
+def test_a_percent_formatted_cell_in_a_count_field_is_an_error(
+    make: Callable[..., Path], scheme: Scheme
+) -> None:
+    data = read(with_formats(make("新华街道.xlsx", C1_项目数=0.03), {"D17": "0%"}), scheme)
+    assert only(data) == value_error(
+        "D17",
+        "「创新项目数」（C1_项目数）：单元格是百分比格式（显示为 3%），本项单位是 项",
+        "请把单元格格式改为“常规”，再填写数值（单位 项）",
+    )
+
+
+def test_one_typed_into_a_date_cell_is_not_a_date_in_1900(make: Callable[..., Path], scheme: Scheme) -> None:
+    # the template formats 资金下达日期 as yyyy-mm-dd: 1 typed there is stored as day 1, 1900-01-01
+    data = read(make("新华街道.xlsx", B2_日期=1), scheme)
+    assert only(data) == value_error(
+        "D14",
+        "「资金下达日期」（B2_日期）：日期 1900-01-01 不在合理范围（2013～2033 年）内",
+        "日期格式的单元格里填数字（如 1）会显示成 1900 年前后的日期；" + DATE_FIX,
+    )
+    assert score_batch(scheme, [data]).units[0].item("B2").score is None  # not "未逾期, full marks"
+
+
+def test_without_a_scheme_year_dates_are_plausible_from_2000_to_2100(
+    load_md: Callable[[str], Scheme],
+) -> None:
+    field = load_md(SCHEME.replace("| 年度 | 2023 |\n", "")).fields["B2_日期"]
+    assert field.years == (2000, 2100)
+    assert parse_value(field, "1999-12-31").error == "日期 1999-12-31 不在合理范围（2000～2100 年）内"
+    assert parse_value(field, 45000.0).value == dt.date(2023, 3, 15)  # an Excel day serial
+    assert parse_value(field, 1000.0).error == "「1000」不是日期"  # 1902-09-26 as a serial: not plausible
+
+
+def test_a_date_cell_in_a_number_field_and_a_number_in_a_date_field_are_errors(
+    make: Callable[..., Path], scheme: Scheme
+) -> None:
+    path = with_formats(make("新华街道.xlsx", A1_完成率=95), {"D6": "yyyy-mm-dd", "D14": "General"})
+    data = read(fill_template(path, {"B2_日期": 7}, path), scheme)
+    assert data.problems == [
+        value_error(
+            "D6",
+            "「药具发放完成率」（A1_完成率）：单元格是日期/时间格式（显示为 1900-04-04），本项应填数值",
+            "请把单元格格式改为“常规”，再重新填写数值",
+        ),
+        value_error("D14", "「资金下达日期」（B2_日期）：「7」不是日期", DATE_FIX),
+    ]
+
+
+# ---------------------------------------------------------------- separators and the numeric range
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message", "fix"),
+    [
+        (
+            "C1_项目数",
+            "0,5",
+            "「0,5」不是数值：小数点请用“.”，千位分隔符只能每三位一个",
+            "小数点请用“.”，如 0.5；千位分隔符只能每三位一个，如 1,000，也可不写",
+        ),
+        (
+            "A1_完成率",
+            "95，5",
+            "「95,5」不是数值：小数点请用“.”，千位分隔符只能每三位一个",
+            "小数点请用“.”，如 95.5；千位分隔符只能每三位一个，如 1,000，也可不写",
+        ),
+        (
+            "A1_完成率",
+            "9、5",
+            "「9、5」不是数值：小数点请用“.”，千位分隔符只能每三位一个",
+            "小数点请用“.”，如 9.5；千位分隔符只能每三位一个，如 1,000，也可不写",
+        ),
+        (
+            "C1_项目数",
+            "1,0000",
+            "「1,0000」不是数值：逗号、顿号只能作千位分隔符（如 12,345）",
+            "小数点请用“.”，如 1.0000；千位分隔符只能每三位一个，如 1,000，也可不写",
+        ),
+        ("C1_项目数", "1_0", "「1_0」不是数值", ""),
+    ],
+)
+def test_a_comma_is_a_thousands_separator_only_in_well_formed_groups(
+    make: Callable[..., Path], scheme: Scheme, field: str, typed: str, message: str, fix: str
+) -> None:
+    data = read(make("新华街道.xlsx", **{field: typed}), scheme)
+    label = scheme.fields[field].label
+    fix = fix or parse_value(scheme.fields[field], "x").fix  # the field's range hint
+    assert only(data) == value_error(CELL.get(field, "D17"), f"「{label}」（{field}）：{message}", fix)
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"), [("1,000", "1000"), ("12,345", "12345"), ("1,234,567.5", "1234567.5")]
+)
+def test_well_formed_thousands_are_numbers(scheme: Scheme, typed: str, value: str) -> None:
+    field = replace(scheme.fields["C1_项目数"], type="数值", maximum=None)
+    assert parse_value(field, typed).value == Decimal(value)
+
+
+def test_a_huge_number_is_an_error_at_its_cell_and_the_rest_is_read(
+    make: Callable[..., Path], scheme: Scheme
+) -> None:
+    data = read(make("新华街道.xlsx", A1_完成率=1e308, C1_项目数=0.1234567), scheme)
+    assert data.readable and data.values["A2_核实率"] == Decimal(96)
+    hint = parse_value(scheme.fields["A1_完成率"], "x").fix
+    assert data.problems == [
+        value_error(
+            "D6",
+            "「药具发放完成率」（A1_完成率）：「1e+308」超出可接受的数值范围（绝对值小于 1 万亿（10^12），最多 6 位小数）",
+            hint,
+        ),
+        value_error(
+            "D17",
+            "「创新项目数」（C1_项目数）：「0.1234567」超出可接受的数值范围（绝对值小于 1 万亿（10^12），最多 6 位小数）",
+            parse_value(scheme.fields["C1_项目数"], "x").fix,
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "message"),
+    [
+        (
+            "| 主要指标满分 | 17 |",
+            "| 主要指标满分 | 1e30 |",
+            ("设置", "B5"),
+            "主要指标满分「1e30」超出可接受的数值范围（绝对值小于 1 万亿（10^12），最多 6 位小数）",
+        ),
+        (
+            "标准=98；",
+            "标准=1e999999；",
+            ("规则", "D4"),
+            "参数「标准=1e999999」超出可接受的数值范围（绝对值小于 1 万亿（10^12），最多 6 位小数）",
+        ),
+        (
+            "| 0 | 100 | | | |\n| A2_",
+            "| 0 | 1e999999 | | | |\n| A2_",
+            ("字段", "G2"),
+            "最大值「1e999999」超出可接受的数值范围（绝对值小于 1 万亿（10^12），最多 6 位小数）",
+        ),
+        (
+            "| 0 | 100 | | | |\n| A2_",
+            "| 0 | 95,5 | | | |\n| A2_",
+            ("字段", "G2"),
+            "最大值「95,5」不是数值：小数点请用“.”，千位分隔符只能每三位一个",
+        ),
+        (
+            "| A1 | 分档 | A1_完成率 |",
+            "| A1 | 分档 | " + "-" * 5000 + "A1_完成率 |",
+            ("规则", "C2"),
+            "算式「" + "-" * 39 + "…」过长（5006 个字符，最多 500 个）",
+        ),
+        (
+            "| A1 | 分档 | A1_完成率 |",
+            "| A1 | 分档 | " + "-" * 400 + "A1_完成率 |",
+            ("规则", "C2"),
+            "算式「" + "-" * 39 + "…」嵌套过深（超过 30 层）",
+        ),
+    ],
+)
+def test_extreme_numbers_in_a_scheme_are_located_errors(
+    check_md: Callable[[str], tuple[Scheme | None, list[Problem]]],
+    old: str,
+    new: str,
+    where: tuple[str, str],
+    message: str,
+) -> None:
+    assert old in SCHEME
+    loaded, problems = check_md(SCHEME.replace(old, new, 1))
+    assert loaded is None
+    errors = [p for p in problems if p.is_error]
+    assert [(p.sheet, p.cell) for p in errors][:1] == [where], [p.text() for p in errors]
+    assert message in errors[0].message
+
+
+RATIO = """
+## 设置
+| 项目 | 内容 |
+|---|---|
+| 标题 | 托位考评 |
+| 年度 | 2023 |
+| 版本 | 1 |
+| 主要指标满分 | 6 |
+
+## 指标
+| 编号 | 一级指标 | 二级指标 | 分值 |
+|---|---|---|---|
+| X | 托育 | | 6 |
+| X1 | | 千人口托位数 | 6 |
+
+## 字段
+| 字段编号 | 指标编号 | 填报项目 | 类型 | 单位 | 最小值 | 最大值 | 必填 |
+|---|---|---|---|---|---|---|---|
+| 托位数 | X1 | 托位总数 | 整数 | 个 | 0 | | |
+| 总人口 | X1 | 总人口数 | 整数 | 人 | 0 | | |
+| 备用人口 | X1 | 备用人口数 | 整数 | 人 | 0 | | 否 |
+
+## 规则
+| 指标编号 | 规则类型 | 字段 | 参数 |
+|---|---|---|---|
+| X1 | 分档 | 托位数/(总人口+备用人口)*1000 | ≥3.5:6；其他:0 |
+"""
+
+
+@pytest.mark.parametrize("workers", [None, 1])  # read in this process, and in a worker
+def test_a_division_by_zero_is_named_at_the_divisor(
+    load_md: Callable[[str], Scheme], tmp_path: Path, workers: int | None
+) -> None:
+    scheme = load_md(RATIO)
+    template = build_template(scheme, None, tmp_path / "空白.xlsx", generated="2024-01-15 09:00:00")
+    folder = tmp_path / "returns"
+    values = {"托位数": 1800, "总人口": 0, "备用人口": 0}
+    fill_template(template, values, folder / "新华街道.xlsx", unit="新华街道")
+    if workers is None:
+        batch = score_batch(scheme, [read(folder / "新华街道.xlsx", scheme)])
+    else:
+        data, notes = read_folder(folder, scheme, workers=workers)
+        batch = score_batch(scheme, data, None, notes)
+    assert next(p for p in batch.problems if p.is_error) == Problem(
+        "新华街道.xlsx",
+        "填报",
+        "D7",  # 总人口, the divisor's first field
+        ERROR,
+        "「千人口托位数」（X1）无法计分：算式「托位数/(总人口+备用人口)*1000」的除数「总人口 + 备用人口」为 0："
+        "总人口数 = 0、备用人口数 = 0",
+        "请核对这些填报值（除数不能为 0）；确为 0 时，请与考评表制定部门确认本项如何计分",
+    )
+    assert batch.units[0].item("X1").score is None and batch.units[0].rank is None
+
+
+def test_an_optional_field_left_blank_that_a_calculation_needs_is_named(
+    load_md: Callable[[str], Scheme], tmp_path: Path
+) -> None:
+    scheme = load_md(RATIO)
+    template = build_template(scheme, None, tmp_path / "空白.xlsx", generated="2024-01-15 09:00:00")
+    path = fill_template(
+        template, {"托位数": 1800, "总人口": 5000}, tmp_path / "新华街道.xlsx", unit="新华街道"
+    )
+    batch = score_batch(scheme, [read(path, scheme)])
+    assert next((p.cell, p.message, p.fix) for p in batch.problems if p.is_error) == (
+        "D8",
+        "「千人口托位数」（X1）无法计分：缺少或无效的填报值（备用人口）：备用人口数（未填）",
+        "请补填备用人口数后重新计分",
+    )
 
 
 # ---------------------------------------------------------------- hostile files

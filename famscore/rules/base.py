@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar, Self, TypeVar
 
-from famscore.numbers import to_decimal
+from famscore.numbers import number_error, to_decimal
 from famscore.rules.expr import MissingInput
 from famscore.scheme.model import Field, Item
 
@@ -152,7 +152,8 @@ def optional_number_param(params: Mapping[str, str], key: str, *, positive: bool
         return None
     number = to_decimal(raw.rstrip("%分"))
     if number is None:
-        raise RuleSpecError("参数", f"参数「{key}={raw}」不是数值", f"请写成 {key}=数值")
+        why = number_error(raw.rstrip("%分")) or "不是数值"  # says so when it is out of the format's range
+        raise RuleSpecError("参数", f"参数「{key}={raw}」{why}", f"请写成 {key}=数值")
     if positive and number <= 0:
         raise RuleSpecError("参数", f"参数「{key}={raw}」应大于 0", "扣分、步长等参数请写正数")
     return number
@@ -180,7 +181,8 @@ def field_list(
     for fid in ids:
         resolve = fields.get(fid)
         if resolve is None:
-            raise RuleSpecError("字段", f"字段「{fid}」在「字段」表中不存在", _near_miss(fid, fields))
+            shown = fid if len(fid) <= 40 else fid[:39] + "…"
+            raise RuleSpecError("字段", f"字段「{shown}」在「字段」表中不存在", _near_miss(fid, fields))
         if resolve.type not in allowed_types:
             raise RuleSpecError(
                 "字段",

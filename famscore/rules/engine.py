@@ -34,7 +34,9 @@ def score_item(item: Item, values: Mapping[str, object], decimals: int = 2) -> I
         except MissingInput as exc:
             missing.append(exc.field_id)
         except ZeroDivisionError as exc:
-            return ItemScore(item, None, f"无法计分：{exc}", missing=tuple(rule.field_ids()))
+            # `missing` names the divisor's fields where known: the values a unit has to check.
+            culprits = getattr(exc, "field_ids", ()) or tuple(rule.field_ids())
+            return ItemScore(item, None, f"无法计分：{exc}", missing=culprits)
     if missing:
         names = "、".join(dict.fromkeys(missing))
         return ItemScore(

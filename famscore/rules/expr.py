@@ -7,11 +7,32 @@ import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
-from famscore.numbers import fmt
+from famscore.numbers import fmt, number_error, to_decimal
 
 # Authors type ×, ÷ and full-width brackets in Excel; normalise them to Python operators.
 _TRANSLATE = str.maketrans({"×": "*", "÷": "/", "（": "(", "）": ")", "，": ","})
 _FUNCS: dict[str, Callable[..., Decimal]] = {"min": min, "max": max, "最小": min, "最大": max}
+
+
+# An expression in a scheme is a short formula; anything longer or deeper is refused with a message,
+# so that parsing, checking and evaluating it cannot exhaust the stack (and its numbers, each below
+# 10^12, cannot overflow a Decimal in MAX_LENGTH characters of operators).
+MAX_LENGTH = 500
+MAX_DEPTH = 30
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _depth(tree: ast.AST) -> int:
+    """Nesting depth of `tree`, found without recursion."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 class ExpressionError(ValueError):
@@ -26,17 +47,32 @@ class MissingInput(Exception):
         self.field_id = field_id
 
 
+class DivisionByZeroInput(ZeroDivisionError):
+    """A division by zero; `field_ids` are the fields the divisor is made of."""
+
+    def __init__(self, message: str, field_ids: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.field_ids = field_ids
+
+
 class Expression:
     """A parsed expression; `names` are the field ids it reads."""
 
     def __init__(self, text: str) -> None:
         self.text = text.strip()
         source = self.text.translate(_TRANSLATE)
+        if len(source) > MAX_LENGTH:
+            raise ExpressionError(
+                f"算式「{_clip(self.text)}」过长（{len(source)} 个字符，最多 {MAX_LENGTH} 个）"
+            )
         try:
             tree = ast.parse(source, mode="eval")
-        except SyntaxError as exc:
-            raise ExpressionError(f"算式「{self.text}」无法识别") from exc
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            raise ExpressionError(f"算式「{_clip(self.text)}」无法识别") from exc
         self._tree = tree.body
+        # _check and _eval recurse: bound the nesting before either runs (------x is 6 levels deep).
+        if _depth(self._tree) > MAX_DEPTH:
+            raise ExpressionError(f"算式「{_clip(self.text)}」嵌套过深（超过 {MAX_DEPTH} 层）")
         names: list[str] = []
         self._check(self._tree, names)
         self.names = tuple(dict.fromkeys(names))
@@ -52,7 +88,10 @@ class Expression:
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             self._check(node.operand, names)
         elif isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
-            pass
+            if to_decimal(node.value) is None:  # 1e999 is inf; the format's range applies here too
+                raise ExpressionError(
+                    f"算式「{_clip(self.text)}」中的数 {_clip(str(node.value), 20)} {number_error(node.value)}"
+                )
         elif isinstance(node, ast.Name):
             names.append(node.id)
         elif (
@@ -65,7 +104,9 @@ class Expression:
             for arg in node.args:
                 self._check(arg, names)
         else:
-            raise ExpressionError(f"算式「{self.text}」只能包含字段编号、数字、+ - × ÷、括号和 min/max")
+            raise ExpressionError(
+                f"算式「{_clip(self.text)}」只能包含字段编号、数字、+ - × ÷、括号和 min/max"
+            )
 
     def evaluate(self, values: Mapping[str, object]) -> Decimal:
         return self._eval(self._tree, values)
@@ -77,7 +118,7 @@ class Expression:
                 raise MissingInput(node.id)
             return value
         if isinstance(node, ast.Constant):
-            return Decimal(str(node.value))
+            return Decimal(repr(node.value))
         if isinstance(node, ast.UnaryOp):
             operand = self._eval(node.operand, values)
             return -operand if isinstance(node.op, ast.USub) else operand
@@ -95,7 +136,12 @@ class Expression:
         try:
             return left / right
         except (DivisionByZero, InvalidOperation) as exc:
-            raise ZeroDivisionError(f"算式「{self.text}」的除数为 0") from exc
+            divisor = ast.unparse(node.right)
+            names: list[str] = []
+            self._check(node.right, names)
+            raise DivisionByZeroInput(
+                f"算式「{_clip(self.text)}」的除数「{_clip(divisor)}」为 0", tuple(dict.fromkeys(names))
+            ) from exc
 
     def describe(self, values: Mapping[str, object], labels: Mapping[str, str]) -> str:
         """'托位总数 1800 / 总人口 520000 × 1000' for explanations."""

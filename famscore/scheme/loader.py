@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from famscore.errors import ERROR, WARNING, Problem, SchemeError, cell_name
-from famscore.numbers import fmt, to_decimal
+from famscore.numbers import fmt, number_error, to_decimal
 from famscore.rules import RuleSpec, RuleSpecError, kinds, primary_kinds
 from famscore.rules.base import near_miss
 from famscore.scheme.model import (
@@ -25,6 +25,7 @@ from famscore.scheme.model import (
     MAIN,
     NUMERIC_TYPES,
     PERCENT,
+    READINGS,
     SCORE,
     TEXT,
     YESNO,
@@ -151,7 +152,8 @@ def load_scheme(path: Path | str) -> Scheme:
     choice_lists = _choice_lists(tables[CHOICES], out)
     categories = _indicators(tables[INDICATORS], out)
     item_by_id = {item.id: item for cat in categories for item in cat.items}
-    fields = _fields(tables[FIELDS], item_by_id, choice_lists, out)
+    year = settings.year if settings is not None else None
+    fields = _fields(tables[FIELDS], item_by_id, choice_lists, out, year)
     categories = _rules(tables[RULES], categories, fields, out)
     if settings is not None:
         settings = _check_points(settings, tables[SETTINGS], categories, out)
@@ -226,8 +228,8 @@ def _settings(table: Table | None, out: _Collector) -> Settings | None:
     year = None
     if year_text:
         year_number = to_decimal(year_text)
-        if year_number is None or year_number != int(year_number):
-            out.add(table.sheet, year_row, value_col, f"年度「{year_text}」不是整数", "例如 2023")
+        if year_number is None or year_number != int(year_number) or not 1900 <= year_number <= 2200:
+            out.add(table.sheet, year_row, value_col, f"年度「{year_text}」不是四位数的年份", "例如 2023")
         else:
             year = int(year_number)
     decimals = 2
@@ -241,11 +243,13 @@ def _settings(table: Table | None, out: _Collector) -> Settings | None:
     main_text, main_row = need("主要指标满分")
     main_points = to_decimal(main_text) if main_text else None
     if main_text and (main_points is None or main_points <= 0):
-        out.add(table.sheet, main_row, value_col, f"主要指标满分「{main_text}」不是正数", "例如 100")
+        why = _refused(main_text) if main_points is None else "不是正数"
+        out.add(table.sheet, main_row, value_col, f"主要指标满分「{main_text}」{why}", "例如 100")
     bonus_text, bonus_row = values.get("附加分满分", ("", None))
     bonus_points = to_decimal(bonus_text) if bonus_text else Decimal(0)
     if bonus_points is None or bonus_points < 0:
-        out.add(table.sheet, bonus_row, value_col, f"附加分满分「{bonus_text}」不是数值", "没有附加分时写 0")
+        why = _refused(bonus_text) if bonus_points is None else "不是数值"
+        out.add(table.sheet, bonus_row, value_col, f"附加分满分「{bonus_text}」{why}", "没有附加分时写 0")
         bonus_points = Decimal(0)
     grade_basis = _basis(values, "定级依据", BASIS_MAIN, table, value_col, out)
     rank_basis = _basis(values, "排名依据", BASIS_TOTAL, table, value_col, out)
@@ -296,7 +300,7 @@ def _bands(table: Table | None, out: _Collector) -> list[Band]:
                 table.sheet,
                 row,
                 col,
-                f"最低分「{lower_text}」不是数值",
+                f"最低分「{lower_text}」{_refused(lower_text)}",
                 "填写该等级的最低分（含），最后一档可留空",
             )
             continue
@@ -379,7 +383,8 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
         seen[ident] = row
         points = to_decimal(points_text)
         if points is None or points <= 0:
-            out.add(table.sheet, row, col("分值"), f"分值「{points_text}」不是正数", "填写该指标的满分")
+            why = _refused(points_text) if points is None and points_text else "不是正数"
+            out.add(table.sheet, row, col("分值"), f"分值「{points_text}」{why}", "填写该指标的满分")
             points = Decimal(0)
         if cat_name and item_name:
             out.add(
@@ -428,7 +433,7 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
                     table.sheet,
                     row,
                     col("最低分"),
-                    f"最低分「{floor_text}」无法识别",
+                    f"最低分「{floor_text}」无法识别{_why(floor_text)}",
                     "留空表示最低 0 分；写「不限」表示扣分上不封顶、可为负分",
                 )
                 floor = Decimal(0)
@@ -452,8 +457,14 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
 
 
 def _fields(
-    table: Table | None, items: dict[str, Item], choice_lists: dict[str, list[str]], out: _Collector
+    table: Table | None,
+    items: dict[str, Item],
+    choice_lists: dict[str, list[str]],
+    out: _Collector,
+    year: int | None = None,
 ) -> dict[str, Field]:
+    # A date outside these years is a slip (1 typed into a date cell reads as 1900-01-01), not a date.
+    years = (year - 10, year + 10) if year is not None else (2000, 2100)
     fields: dict[str, Field] = {}
     if table is None:
         return fields
@@ -558,6 +569,17 @@ def _fields(
                 f"必填「{required_text}」无法识别",
                 "写「是」或「否」，留空表示是",
             )
+        reading = table.key(cells, "读法")
+        if reading and (ftype != PERCENT or reading not in READINGS):
+            what = f"读法「{reading}」无法识别" if reading not in READINGS else "只有百分比字段能写读法"
+            out.add(
+                table.sheet,
+                row,
+                col("读法"),
+                what,
+                f"百分比字段可写「{READINGS[0]}」（0.8 读作 0.8%）或「{READINGS[1]}」（0.8 读作 80%），或留空",
+            )
+            reading = ""
         fields[fid] = Field(
             fid,
             item_id,
@@ -571,8 +593,20 @@ def _fields(
             required_text != "否",
             table.text(cells, "填报说明"),
             Source(table.sheet, row),
+            reading,
+            years,
         )
     return fields
+
+
+def _refused(text: str) -> str:
+    """'不是数值', or why a number is refused ('超出可接受的数值范围…', a comma for a decimal point)."""
+    return number_error(text) or "不是数值"
+
+
+def _why(text: str) -> str:
+    why = number_error(text)
+    return f"（{why}）" if why.startswith("超出") else ""
 
 
 def _bound(table: Table, cells: list[object], row: int, header: str, out: _Collector) -> Decimal | None:
@@ -582,7 +616,11 @@ def _bound(table: Table, cells: list[object], row: int, header: str, out: _Colle
     number = to_decimal(text)
     if number is None:
         out.add(
-            table.sheet, row, table.column_number(header), f"{header}「{text}」不是数值", "填写数值或留空"
+            table.sheet,
+            row,
+            table.column_number(header),
+            f"{header}「{text}」{_refused(text)}",
+            "填写数值或留空",
         )
     return number
 

@@ -19,6 +19,11 @@ YESNO = "是否"
 CHOICE = "选项"
 DATE = "日期"
 TEXT = "文本"
+# How a 百分比 field reads a number typed into a plain cell (the 字段 sheet's 读法 column): unstated,
+# a number between 0 and 1 that both readings allow is an error; stated, it is read one way.
+READ_AS_TYPED = "百分数"  # 0.8 is 0.8 %: for fields whose realistic values are below 1 %
+READ_FRACTION = "小数"  # 0.8 is 80 %
+READINGS = (READ_AS_TYPED, READ_FRACTION)
 FIELD_TYPES = (NUMBER, INTEGER, PERCENT, SCORE, YESNO, CHOICE, DATE, TEXT)
 NUMERIC_TYPES = (NUMBER, INTEGER, PERCENT, SCORE)
 
@@ -62,6 +67,8 @@ class Field:
     required: bool = True
     help: str = ""
     source: Source | None = None
+    reading: str = ""  # READ_AS_TYPED, READ_FRACTION or "" (百分比 fields only)
+    years: tuple[int, int] = (2000, 2100)  # plausible years of a 日期 field's dates
 
     @property
     def is_numeric(self) -> bool:

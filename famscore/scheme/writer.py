@@ -33,10 +33,13 @@ COLUMNS: dict[str, list[tuple[str, int]]] = {
         ("选项", 16),
         ("必填", 6),
         ("填报说明", 50),
+        ("读法", 8),
     ],
     CHOICES: [("列表", 20), ("选项", 30)],
     RULES: [("指标编号", 10), ("规则类型", 14), ("字段", 36), ("参数", 50), ("说明", 50)],
 }
+# Written only when some row fills them, so that schemes without them keep their columns.
+OPTIONAL = {"读法"}
 WRAPPED = {"内容", "评分标准", "说明", "填报说明", "参数", "一级指标", "二级指标", "填报项目", "字段"}
 
 
@@ -53,7 +56,8 @@ def write_scheme(sheets: Mapping[str, Sequence[Mapping[str, object]]], path: Pat
     category_fill = PatternFill("solid", fgColor="DCE6F1")
     for name, columns in COLUMNS.items():
         rows = sheets.get(name, [])
-        unknown = {k for row in rows for k in row} - {h for h, _ in columns}
+        columns = [c for c in columns if c[0] not in OPTIONAL or any(row.get(c[0]) for row in rows)]
+        unknown = {k for row in rows for k in row if row[k] not in ("", None)} - {h for h, _ in columns}
         if unknown:
             raise ValueError(f"{name}: unknown columns {sorted(unknown)}")
         sheet = book.create_sheet(name)
