@@ -1,5 +1,5 @@
 """python -m famscore."""
 
-from famscore.cli import main
+from famscore.entry import main
 
 main()

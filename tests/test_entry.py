@@ -1,0 +1,36 @@
+"""Ctrl-C or a kill while the command line is still loading: one Chinese line, no traceback."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.mark.parametrize(("signum", "words"), [(signal.SIGINT, "Ctrl-C"), (signal.SIGTERM, "SIGTERM")])
+def test_a_signal_before_the_cli_is_loaded_is_answered_in_chinese(signum: int, words: str) -> None:
+    code = (
+        "import os, time\n"
+        "from famscore.entry import install_early\n"
+        "install_early()\n"
+        f"os.kill(os.getpid(), {int(signum)})\n"
+        "time.sleep(10)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert done.returncode == 128 + signum
+    assert words in done.stderr and "没有写出任何文件" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_console_script_and_python_m_use_the_early_entry_point() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    assert 'famscore = "famscore.entry:main"' in (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert "from famscore.entry import main" in (root / "famscore" / "__main__.py").read_text(
+        encoding="utf-8"
+    )
