@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+from decimal import Decimal
 from pathlib import Path
+
+import pytest
+from conftest import write_markdown_scheme
 
 from famscore.errors import ERROR, Problem
 from famscore.messages import Msg, catalogue_markdown
+from famscore.scheme.loader import load_scheme
+from famscore.scheme.model import Field
+from famscore.values import PERCENT_FORMAT, PLAIN, UNKNOWN_FORMAT, Parsed, parse_value
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "problem-codes.md"
@@ -49,3 +58,117 @@ def test_the_docs_page_lists_every_code_and_is_current() -> None:
     )
     for member in Msg:
         assert f"| {member.name} |" in catalogue_markdown()
+
+
+# ---------------------------------------------------------------- values in returns (famscore.values)
+
+VALUES_SCHEME = """
+## 设置
+| 项目 | 内容 |
+|---|---|
+| 标题 | 测试考评 |
+| 年度 | 2023 |
+| 版本 | 1 |
+| 主要指标满分 | 10 |
+
+## 指标
+| 编号 | 一级指标 | 二级指标 | 分值 |
+|---|---|---|---|
+| A | 甲 | | 10 |
+| A1 | | 完成率 | 10 |
+
+## 字段
+| 字段编号 | 指标编号 | 填报项目 | 类型 | 单位 | 最小值 | 最大值 | 选项 |
+|---|---|---|---|---|---|---|---|
+| 率 | A1 | 完成率 | 百分比 | % | 0 | 100 | |
+| 人数 | A1 | 人数 | 整数 | 人 | 0 | 50 | |
+| 千分率 | A1 | 千分率 | 百分比 | ‰ | 0 | 1000 | |
+| 是否 | A1 | 是否 | 是否 | | | | |
+| 等级 | A1 | 等级 | 选项 | | | | 等级 |
+| 日期 | A1 | 日期 | 日期 | | | | |
+
+## 选项
+| 列表 | 选项 |
+|---|---|
+| 等级 | 优 |
+| 等级 | 良 |
+
+## 规则
+| 指标编号 | 规则类型 | 字段 | 参数 |
+|---|---|---|---|
+| A1 | 满分 | | |
+"""
+
+
+@pytest.fixture(scope="module")
+def fields(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Field]:
+    path = write_markdown_scheme(VALUES_SCHEME, tmp_path_factory.mktemp("values") / "考评表.xlsx")
+    return dict(load_scheme(path).fields)
+
+
+@pytest.mark.parametrize(
+    ("field", "raw", "cell_format", "code"),
+    [
+        ("率", float("nan"), PLAIN, "VALUE_NO_RESULT"),
+        ("率", "#DIV/0!", PLAIN, "VALUE_ERROR_CELL"),
+        ("率", True, PLAIN, "VALUE_LOGICAL"),
+        ("率", dt.datetime(1900, 4, 4), PLAIN, "VALUE_DATE_CELL"),
+        ("率", "九十六", PLAIN, "VALUE_NOT_A_NUMBER"),
+        ("率", float("inf"), PLAIN, "VALUE_INVALID_NUMBER"),
+        ("率", 1e13, PLAIN, "VALUE_BEYOND_FORMAT"),
+        ("率", "9,5", PLAIN, "VALUE_DECIMAL_COMMA"),
+        ("率", "1,2,3", PLAIN, "VALUE_SEPARATOR"),
+        ("率", "9,5000", PLAIN, "VALUE_SEPARATOR_OR_POINT"),
+        ("率", "96‰", PLAIN, "VALUE_WRONG_UNIT"),
+        ("人数", 0.5, PERCENT_FORMAT, "VALUE_PERCENT_CELL_IN_UNIT"),
+        ("率", 1e11, PERCENT_FORMAT, "VALUE_SCALED_BEYOND_FORMAT"),
+        ("人数", "2.5", PLAIN, "VALUE_NOT_INTEGER"),
+        ("人数", -1.0, PLAIN, "VALUE_BELOW_MINIMUM"),
+        ("率", 101.0, PLAIN, "VALUE_ABOVE_MAXIMUM"),
+        ("率", -0.5, PERCENT_FORMAT, "VALUE_PERCENT_CELL_BELOW_MINIMUM"),
+        ("率", 1.5, PERCENT_FORMAT, "VALUE_PERCENT_CELL_ABOVE_MAXIMUM"),
+        ("率", 0.8, PLAIN, "VALUE_PERCENT_AMBIGUOUS"),
+        ("率", 0.8, UNKNOWN_FORMAT, "VALUE_PERCENT_AMBIGUOUS_OLD_FORMAT"),
+        ("是否", "可能", PLAIN, "VALUE_NOT_YES_NO"),
+        ("等级", "差", PLAIN, "VALUE_NOT_A_CHOICE"),
+        ("日期", "1999-12-31", PLAIN, "VALUE_DATE_OUT_OF_RANGE"),
+        ("日期", dt.time(8, 30), PLAIN, "VALUE_TIME_NOT_DATE"),
+        ("日期", "8月15日", PLAIN, "VALUE_NOT_A_DATE"),
+    ],
+)
+def test_every_refused_value_names_its_code_and_renders_in_full(
+    fields: dict[str, Field], field: str, raw: object, cell_format: str, code: str
+) -> None:
+    parsed = parse_value(fields[field], raw, cell_format)
+    assert parsed.value is None and parsed.msg is not None and parsed.msg.code == code
+    # What the reader reports: the catalogue's sentence with the field's label, at the cell.
+    problem = parsed.msg.problem("回表.xlsx", "填报", 6, 4, label="「完成率」（率）", **parsed.fields)
+    assert (problem.file, problem.sheet, problem.row, problem.column, problem.code) == (
+        "回表.xlsx",
+        "填报",
+        6,
+        4,
+        code,
+    )
+    assert problem.message == f"「完成率」（率）：{parsed.error}，本项暂不计分" and problem.fix == parsed.fix
+    assert "{" not in problem.message + problem.fix and problem.fix, code
+
+
+def test_the_percent_cell_in_a_field_without_unit_says_it_is_not_a_percentage(
+    fields: dict[str, Field],
+) -> None:
+    parsed = parse_value(fields["是否"], 0.5, PERCENT_FORMAT)
+    assert parsed.msg is Msg.VALUE_NOT_YES_NO  # a yes/no field never reads numbers as percentages
+    unit_less = dataclasses.replace(fields["人数"], unit="")
+    assert parse_value(unit_less, 0.5, PERCENT_FORMAT).msg is Msg.VALUE_PERCENT_CELL_NOT_PERCENT
+
+
+def test_a_parsed_value_is_cheap_and_says_nothing() -> None:
+    parsed = Parsed(Decimal(5))
+    assert (parsed.msg, parsed.error, parsed.fix, parsed.warning, dict(parsed.fields)) == (
+        None,
+        "",
+        "",
+        "",
+        {},
+    )
