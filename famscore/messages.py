@@ -15,7 +15,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, NamedTuple
 
-from famscore.errors import ERROR, WARNING, Problem, Severity
+from famscore.errors import ERROR, SCHEME_UNUSABLE, WARNING, Problem, Severity
 from famscore.numbers import (
     POINT_FIX,
     WHY_DECIMAL_COMMA,
@@ -148,6 +148,21 @@ class Msg(Enum):
     OUTPUT_TEXT_CLEANED = Detail("文字「{text}」{note}{more}", "", WARNING)
 
     # --- the command line (famscore.cli) -----------------------------------------------------------
+    # Errors the commands print and exit on; not problems at a place, so rendered, not `problem()`d.
+    SCHEME_UNUSABLE = Detail(SCHEME_UNUSABLE)  # SchemeError's text (famscore.errors)
+    CLI_NO_DEFUSEDXML = Detail(
+        "缺少 defusedxml，不能安全地读取表格文件", "请运行 pip install defusedxml 后重试"
+    )
+    CLI_SCHEME_HAS_ERRORS = Detail("考评表有 {errors} 处错误、{warnings} 处警告，无法使用。")
+    CLI_UNIT_AND_UNITS_FILE = Detail("--unit 和 --units-file 只能用一个。")
+    CLI_DUPLICATE_UNITS = Detail("单位名称有重复。")
+    CLI_NO_UNIT = Detail("请用 --unit 指定单位名称。")
+    CLI_UNIT_NOT_IN_SUMMARY = Detail("汇总表中没有单位「{unit}」的计分过程。{guess}", "其中的单位：{names}")
+    CLI_UNIT_NOT_SCORED = Detail("没有找到单位「{unit}」。{guess}", "已计分的单位：{names}")
+    CLI_INTERRUPTED = Detail("已中断（{why}），没有写出任何文件，原有的输出文件没有改动。", "", WARNING)
+    CLI_INTERRUPTED_AFTER_WRITING = Detail(
+        "已中断（{why}）。中断前已写出：{paths}{more}；其他输出文件没有改动。", "", WARNING
+    )
 
     @property
     def code(self) -> str:
@@ -202,9 +217,26 @@ def catalogue_markdown() -> str:
     ]
     for member in Msg:
         detail = member.detail
-        cells = (member.name, str(detail.severity), detail.text, detail.fix or "—")
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        lines.append(_row(member.name, str(detail.severity), detail.text, detail.fix or "—"))
+    # Typer and Click word usage errors and help themselves; famscore.cli_zh translates them by key.
+    # Not problems with a fix, and keyed by what Click raises, so listed here rather than made members.
+    from famscore.cli_zh import ZH  # a leaf module (no famscore imports); only for this page
+
+    lines += [
+        "",
+        "## 命令行的用法错误和帮助文字",
+        "",
+        "命令写错（缺少参数、没有这个选项、路径不存在等）时的提示，以及帮助中的标签，由 famscore.cli_zh 翻译。",
+        "",
+        "| 键 | 文字 |",
+        "|---|---|",
+    ]
+    lines += [_row(key, text) for key, text in ZH.items()]
     return "\n".join(lines) + "\n"
+
+
+def _row(*cells: str) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
 
 if __name__ == "__main__":

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
+import zipfile
 from decimal import Decimal
 from pathlib import Path
+from string import Formatter
 
+import openpyxl
 import pytest
 from conftest import write_markdown_scheme
 
-from famscore.errors import ERROR, Problem
+from famscore.cli_zh import ZH
+from famscore.errors import ERROR, Problem, SchemeError, UsageError
 from famscore.messages import Msg, catalogue_markdown
+from famscore.safety import open_return, scan_sheet
 from famscore.scheme.loader import load_scheme
 from famscore.scheme.model import Field
 from famscore.values import PERCENT_FORMAT, PLAIN, UNKNOWN_FORMAT, Parsed, parse_value
@@ -56,8 +62,21 @@ def test_the_docs_page_lists_every_code_and_is_current() -> None:
     assert DOCS.read_text(encoding="utf-8") == catalogue_markdown(), (
         "docs/problem-codes.md is out of date: run  python -m famscore.messages > docs/problem-codes.md"
     )
+    page = catalogue_markdown()
     for member in Msg:
-        assert f"| {member.name} |" in catalogue_markdown()
+        assert f"| {member.name} |" in page
+    # and every sentence the command line's own usage errors and help use (famscore.cli_zh)
+    assert all(f"| {key} | {text} |" in page for key, text in ZH.items())
+
+
+def test_every_placeholder_is_a_plain_name_and_fills() -> None:
+    for member in Msg:
+        parsed = [part for text in member.detail[:2] for part in Formatter().parse(text)]
+        names = {name for _, name, spec, conversion in parsed if name is not None}
+        assert all(name.isidentifier() for name in names), member.name  # no {0}, {x.y}, {x[0]}
+        assert all(not spec and not conversion for _, name, spec, conversion in parsed if name), member.name
+        text, fix = member.render(**{name: f"<{name}>" for name in names})
+        assert all(f"<{name}>" in text + fix for name in names), member.name
 
 
 # ---------------------------------------------------------------- values in returns (famscore.values)
@@ -172,3 +191,96 @@ def test_a_parsed_value_is_cheap_and_says_nothing() -> None:
         "",
         {},
     )
+
+
+# ---------------------------------------------------------------- return files (famscore.safety)
+
+
+def _workbook(path: Path, rows: int = 3, columns: int = 2) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "填报"
+    sheet.cell(rows, columns, "x")
+    book.save(path)
+    return path
+
+
+def _refused(path: Path) -> tuple[str, str, bool]:
+    opened = open_return(path)
+    assert opened.book is None and opened.msg is not None and opened.refusal is not None
+    # The pair callers unpacked before the catalogue: the sentence without the reader's 本文件未计分.
+    text, fix = opened.msg.render(**opened.fields)
+    assert (
+        (opened.message + "，本文件未计分", opened.fix)
+        == (text, fix)
+        == (
+            opened.refusal.message + "，本文件未计分",
+            opened.refusal[1],
+        )
+    )
+    return opened.msg.code, opened.sheet, opened.spreadsheet
+
+
+def test_every_refused_file_names_its_code(tmp_path: Path) -> None:
+    good = _workbook(tmp_path / "good.xlsx")
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    (tmp_path / "scan.xlsx").write_bytes(b"%PDF-1.4 a scan")
+    (tmp_path / "cut.xlsx").write_bytes(good.read_bytes()[:300])
+    with zipfile.ZipFile(tmp_path / "letter.xlsx", "w") as letter:
+        letter.writestr("word/document.xml", "<w:document/>")
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(tmp_path / "dtd.xlsx", "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/workbook.xml":
+                data = b'<!DOCTYPE x [<!ENTITY e "e">]>' + data
+            target.writestr(name, data)
+    (tmp_path / "locked.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    found = {
+        name: _refused(tmp_path / name) for name in ("empty.xlsx", "scan.xlsx", "cut.xlsx", "letter.xlsx")
+    }
+    assert found == {
+        "empty.xlsx": ("RETURN_EMPTY", "", False),
+        "scan.xlsx": ("RETURN_RENAMED", "", False),
+        "cut.xlsx": ("RETURN_DAMAGED", "", True),
+        "letter.xlsx": ("RETURN_OTHER_DOCUMENT", "", False),
+    }
+    assert _refused(tmp_path / "dtd.xlsx")[0] == "RETURN_DTD"
+    assert _refused(tmp_path / "locked.xlsx")[0] == "RETURN_DAMAGED_OR_OLD"
+    assert open_return(good).msg is None and open_return(good).message == ""
+
+
+def test_a_sheet_too_large_is_refused_with_its_code_and_range(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "wide.xlsx", rows=2_000, columns=600)
+    refusal = scan_sheet(path.read_bytes(), "填报")
+    assert refusal is not None and refusal.msg is Msg.RETURN_SHEET_TOO_LARGE
+    assert refusal.fields == {"used": "WB2000:WB2000"}  # as the sheet declares it
+    message, fix = refusal  # as the reader unpacked it before the catalogue
+    assert message == "这张工作表的使用范围异常巨大（WB2000:WB2000），不像是填报表，已拒绝读取" and fix
+    problem = refusal.msg.problem("wide.xlsx", "填报", **refusal.fields)
+    assert (problem.code, problem.sheet, problem.row) == ("RETURN_SHEET_TOO_LARGE", "填报", None)
+    assert problem.message == message + "，本文件未计分"
+
+
+# ---------------------------------------------------------------- errors the commands print
+
+
+def test_an_error_raised_from_the_catalogue_carries_its_code() -> None:
+    error = UsageError.from_msg(Msg.CLI_UNIT_NOT_SCORED, "汇总.xlsx", unit="新华", guess="", names="甲、乙")
+    assert isinstance(error, UsageError) and error.exit_code == 2
+    assert (error.code, error.path, error.fields["unit"]) == ("CLI_UNIT_NOT_SCORED", "汇总.xlsx", "新华")
+    assert error.message == "没有找到单位「新华」。。已计分的单位：甲、乙"
+    scheme = SchemeError("考评表.xlsx", [Msg.UNIT_NOT_RETURNED.problem(unit="甲", note="")])
+    assert (scheme.code, scheme.fields, scheme.message) == (
+        "SCHEME_UNUSABLE",
+        {"errors": 1},
+        Msg.SCHEME_UNUSABLE.render(errors=1)[0],
+    )
+
+
+def test_no_placeholder_is_taken_by_a_problem_argument() -> None:
+    # Msg.problem(file, sheet, row, column, cell=, severity=, **fields): a field so named would be lost.
+    taken = set(inspect.signature(Msg.problem).parameters) - {"self", "fields"}
+    for member in Msg:
+        names = {name for text in member.detail[:2] for _, name, _, _ in Formatter().parse(text) if name}
+        assert not names & taken, member.name
