@@ -59,12 +59,6 @@ def decimal_point(value: object) -> str:
     return f"{found.group(1)}.{found.group(2)}" if found else ""
 
 
-def number_fix(value: object) -> str:
-    """What to type instead of a refused `value`, when something sensible can be said."""
-    point = decimal_point(value)
-    return POINT_FIX.format(point=point) if point else ""
-
-
 def _fold(text: str) -> str:
     text = text.strip()
     return text if text.isascii() else unicodedata.normalize("NFKC", text).strip()
