@@ -75,32 +75,33 @@ class Parsed(NamedTuple):
 
     A NamedTuple: one is made per field of every return, and the reader remembers them across returns,
     so the field's label is not in here: the reader adds it (`label=`) when it reports the problem.
+    `warning` is stored, not rendered on demand, because the reader checks it on every cell.
     """
 
     value: object = None
     msg: Msg | None = None
     fields: Mapping[str, object] = _NO_FIELDS
+    warning: str = ""  # the message, when msg is a warning (as error is for an error)
 
-    # The sentences without the field's label and the reader's 本项暂不计分 (as before the catalogue).
     @property
     def error(self) -> str:
-        return self._said(ERROR)
-
-    @property
-    def warning(self) -> str:
-        return self._said(WARNING)
+        """The message without the field's label and the reader's 本项暂不计分 (as before the catalogue)."""
+        if self.msg is None or self.msg.detail.severity != ERROR:
+            return ""
+        return _bare(self.msg.render(label="", **self.fields)[0])
 
     @property
     def fix(self) -> str:
         return "" if self.msg is None else self.msg.render(label="", **self.fields)[1]
 
-    def _said(self, severity: str) -> str:
-        if self.msg is None or self.msg.detail.severity != severity:
-            return ""
-        return self.msg.render(label="", **self.fields)[0].removeprefix("：").removesuffix(VALUE_NOT_SCORED)
+
+def _bare(text: str) -> str:
+    return text.removeprefix("：").removesuffix(VALUE_NOT_SCORED)
 
 
 def _refuse(msg: Msg, **fields: object) -> Parsed:
+    if msg.detail.severity == WARNING:
+        return Parsed(None, msg, fields, _bare(msg.render(label="", **fields)[0]))
     return Parsed(None, msg, fields)
 
 
