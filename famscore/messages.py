@@ -13,6 +13,7 @@ tests/test_messages.py checks that, and that docs/problem-codes.md is current.
 from __future__ import annotations
 
 from enum import Enum
+from string import Formatter
 from typing import Any, NamedTuple
 
 from famscore.errors import ERROR, SCHEME_UNUSABLE, WARNING, Problem, Severity
@@ -204,6 +205,50 @@ class Msg(Enum):
         )
 
 
+# What each placeholder stands for, for docs/problem-codes.md (tests/test_messages.py: every one is here).
+PLACEHOLDERS = {
+    "label": "填报项目的名称和字段编号，如「药具发放完成率」（A1_完成率）",
+    "typed": "单位填写的内容",
+    "text": "单元格中或要写出的文字",
+    "shown": "单元格在 Excel 中显示的样子",
+    "number": "读出的数值",
+    "minimum": "本项的最小值",
+    "maximum": "本项的最大值",
+    "kind": "数值或整数",
+    "range": "本项的取值范围（没有时为空）",
+    "rule": "百分比项的填法（其他项为空）",
+    "point": "把逗号换成小数点后的写法",
+    "scaled": "按小数读时的百分数",
+    "unit": "本项的单位；或单位名称",
+    "typed_unit": "填写时带的单位",
+    "choices": "本项的可选项",
+    "type": "字段类型",
+    "day": "读出的日期",
+    "low": "合理年份的下限",
+    "high": "合理年份的上限",
+    "never": "从未完成时填写的词",
+    "what": "文件内容的种类，如 PDF 文件",
+    "megabytes": "文件大小（MB）",
+    "count": "个数",
+    "used": "工作表的使用范围，如 A1:XFD1048576",
+    "part": "文件内部的部件名",
+    "error": "读取时出错的类型",
+    "note": "补充说明",
+    "more": "其余的补充说明",
+    "errors": "错误的处数",
+    "warnings": "警告的处数",
+    "guess": "最接近的名称（“是不是……？”）",
+    "names": "可选的名称",
+    "why": "中断的原因",
+    "paths": "已写出的文件",
+}
+
+
+def placeholders(member: Msg) -> set[str]:
+    """The names in braces in `member`'s text and fix."""
+    return {name for text in member.detail[:2] for _, name, _, _ in Formatter().parse(text) if name}
+
+
 def catalogue_markdown() -> str:
     """docs/problem-codes.md: every code with its severity, message and fix."""
     lines = [
@@ -218,6 +263,9 @@ def catalogue_markdown() -> str:
     for member in Msg:
         detail = member.detail
         lines.append(_row(member.name, str(detail.severity), detail.text, detail.fix or "—"))
+    used = sorted({name for member in Msg for name in placeholders(member)})
+    lines += ["", "## 花括号中的内容", "", "| 名称 | 含义 |", "|---|---|"]
+    lines += [_row("{" + name + "}", PLACEHOLDERS.get(name, "")) for name in used]
     # Typer and Click word usage errors and help themselves; famscore.cli_zh translates them by key.
     # Not problems with a fix, and keyed by what Click raises, so listed here rather than made members.
     from famscore.cli_zh import ZH  # a leaf module (no famscore imports); only for this page

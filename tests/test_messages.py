@@ -16,7 +16,7 @@ from conftest import write_markdown_scheme
 
 from famscore.cli_zh import ZH
 from famscore.errors import ERROR, Problem, SchemeError, UsageError
-from famscore.messages import Msg, catalogue_markdown
+from famscore.messages import PLACEHOLDERS, Msg, catalogue_markdown, placeholders
 from famscore.safety import open_return, scan_sheet
 from famscore.scheme.loader import load_scheme
 from famscore.scheme.model import Field
@@ -67,6 +67,12 @@ def test_the_docs_page_lists_every_code_and_is_current() -> None:
         assert f"| {member.name} |" in page
     # and every sentence the command line's own usage errors and help use (famscore.cli_zh)
     assert all(f"| {key} | {text} |" in page for key, text in ZH.items())
+
+
+def test_every_placeholder_is_explained_on_the_docs_page() -> None:
+    used = {name for member in Msg for name in placeholders(member)}
+    assert sorted(used - set(PLACEHOLDERS)) == [], "add what they stand for to messages.PLACEHOLDERS"
+    assert sorted(set(PLACEHOLDERS) - used) == []  # and nothing explained that no message uses
 
 
 def test_every_placeholder_is_a_plain_name_and_fills() -> None:
