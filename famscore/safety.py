@@ -64,6 +64,13 @@ class Refusal(tuple[str, str]):
     def fix(self) -> str:
         return self[1]
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return _refusal, (self.msg, self.fields)  # tuple's own pickling would call __new__ with the pair
+
+
+def _refusal(msg: Msg, fields: dict[str, object]) -> Refusal:
+    return Refusal(msg, **fields)
+
 
 # Extensions python-calamine's from_path maps to each kind of content.
 _SUFFIXES = {

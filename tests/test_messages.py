@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import inspect
+import pickle
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -263,6 +265,7 @@ def test_a_sheet_too_large_is_refused_with_its_code_and_range(tmp_path: Path) ->
     assert refusal.fields == {"used": "WB2000:WB2000"}  # as the sheet declares it
     message, fix = refusal  # as the reader unpacked it before the catalogue
     assert message == "这张工作表的使用范围异常巨大（WB2000:WB2000），不像是填报表，已拒绝读取" and fix
+    assert pickle.loads(pickle.dumps(refusal)) == refusal and copy.copy(refusal).msg is refusal.msg
     problem = refusal.msg.problem("wide.xlsx", "填报", **refusal.fields)
     assert (problem.code, problem.sheet, problem.row) == ("RETURN_SHEET_TOO_LARGE", "填报", None)
     assert problem.message == message + "，本文件未计分"
