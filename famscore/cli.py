@@ -19,7 +19,8 @@ from typer._click.exceptions import ClickException, UsageError
 from typer.core import TyperCommand, TyperGroup
 
 from famscore import cli_zh
-from famscore.errors import FamscoreError, Problem
+from famscore.errors import ERROR, FamscoreError, Problem
+from famscore.messages import Msg
 
 cli_zh.install()
 
@@ -159,8 +160,15 @@ def handles_errors(command: Callable[P, None]) -> Callable[P, None]:
 
 def fail(exc: FamscoreError) -> typer.Exit:
     where = exc.path + "：" if exc.path and exc.path not in exc.message else ""
-    err.print(Text("错误", style="bold red") + _plain(f"：{where}{exc.message}"))
+    err.print(Text(str(ERROR), style="bold red") + _plain(f"：{where}{exc.message}"))
     return typer.Exit(exc.exit_code)
+
+
+def refuse(msg: Msg, **fields: object) -> typer.Exit:
+    """Print the catalogue's sentence for a misused command (text in red, then the fix); exit 2."""
+    text, fix = msg.render(**fields)
+    say(err, f"[bold red]{_e(text)}[/]{_e(fix)}")
+    return typer.Exit(2)
 
 
 @app.command(cls=_Command)
@@ -181,9 +189,8 @@ def check(scheme: SchemeArg) -> None:
     print_problems(problems)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
-    if errors:
-        err.print(f"[bold red]考评表有 {errors} 处错误、{warnings} 处警告，无法使用。[/]")
-        raise typer.Exit(2)
+    if errors or loaded is None:
+        raise refuse(Msg.CLI_SCHEME_HAS_ERRORS, errors=errors, warnings=warnings)
     note = f"，{warnings} 处警告" if warnings else ""
     out.print(f"[bold green]考评表可以使用[/]（指纹 {loaded.fingerprint}{note}）。")
 
@@ -275,13 +282,11 @@ def template(
     from famscore.templates import build_templates, read_units_file, template_paths
 
     if unit and units_file is not None:
-        err.print("[bold red]--unit 和 --units-file 只能用一个。[/]")
-        raise typer.Exit(2)
+        raise refuse(Msg.CLI_UNIT_AND_UNITS_FILE)
     loaded = _load(scheme)
     units: list[str] = read_units_file(units_file) if units_file is not None else list(unit or [])
     if len({name_key(u) for u in units}) != len(units):  # 新泾镇（虹桥） and 新泾镇(虹桥) are one unit
-        err.print("[bold red]单位名称有重复。[/]")
-        raise typer.Exit(2)
+        raise refuse(Msg.CLI_DUPLICATE_UNITS)
     planned = template_paths(loaded, units, output)
     plan_outputs(
         [("填报表", path) for _, path in planned],
@@ -392,8 +397,7 @@ def explain(
     from famscore.outputs.terminal import audit_breakdown, unit_breakdown
 
     if not unit:
-        err.print("[bold red]请用 --unit 指定单位名称。[/]")
-        raise typer.Exit(2)
+        raise refuse(Msg.CLI_NO_UNIT)
     if returns is None:
         from famscore.outputs.summary import read_audit, read_summary
 
@@ -401,19 +405,17 @@ def explain(
         rows = read_audit(source, unit)
         match = [u for u in summary["units"] if name_key(u["unit"]) == name_key(unit)]
         if not match or not rows:
-            names = "、".join(u["unit"] for u in summary["units"])
-            guess = escape(cli_zh.near_miss(unit, [u["unit"] for u in summary["units"]]))
-            say(err, f"[bold red]汇总表中没有单位「{_e(unit)}」的计分过程。{guess}[/]其中的单位：{_e(names)}")
-            raise typer.Exit(2)
+            names = [u["unit"] for u in summary["units"]]
+            guess = cli_zh.near_miss(unit, names)
+            raise refuse(Msg.CLI_UNIT_NOT_IN_SUMMARY, unit=unit, guess=guess, names="、".join(names))
         out.print(audit_breakdown(summary, match[0], rows))
         return
     batch = _score(source, returns, units_file, quiet=True)
     found = [u for u in batch.units if name_key(u.unit) == name_key(unit)]
     if not found:
-        names = "、".join(u.unit for u in batch.units)
-        guess = escape(cli_zh.near_miss(unit, [u.unit for u in batch.units]))
-        say(err, f"[bold red]没有找到单位「{_e(unit)}」。{guess}[/]已计分的单位：{_e(names)}")
-        raise typer.Exit(2)
+        scored = [u.unit for u in batch.units]
+        guess = cli_zh.near_miss(unit, scored)
+        raise refuse(Msg.CLI_UNIT_NOT_SCORED, unit=unit, guess=guess, names="、".join(scored))
     out.print(unit_breakdown(batch, found[0]))
     own = [p for p in batch.problems if p.file == found[0].file]
     print_problems(own)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any, Protocol, Self
 
 
 class Severity(StrEnum):
@@ -19,6 +20,8 @@ ERROR = Severity.ERROR
 WARNING = Severity.WARNING
 _ADDRESS = re.compile(r"^([A-Z]{1,3})([1-9][0-9]*)$")
 _ROW_ONLY = re.compile(r"^第 ([1-9][0-9]*) 行$")
+# SchemeError's text; catalogued as Msg.SCHEME_UNUSABLE (messages imports this module, not the reverse).
+SCHEME_UNUSABLE = "考评表有 {errors} 处错误，无法使用"
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,10 @@ class Problem:
         """The message as a user reads it: place, problem, fix."""
         place = self.location()
         head = f"[{self.severity}] {place}：{self.message}" if place else f"[{self.severity}] {self.message}"
-        return f"{head}。{self.fix}" if self.fix else head
+        return joined(head, self.fix)
 
     def as_dict(self) -> dict[str, str | int | None]:
-        message = f"{self.message}。{self.fix}" if self.fix else self.message
+        message = joined(self.message, self.fix)
         return {
             "file": self.file,
             "sheet": self.sheet,
@@ -83,6 +86,11 @@ class Problem:
             "column": self.column,
             "level": self.level,
         }
+
+
+def joined(message: str, fix: str) -> str:
+    """A message and its fix as one text: 'what is wrong。what to do'."""
+    return f"{message}。{fix}" if fix else message
 
 
 def cell_name(row: int | None, column: int | None = None) -> str:
@@ -97,7 +105,7 @@ def cell_name(row: int | None, column: int | None = None) -> str:
 def column_number(letters: str) -> int:
     """'C' -> 3, 'AA' -> 27."""
     number = 0
-    for letter in letters:
+    for letter in letters.upper():
         number = number * 26 + ord(letter) - 64
     return number
 
@@ -110,23 +118,48 @@ def column_letter(column: int) -> str:
     return letters
 
 
+class Template(Protocol):
+    """A catalogue member (famscore.messages.Msg), as the exceptions here need it: no import upwards."""
+
+    @property
+    def code(self) -> str: ...
+
+    def render(self, **fields: Any) -> tuple[str, str]: ...
+
+
 class FamscoreError(Exception):
-    """Base of every error famscore raises on purpose; the CLI turns it into a message."""
+    """Base of every error famscore raises on purpose; the CLI turns it into a message.
+
+    Raised with `from_msg(Msg.X, path, **fields)`, it carries the catalogue's `code` and `fields`;
+    `message` is the text and fix as one sentence, as the CLI prints it.
+    """
 
     exit_code = 2
+    code = ""
+    fields: dict[str, Any] = {}  # noqa: RUF012 - replaced, never mutated
 
     def __init__(self, message: str, path: Path | str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.path = str(path) if path is not None else ""
 
+    @classmethod
+    def from_msg(cls, msg: Template, path: Path | str | None = None, **fields: Any) -> Self:
+        """The error with the catalogue's sentence for `msg`, its particulars filled in."""
+        error = cls(joined(*msg.render(**fields)), path)
+        error.code, error.fields = msg.code, fields
+        return error
+
 
 class SchemeError(FamscoreError):
     """The scheme workbook cannot be used: carries every problem found in one pass."""
 
+    code = "SCHEME_UNUSABLE"
+
     def __init__(self, path: Path | str, problems: list[Problem]) -> None:
-        errors = [p for p in problems if p.is_error]
-        super().__init__(f"考评表有 {len(errors)} 处错误，无法使用", path)
+        errors = sum(p.is_error for p in problems)
+        super().__init__(SCHEME_UNUSABLE.format(errors=errors), path)
+        self.fields = {"errors": errors}
         self.problems = problems
 
 

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from famscore.messages import Msg
+
 # The signals that end a run: Ctrl-C, `kill`, and the terminal or session going away.
 # (SIGBREAK: Ctrl-Break in a Windows console.)
 SIGNALS = tuple(
@@ -42,12 +44,11 @@ class Interrupted(BaseException):
     def message(self) -> str:
         """One Chinese line: what stopped the run and which outputs, if any, were already replaced."""
         name = NAMES.get(signal.Signals(self.signum).name, f"收到信号 {self.signum}")
-        head = f"已中断（{name}）"
         if not _WRITTEN:
-            return f"{head}，没有写出任何文件，原有的输出文件没有改动。"
+            return Msg.CLI_INTERRUPTED.render(why=name)[0]
         names = "、".join(str(p) for p in _WRITTEN[:LISTED])
         more = f"等 {len(_WRITTEN)} 个文件" if len(_WRITTEN) > LISTED else ""
-        return f"{head}。中断前已写出：{names}{more}；其他输出文件没有改动。"
+        return Msg.CLI_INTERRUPTED_AFTER_WRITING.render(why=name, paths=names, more=more)[0]
 
 
 _WRITTEN: list[Path] = []

@@ -16,6 +16,15 @@ RANGE_TEXT = "绝对值小于 1 万亿（10^12），最多 6 位小数"
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _PLAIN = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _SEPARATORS = ",，、"
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+[,，、]\d{1,2}")  # 3,5: a decimal comma, not a thousands separator
+_ONE_SEPARATOR = re.compile(r"([+-]?\d+)[,，、](\d+)")  # 3,5 or 1234,567: a point was probably meant
+# Why a number is refused (number_error): the catalogue (famscore.messages) builds its sentences from these.
+WHY_OUT_OF_RANGE = f"超出可接受的数值范围（{RANGE_TEXT}）"
+WHY_INVALID = "不是有效的数值"
+WHY_DECIMAL_COMMA = "不是数值：小数点请用“.”，千位分隔符只能每三位一个"
+WHY_SEPARATOR = "不是数值：逗号、顿号只能作千位分隔符（如 12,345）"
+WHY_NOT_A_NUMBER = "不是数值"
+POINT_FIX = "小数点请用“.”，如 {point}；千位分隔符只能每三位一个，如 1,000，也可不写"
 # Rounding a sum of bounded parts never needs more digits than this: quantize cannot fail.
 _WIDE = Context(prec=200, rounding=ROUND_HALF_UP)
 
@@ -35,25 +44,19 @@ def number_error(value: object, places: int = MAX_PLACES) -> str:
     """Why `value` is not an accepted number (for a message), or '' when it is one."""
     number = _decimal(value)
     if number is not None:
-        return "" if _in_range(number, places) else f"超出可接受的数值范围（{RANGE_TEXT}）"
+        return "" if _in_range(number, places) else WHY_OUT_OF_RANGE
     if isinstance(value, (bool, int, float, Decimal)) or value is None:
-        return "不是有效的数值"
+        return WHY_INVALID
     text = _fold(str(value))
     if any(sep in text for sep in _SEPARATORS):
-        if re.fullmatch(r"[+-]?\d+[,，、]\d{1,2}", text):
-            return "不是数值：小数点请用“.”，千位分隔符只能每三位一个"
-        return "不是数值：逗号、顿号只能作千位分隔符（如 12,345）"
-    return "不是数值"
+        return WHY_DECIMAL_COMMA if _DECIMAL_COMMA.fullmatch(text) else WHY_SEPARATOR
+    return WHY_NOT_A_NUMBER
 
 
-def number_fix(value: object) -> str:
-    """What to type instead of a refused `value`, when something sensible can be said."""
-    text = _fold(str(value))
-    found = re.fullmatch(r"([+-]?\d+)[,，、](\d+)", text)
-    if found:
-        point = f"{found.group(1)}.{found.group(2)}"
-        return f"小数点请用“.”，如 {point}；千位分隔符只能每三位一个，如 1,000，也可不写"
-    return ""
+def decimal_point(value: object) -> str:
+    """`value` with its one comma as a decimal point ('3,5' -> '3.5'), or '' when that is not the fix."""
+    found = _ONE_SEPARATOR.fullmatch(_fold(str(value)))
+    return f"{found.group(1)}.{found.group(2)}" if found else ""
 
 
 def _fold(text: str) -> str:

@@ -22,6 +22,9 @@ from typing import IO, Protocol
 
 import python_calamine as calamine
 
+from famscore.errors import FamscoreError, column_letter, column_number
+from famscore.messages import NOT_SCORED, Msg
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -35,16 +38,39 @@ MAX_MEMBERS = 5_000  # an .xlsx holds a dozen or two parts
 # 0.2 s, 500 times the largest 填报 sheet a scheme makes; A1:XFD1048576 would be 550 GB.
 MAX_SHEET_CELLS = 1_000_000
 MAX_PROLOG_BYTES = 64 * 1024  # XML declaration, comments and (refused) DTD before the root element
-RESAVE = "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回"
-RESEND = "请让该单位重新发送原文件"
-PASSWORD = "文件设置了打开密码，无法读取"
-PASSWORD_FIX = "请让该单位去掉打开密码（Excel：文件→信息→保护工作簿→用密码进行加密，清空密码；WPS：文件→文档加密）后重新发送"
-BOMB = "文件解压后异常巨大（疑似“压缩炸弹”），已拒绝读取"
-BOMB_FIX = "请确认文件来源；正常的填报表只有几百 KB"
-RANGE_FIX = "请删除表格中多余的行和列（或多余的内容）后另存，或让该单位重新发送原填报表"
-DTD = "文件中含有不安全的 XML 声明（DTD/实体），已拒绝读取"
 
-Reason = tuple[str, str]
+
+class Refusal(tuple[str, str]):
+    """Why a file or sheet is refused: a catalogue member and its particulars (`msg`, `fields`).
+
+    As a pair it is (message, fix) without the reader's 本文件未计分, as callers unpacked it before the
+    catalogue; the reader reports `msg.problem(file, sheet, **fields)`.
+    """
+
+    msg: Msg
+    fields: dict[str, object]
+
+    def __new__(cls, msg: Msg, **fields: object) -> Refusal:
+        text, fix = msg.render(**fields)
+        refusal = super().__new__(cls, (text.removesuffix(NOT_SCORED), fix))
+        refusal.msg, refusal.fields = msg, fields
+        return refusal
+
+    @property
+    def message(self) -> str:
+        return self[0]
+
+    @property
+    def fix(self) -> str:
+        return self[1]
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return _refusal, (self.msg, self.fields)  # tuple's own pickling would call __new__ with the pair
+
+
+def _refusal(msg: Msg, fields: dict[str, object]) -> Refusal:
+    return Refusal(msg, **fields)
+
 
 # Extensions python-calamine's from_path maps to each kind of content.
 _SUFFIXES = {
@@ -71,7 +97,7 @@ _RANGE_END = re.compile(r"([A-Za-z]{1,3})(\d{1,9})$")
 
 @dataclass
 class Opened:
-    """A workbook ready to read, or why not: `message` and `fix` for the user, `sheet` if about one.
+    """A workbook ready to read, or why not (`refusal`), with the `sheet` it is about if one.
 
     `kind` is what the content is (xlsx, xls, ods, xlsb, or a description such as 'PDF 文件');
     `spreadsheet` is False when the content is not a spreadsheet at all (a letter, a scan, an empty
@@ -80,14 +106,29 @@ class Opened:
 
     book: calamine.CalamineWorkbook | None
     kind: str = ""
-    message: str = ""
-    fix: str = ""
+    refusal: Refusal | None = None
     sheet: str = ""
     spreadsheet: bool = True
     data: bytes = field(default=b"", repr=False)
 
     @property
-    def reason(self) -> Reason:
+    def msg(self) -> Msg | None:
+        return self.refusal.msg if self.refusal is not None else None
+
+    @property
+    def fields(self) -> dict[str, object]:
+        return self.refusal.fields if self.refusal is not None else {}
+
+    @property
+    def message(self) -> str:
+        return self.refusal.message if self.refusal is not None else ""
+
+    @property
+    def fix(self) -> str:
+        return self.refusal.fix if self.refusal is not None else ""
+
+    @property
+    def reason(self) -> tuple[str, str]:
         return self.message, self.fix
 
 
@@ -159,22 +200,12 @@ def require_defused_openpyxl() -> None:
     import openpyxl
 
     if not getattr(openpyxl, "DEFUSEDXML", False):
-        from famscore.errors import FamscoreError
-
-        raise FamscoreError("缺少 defusedxml，不能安全地读取表格文件；请运行 pip install defusedxml 后重试")
+        raise FamscoreError.from_msg(Msg.CLI_NO_DEFUSEDXML)
 
 
 # ---------------------------------------------------------------- zip packages (.xlsx, .ods, ...)
 
 
-def check_zip(path: Path | IO[bytes]) -> Reason | None:
-    """Declared sizes and ratios, DTDs, declared ranges: refuse before any XML parser sees the file."""
-    data = path.read_bytes() if isinstance(path, Path) else path.read()
-    refusal, _kind, _sheet = _inspect_zip(data)
-    return refusal
-
-
-DAMAGED = ("文件已损坏或不完整（可能下载中断）", RESEND)
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then the name and extra-field lengths
 _HEAD_BYTES = 4096  # of each part: the prolog (DTD check) and a worksheet's <dimension> are in here
 
@@ -250,7 +281,7 @@ class _Inflating:
             self._fallback.close()
 
 
-def _inspect_zip(data: bytes) -> tuple[Reason | None, str, str]:
+def _inspect_zip(data: bytes) -> tuple[Refusal | None, str, str]:
     """(refusal or None, kind of package, sheet the refusal is about).
 
     Reads only the central directory and the first few KB of each part: this runs for every return.
@@ -261,15 +292,15 @@ def _inspect_zip(data: bytes) -> tuple[Reason | None, str, str]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = [i for i in archive.infolist() if not i.is_dir()]
             if len(infos) > MAX_MEMBERS:
-                return (f"文件包含 {len(infos)} 个内部部件，不像是填报表，已拒绝读取", BOMB_FIX), "", ""
+                return Refusal(Msg.RETURN_TOO_MANY_PARTS, count=len(infos)), "", ""
             total = 0
             for info in infos:
                 total += info.file_size
                 ratio = info.file_size / max(info.compress_size, 1)
                 if info.file_size > MAX_MEMBER_BYTES or (info.file_size > 10_000_000 and ratio > MAX_RATIO):
-                    return (BOMB, BOMB_FIX), "", ""
+                    return Refusal(Msg.RETURN_ZIP_BOMB), "", ""
             if total > MAX_TOTAL_BYTES:
-                return (BOMB, BOMB_FIX), "", ""
+                return Refusal(Msg.RETURN_ZIP_BOMB), "", ""
             names = {i.filename for i in infos}
             kind = _package_kind(names)
             members = _Members(data, archive)
@@ -279,7 +310,7 @@ def _inspect_zip(data: bytes) -> tuple[Reason | None, str, str]:
                 with members.open(info) as member:
                     # A worksheet's first read also holds its <dimension>, after the root's namespaces.
                     if _has_dtd(member, _HEAD_BYTES if info.filename in parts else 512):
-                        return (DTD, RESAVE), kind, ""
+                        return Refusal(Msg.RETURN_DTD), kind, ""
                     if info.filename in parts:
                         found = _DIMENSION.search(member.head, 0, _HEAD_BYTES)
                         if found:
@@ -291,21 +322,22 @@ def _inspect_zip(data: bytes) -> tuple[Reason | None, str, str]:
                     return _range_refusal(too_big, sheet, part), kind, sheet
             return None, kind, ""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, ValueError, zlib.error):
-        return DAMAGED, "", ""
+        return Refusal(Msg.RETURN_DAMAGED), "", ""
     except struct.error:  # a local header past the end of the file
-        return DAMAGED, "", ""
+        return Refusal(Msg.RETURN_DAMAGED), "", ""
     except (OSError, RuntimeError) as exc:  # unsupported compression, a zip-level password, ...
         if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
-            return (PASSWORD, PASSWORD_FIX), "", ""
-        return DAMAGED, "", ""
+            return Refusal(Msg.RETURN_PASSWORD), "", ""
+        return Refusal(Msg.RETURN_DAMAGED), "", ""
 
 
-def _range_refusal(used: str, sheet: str, part: str = "") -> Reason:
-    where = "这张工作表" if sheet or not part else f"表格部件 {part} "
-    return f"{where}的使用范围异常巨大（{used}），不像是填报表，已拒绝读取", RANGE_FIX
+def _range_refusal(used: str, sheet: str, part: str = "") -> Refusal:
+    if sheet or not part:
+        return Refusal(Msg.RETURN_SHEET_TOO_LARGE, used=used)
+    return Refusal(Msg.RETURN_PART_TOO_LARGE, used=used, part=part)
 
 
-def scan_sheet(data: bytes, sheet: str) -> Reason | None:
+def scan_sheet(data: bytes, sheet: str) -> Refusal | None:
     """Before calamine parses `sheet` of the .xlsx in `data`: refuse a used range over MAX_SHEET_CELLS.
 
     calamine allocates the whole rectangle up to the farthest cell and aborts the process when it
@@ -324,7 +356,7 @@ def scan_sheet(data: bytes, sheet: str) -> Reason | None:
                 if too_big:
                     return _range_refusal(too_big, sheet)
     except (zipfile.BadZipFile, ValueError, RuntimeError, OSError, zlib.error, struct.error):
-        return DAMAGED
+        return Refusal(Msg.RETURN_DAMAGED)
     return None
 
 
@@ -451,8 +483,6 @@ def _oversized_range_exact(member: IO[bytes]) -> str:
     Follows calamine: a cell counts when it has content (styled empty cells `<c r=".." s="1"/>` and
     empty rows allocate nothing); a cell without `r` takes the next column of the current row.
     """
-    from famscore.errors import column_letter
-
     row = col = max_row = max_col = 0
     for chunk in _chunks(member):
         for closing, name, attrs in _SHEET_TAG.findall(chunk):
@@ -490,13 +520,6 @@ def _range_cells(ref: str) -> int:
     if not found:
         return 0
     return column_number(found.group(1)) * int(found.group(2))
-
-
-def column_number(letters: str) -> int:
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ord(ch) - 64
-    return number
 
 
 def _relationship_targets(archive: zipfile.ZipFile, members: _Members) -> set[str]:
@@ -584,7 +607,7 @@ def ole_stream_names(data: bytes) -> set[str]:
         block = sector(number)
         fat.extend(int.from_bytes(block[j : j + 4], "little") for j in range(0, len(block) - 3, 4))
     names: set[str] = set()
-    current, seen = u32(48), set()
+    current, seen = u32(48), set[int]()
     while current < 0xFFFFFFFA and current not in seen and len(seen) < 10_000:
         seen.add(current)
         block = sector(current)
@@ -609,71 +632,61 @@ def open_return(path: Path) -> Opened:
     try:
         size = path.stat().st_size
     except OSError:
-        return Opened(None, message="无法读取文件", fix="请检查文件权限")
+        return Opened(None, refusal=Refusal(Msg.RETURN_NO_PERMISSION))
     if size == 0:
-        return Opened(None, "空文件", "文件是空的（0 字节）", "请让该单位重新发送", spreadsheet=False)
+        return Opened(None, "空文件", Refusal(Msg.RETURN_EMPTY), spreadsheet=False)
     if size > MAX_FILE_BYTES:
-        return Opened(None, "", f"文件过大（{size // 1024 // 1024} MB），不像是填报表", "请确认文件来源")
+        return Opened(None, "", Refusal(Msg.RETURN_TOO_LARGE, megabytes=size // 1024 // 1024))
     try:
         data = path.read_bytes()
     except OSError:
-        return Opened(None, message="无法读取文件", fix="请检查文件权限，或关闭正在使用它的程序")
+        return Opened(None, refusal=Refusal(Msg.RETURN_CANNOT_READ))
     kind = _sniff_bytes(data[:8])
     if kind == "other":
         what = describe_other(data[:4096])
         if what == "Excel 2003 XML 表格":
-            return Opened(None, what, "这是 Excel 2003 XML 格式的表格，无法直接读取", RESAVE)
-        message = f"这不是 Excel/WPS 表格文件：内容是{_spaced(what)}，可能是改了扩展名" if what else ""
-        return Opened(
-            None,
-            what or "未知格式",
-            message or "这不是 Excel/WPS 表格文件（可能是改了扩展名的其他文件）",
-            RESAVE,
-            spreadsheet=False,
+            return Opened(None, what, Refusal(Msg.RETURN_EXCEL_2003_XML))
+        refusal = (
+            Refusal(Msg.RETURN_RENAMED, what=_spaced(what)) if what else Refusal(Msg.RETURN_UNKNOWN_CONTENT)
         )
+        return Opened(None, what or "未知格式", refusal, spreadsheet=False)
     if kind == "zip":
-        refusal, kind, sheet = _inspect_zip(data)
-        if refusal is not None:
-            return Opened(None, kind, refusal[0], refusal[1], sheet)
+        refused, kind, sheet = _inspect_zip(data)
+        if refused is not None:
+            return Opened(None, kind, refused, sheet)
         if kind in ("Word 文档", "PowerPoint 文档", "压缩包"):
             return Opened(
-                None, kind, f"这不是 Excel/WPS 表格文件：内容是{_spaced(kind)}", RESAVE, spreadsheet=False
+                None, kind, Refusal(Msg.RETURN_OTHER_DOCUMENT, what=_spaced(kind)), spreadsheet=False
             )
     else:
         streams = ole_stream_names(data)
         if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
-            return Opened(None, "加密的 Excel 文件", PASSWORD, PASSWORD_FIX)
+            return Opened(None, "加密的 Excel 文件", Refusal(Msg.RETURN_PASSWORD))
         if "WordDocument" in streams or "PowerPoint Document" in streams:
             what = "Word 文档" if "WordDocument" in streams else "PowerPoint 文档"
             return Opened(
-                None, what, f"这不是 Excel/WPS 表格文件：内容是{_spaced(what)}", RESAVE, spreadsheet=False
+                None, what, Refusal(Msg.RETURN_OTHER_DOCUMENT, what=_spaced(what)), spreadsheet=False
             )
         kind = "xls"
     try:
         book = _calamine_open(path, data, kind)
     except calamine.PasswordError:
-        return Opened(None, kind, PASSWORD, PASSWORD_FIX)
+        return Opened(None, kind, Refusal(Msg.RETURN_PASSWORD))
     except Exception as exc:  # calamine raises several error types for damaged files
         if "cell limit" in str(exc).lower():
-            return Opened(None, kind, "表格的使用范围异常巨大，不像是填报表，已拒绝读取", RANGE_FIX)
+            return Opened(None, kind, Refusal(Msg.RETURN_CELL_LIMIT))
+        error = type(exc).__name__
         if kind == "xls":
-            return Opened(
-                None,
-                kind,
-                f"文件已损坏，或设置了打开密码，或是无法识别的旧版格式（{type(exc).__name__}）",
-                "请去掉打开密码，用 Excel 或 WPS 另存为 .xlsx 后发回；打不开时" + RESEND,
-            )
-        return Opened(None, kind, f"文件已损坏，无法读取（{type(exc).__name__}）", RESEND)
+            return Opened(None, kind, Refusal(Msg.RETURN_DAMAGED_OR_OLD, error=error))
+        return Opened(None, kind, Refusal(Msg.RETURN_UNPARSABLE, error=error))
     return Opened(book, kind, data=data)
 
 
-def oversized_sheet(sheet: calamine.CalamineSheet) -> Reason | None:
+def oversized_sheet(sheet: calamine.CalamineSheet) -> Refusal | None:
     """Refuse a parsed sheet whose used range (counted from A1) is over MAX_SHEET_CELLS.
 
     Checked before to_python, which would add a Python object per cell of the whole rectangle.
     """
-    from famscore.errors import column_letter
-
     end = sheet.end
     if end is None:
         return None
@@ -705,7 +718,7 @@ def _calamine_open(path: Path, data: bytes, kind: str) -> calamine.CalamineWorkb
         raise
 
 
-def open_spreadsheet(path: Path) -> tuple[calamine.CalamineWorkbook | None, Reason]:
+def open_spreadsheet(path: Path) -> tuple[calamine.CalamineWorkbook | None, tuple[str, str]]:
     """The workbook, or None with a (message, fix) the user can act on."""
     opened = open_return(path)
     return opened.book, opened.reason

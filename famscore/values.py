@@ -5,10 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import NamedTuple
 
-from famscore.numbers import MAX_PLACES, fmt, number_error, number_fix, to_decimal
+from famscore.errors import ERROR, WARNING
+from famscore.messages import VALUE_NOT_SCORED, Msg
+from famscore.numbers import (
+    MAX_PLACES,
+    WHY_DECIMAL_COMMA,
+    WHY_INVALID,
+    WHY_NOT_A_NUMBER,
+    WHY_OUT_OF_RANGE,
+    WHY_SEPARATOR,
+    decimal_point,
+    fmt,
+    number_error,
+    to_decimal,
+)
 from famscore.rules.kinds import NEVER
 from famscore.scheme.model import (
     CHOICE,
@@ -36,7 +50,7 @@ PERCENT_UNITS = ("", "%")  # a 百分比 field in ‰ or 1/10万 takes its numbe
 # Units a number may carry when typed as text; stripped before parsing ("3人", "95%").
 _SUFFIXES = ("%", "‰", "/10万", "分", "人次", "人", "次", "件", "篇", "项", "个", "名")
 _RATE_UNITS = ("%", "‰", "/10万")
-DATE_FIX = f"请填写日期，如 2024-08-15；从未完成的填「{NEVER}」"
+DATE_FIX = Msg.VALUE_NOT_A_DATE.detail.fix.format(never=NEVER)
 # A number in a date field is an Excel day serial only within the field's plausible years.
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # 2024-08-15, 2024/8/15, 2024.8.15, 2024年8月15日, with a time of day as some exports add
@@ -45,18 +59,50 @@ _DATE_TEXT = re.compile(
 )
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # 20240815
 _INVISIBLE = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200b\u200c\u200d\u2060\ufeff"))
+_NO_FIELDS: Mapping[str, object] = {}  # shared by every Parsed without a message: never written to
+# Why a number is refused (numbers.number_error) -> what the catalogue calls it.
+_REFUSED = {
+    WHY_NOT_A_NUMBER: Msg.VALUE_NOT_A_NUMBER,
+    WHY_INVALID: Msg.VALUE_INVALID_NUMBER,
+    WHY_OUT_OF_RANGE: Msg.VALUE_BEYOND_FORMAT,
+    WHY_DECIMAL_COMMA: Msg.VALUE_DECIMAL_COMMA,
+    WHY_SEPARATOR: Msg.VALUE_SEPARATOR,
+}
 
 
 class Parsed(NamedTuple):
-    """A parsed cell: `value` is None when blank or invalid; `error`/`warning` say why.
+    """A parsed cell: `value` is None when blank or invalid; `msg` and its `fields` say why.
 
-    A NamedTuple: one is made per field of every return.
+    A NamedTuple: one is made per field of every return, and the reader remembers them across returns,
+    so the field's label is not in here: the reader adds it (`label=`) when it reports the problem.
+    `warning` is stored, not rendered on demand, because the reader checks it on every cell.
     """
 
     value: object = None
-    error: str = ""
-    fix: str = ""
-    warning: str = ""
+    msg: Msg | None = None
+    fields: Mapping[str, object] = _NO_FIELDS
+    warning: str = ""  # the message, when msg is a warning (as error is for an error)
+
+    @property
+    def error(self) -> str:
+        """The message without the field's label and the reader's 本项暂不计分 (as before the catalogue)."""
+        if self.msg is None or self.msg.detail.severity != ERROR:
+            return ""
+        return _bare(self.msg.render(label="", **self.fields)[0])
+
+    @property
+    def fix(self) -> str:
+        return "" if self.msg is None else self.msg.render(label="", **self.fields)[1]
+
+
+def _bare(text: str) -> str:
+    return text.removeprefix("：").removesuffix(VALUE_NOT_SCORED)
+
+
+def _refuse(msg: Msg, **fields: object) -> Parsed:
+    if msg.detail.severity == WARNING:
+        return Parsed(None, msg, fields, _bare(msg.render(label="", **fields)[0]))
+    return Parsed(None, msg, fields)
 
 
 _BLANK = Parsed()
@@ -87,9 +133,9 @@ def parse_value(field: Field, raw: object, cell_format: str = PLAIN) -> Parsed:
     if is_blank(raw):
         return _BLANK
     if isinstance(raw, float) and raw != raw:  # NaN: an error cell or a formula without a result
-        return Parsed(error="单元格是错误值或没有计算结果的公式", fix="请填写数值本身，不要用公式")
+        return _refuse(Msg.VALUE_NO_RESULT)
     if isinstance(raw, str) and normalise_text(raw).startswith("#"):
-        return Parsed(error=f"单元格是错误值「{normalise_text(raw)}」", fix="请改正公式或直接填写数值")
+        return _refuse(Msg.VALUE_ERROR_CELL, text=normalise_text(raw))
     if field.type in NUMERIC_TYPES:
         return _number(field, raw, cell_format)
     if field.type == YESNO:
@@ -100,7 +146,7 @@ def parse_value(field: Field, raw: object, cell_format: str = PLAIN) -> Parsed:
         return _date(field, raw)
     if field.type == TEXT:
         return Parsed(normalise_text(raw))
-    return Parsed(error=f"未知字段类型「{field.type}」")
+    return _refuse(Msg.VALUE_UNKNOWN_TYPE, type=field.type)
 
 
 def shown(value: object) -> str:
@@ -128,7 +174,7 @@ def scales_percent(field: Field) -> bool:
 
 def _number(field: Field, raw: object, cell_format: str = PLAIN) -> Parsed:
     if isinstance(raw, bool):
-        return Parsed(error="应填数值，却是逻辑值", fix="请填写数值")
+        return _refuse(Msg.VALUE_LOGICAL)
     typed_unit = ""
     if isinstance(raw, (int, float, Decimal)):
         # A percent-formatted cell holds the fraction: 12.3456 % is 0.123456, two more decimals.
@@ -136,13 +182,10 @@ def _number(field: Field, raw: object, cell_format: str = PLAIN) -> Parsed:
         number = to_decimal(raw, places)
         if number is None:
             why = number_error(raw, places)
-            return Parsed(error=f"「{_typed_number(raw)}」{why}", fix=_range_hint(field))
+            return _refuse(_REFUSED[why], typed=_typed_number(raw), **_range_hint(field))
     elif isinstance(raw, (dt.date, dt.time, dt.timedelta)):
         # calamine gives a date for any number in a date-formatted cell: 95 shows as 1900-04-04.
-        return Parsed(
-            error=f"单元格是日期/时间格式（显示为 {_date_shown(raw)}），本项应填数值",
-            fix="请把单元格格式改为“常规”，再重新填写数值",
-        )
+        return _refuse(Msg.VALUE_DATE_CELL, shown=_date_shown(raw))
     else:
         cell_format = PLAIN  # text says what it says, whatever the cell's format
         typed = normalise_text(raw)
@@ -154,23 +197,17 @@ def _number(field: Field, raw: object, cell_format: str = PLAIN) -> Parsed:
                 break
         number = to_decimal(text)
         if number is None:
-            why = number_error(text)
-            return Parsed(error=f"「{typed}」{why}", fix=number_fix(text) or _range_hint(field))
+            return _not_a_number(field, typed, text)
     if field.type == PERCENT and typed_unit in _RATE_UNITS:
         unit = (field.unit or "%").strip() or "%"
         if typed_unit != unit:
-            return Parsed(
-                error=f"填写的「{typed}」单位是 {typed_unit}，本项的单位是 {unit}",
-                fix=f"请换算成 {unit} 后只填写数值",
-            )
+            return _refuse(Msg.VALUE_WRONG_UNIT, typed=typed, typed_unit=typed_unit, unit=unit)
     typed_number = number
     if cell_format == PERCENT_FORMAT and number:  # 0 reads the same either way
         if not scales_percent(field):
-            unit = f"单位是 {field.unit}" if field.unit else "不是百分比"
-            return Parsed(
-                error=f"单元格是百分比格式（显示为 {fmt(number * 100)}%），本项{unit}",
-                fix=f"请把单元格格式改为“常规”，再填写数值{f'（单位 {field.unit}）' if field.unit else ''}",
-            )
+            if field.unit:
+                return _refuse(Msg.VALUE_PERCENT_CELL_IN_UNIT, shown=fmt(number * 100), unit=field.unit)
+            return _refuse(Msg.VALUE_PERCENT_CELL_NOT_PERCENT, shown=fmt(number * 100))
         number = number * 100  # Excel keeps 95% as 0.95: what the unit saw is 95
     elif scales_percent(field) and not typed_unit:
         read = _percent_reading(field, number, cell_format)
@@ -178,17 +215,27 @@ def _number(field: Field, raw: object, cell_format: str = PLAIN) -> Parsed:
             return read
         number = read
     if number is not typed_number and to_decimal(number) is None:  # a fraction scaled past the range
-        return Parsed(error=f"{fmt(number)} {number_error(number)}", fix=_range_hint(field))
+        return _refuse(Msg.VALUE_SCALED_BEYOND_FORMAT, number=fmt(number), **_range_hint(field))
     if field.type == INTEGER and number != number.to_integral_value():
-        return Parsed(error=f"「{fmt(number)}」不是整数", fix="人次、件数、名次等请填写整数")
+        return _refuse(Msg.VALUE_NOT_INTEGER, number=fmt(number))
     if _allowed(field, number):
         return Parsed(number)
-    seen = (
-        f"单元格是百分比格式，显示为 {fmt(number)}%，" if cell_format == PERCENT_FORMAT else f"{fmt(number)} "
-    )
+    percent_cell = cell_format == PERCENT_FORMAT
     if field.minimum is not None and number < field.minimum:
-        return Parsed(error=f"{seen}小于最小值 {fmt(field.minimum)}", fix=_range_hint(field))
-    return Parsed(error=f"{seen}超过最大值 {fmt(field.maximum)}", fix=_range_hint(field))
+        below = Msg.VALUE_PERCENT_CELL_BELOW_MINIMUM if percent_cell else Msg.VALUE_BELOW_MINIMUM
+        return _refuse(below, number=fmt(number), minimum=fmt(field.minimum), **_range_hint(field))
+    above = Msg.VALUE_PERCENT_CELL_ABOVE_MAXIMUM if percent_cell else Msg.VALUE_ABOVE_MAXIMUM
+    return _refuse(above, number=fmt(number), maximum=fmt(field.maximum), **_range_hint(field))
+
+
+def _not_a_number(field: Field, typed: str, text: str) -> Parsed:
+    """Typed text that is no accepted number: why, and the decimal point where a comma stands for one."""
+    msg = _REFUSED[number_error(text)]
+    point = decimal_point(text)
+    if point and msg in (Msg.VALUE_DECIMAL_COMMA, Msg.VALUE_SEPARATOR):
+        separator = msg is Msg.VALUE_SEPARATOR
+        return _refuse(Msg.VALUE_SEPARATOR_OR_POINT if separator else msg, typed=typed, point=point)
+    return _refuse(msg, typed=typed, **_range_hint(field))
 
 
 def _percent_reading(field: Field, number: Decimal, cell_format: str) -> Decimal | Parsed:
@@ -210,12 +257,9 @@ def _percent_reading(field: Field, number: Decimal, cell_format: str) -> Decimal
         return scaled
     if not as_typed:
         return number  # neither fits: the range check says so
-    a, b = fmt(number), fmt(scaled)
-    if cell_format == PLAIN:
-        fix = f"填 {b} 表示 {b}%，或填 {a}% 表示 {a}%"
-    else:  # .xls/.ods: whether the cell is formatted as a percentage cannot be read
-        fix = f"请把文件另存为 .xlsx 后发回（.xls/.ods 文件读不出单元格的百分比格式），或填 {b} 表示 {b}%"
-    return Parsed(error=f"填写的 {a} 可以读作 {a}% 也可以读作 {b}%，无法确定", fix=fix)
+    # .xls/.ods: whether the cell is formatted as a percentage cannot be read
+    msg = Msg.VALUE_PERCENT_AMBIGUOUS if cell_format == PLAIN else Msg.VALUE_PERCENT_AMBIGUOUS_OLD_FORMAT
+    return _refuse(msg, typed=fmt(number), scaled=fmt(scaled))
 
 
 def _allowed(field: Field, number: Decimal) -> bool:
@@ -235,13 +279,14 @@ def _date_shown(raw: object) -> str:
     return str(raw)
 
 
-def _range_hint(field: Field) -> str:
+def _range_hint(field: Field) -> dict[str, str]:
+    """The fields of the catalogue's range hint (请填写{kind}{range}{rule}) for `field`."""
     low = fmt(field.minimum) if field.minimum is not None else ""
     high = fmt(field.maximum) if field.maximum is not None else ""
     span = f"，范围 {low or '不限'}～{high or '不限'}" if (low or high) else ""
     kind = "整数" if field.type == INTEGER else "数值"
     extra = "；" + percent_rule(field) if scales_percent(field) else ""
-    return f"请填写{kind}{span}{extra}"
+    return {"kind": kind, "range": span, "rule": extra}
 
 
 def _yes_no(raw: object) -> Parsed:
@@ -254,9 +299,7 @@ def _yes_no(raw: object) -> Parsed:
         return Parsed(True)
     if text in NO_WORDS:
         return Parsed(False)
-    return Parsed(
-        error=f"「{normalise_text(raw)}」不是“是/否”", fix="请填写 是 或 否（也可填 有/无、√/×、Y/N）"
-    )
+    return _refuse(Msg.VALUE_NOT_YES_NO, typed=normalise_text(raw))
 
 
 def _choice(field: Field, raw: object) -> Parsed:
@@ -267,7 +310,7 @@ def _choice(field: Field, raw: object) -> Parsed:
     key = "".join(text.split())
     if key in squashed:
         return Parsed(squashed[key])
-    return Parsed(error=f"「{text}」不是可选项", fix=f"请从下拉列表中选择：{'、'.join(field.choices)}")
+    return _refuse(Msg.VALUE_NOT_A_CHOICE, typed=text, choices="、".join(field.choices))
 
 
 def _date(field: Field, raw: object) -> Parsed:
@@ -276,18 +319,15 @@ def _date(field: Field, raw: object) -> Parsed:
         day = raw.date() if isinstance(raw, dt.datetime) else raw
         if low <= day.year <= high:
             return Parsed(day)
-        return Parsed(
-            error=f"日期 {day.isoformat()} 不在合理范围（{low}～{high} 年）内",
-            fix="日期格式的单元格里填数字（如 1）会显示成 1900 年前后的日期；" + DATE_FIX,
-        )
+        return _refuse(Msg.VALUE_DATE_OUT_OF_RANGE, day=day.isoformat(), low=low, high=high, never=NEVER)
     if isinstance(raw, dt.time | dt.timedelta):
-        return Parsed(error=f"单元格是时间格式（显示为 {raw}），不是日期", fix=DATE_FIX)
+        return _refuse(Msg.VALUE_TIME_NOT_DATE, shown=str(raw), never=NEVER)
     serials = (_serial(dt.date(low, 1, 1)), _serial(dt.date(high, 12, 31)))
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         if serials[0] <= raw <= serials[1] and float(raw).is_integer():
             return Parsed(_EXCEL_EPOCH + dt.timedelta(days=int(raw)))
         if not float(raw).is_integer() or abs(raw) >= 1e12:
-            return Parsed(error=f"「{_typed_number(raw)}」不是日期", fix=DATE_FIX)
+            return _refuse(Msg.VALUE_NOT_A_DATE, typed=_typed_number(raw), never=NEVER)
         raw = str(int(raw))  # 20240815 typed as a number
     text = normalise_text(raw)
     if text in NEVER_WORDS:
@@ -303,7 +343,7 @@ def _date(field: Field, raw: object) -> Parsed:
     number = to_decimal(text)
     if number is not None and serials[0] <= number <= serials[1] and number == int(number):
         return Parsed(_EXCEL_EPOCH + dt.timedelta(days=int(number)))
-    return Parsed(error=f"「{text}」不是日期", fix=DATE_FIX)
+    return _refuse(Msg.VALUE_NOT_A_DATE, typed=text, never=NEVER)
 
 
 def _serial(day: dt.date) -> int:

@@ -22,7 +22,17 @@ def test_ruff_clean(args: tuple[str, ...]) -> None:
 
 
 # Modules that are mypy-clean under pyproject's [tool.mypy]; the rest of the package is not yet.
-MYPY_CLEAN = ("famscore/rules",)
+MYPY_CLEAN = (
+    "famscore/rules",
+    "famscore/values.py",
+    "famscore/safety.py",
+    "famscore/numbers.py",
+    "famscore/errors.py",
+    "famscore/messages.py",
+    "famscore/cli.py",
+    "famscore/cli_zh.py",
+    "famscore/interrupt.py",
+)
 
 
 def test_mypy_clean_where_typed() -> None:
