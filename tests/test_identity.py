@@ -13,16 +13,17 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import Worded as Problem
 from conftest import write_markdown_scheme
 from rich.console import Console
 from test_hostile import GOOD, SCHEME
 
-from famscore.errors import ERROR, Problem, UsageError
+from famscore.batch import read_folder
+from famscore.errors import ERROR, UsageError
 from famscore.names import KnownUnits, file_stem_key, name_key, other_unit_named
 from famscore.outputs.jsonout import batch_to_json
 from famscore.outputs.summary import read_summary, write_summary
 from famscore.outputs.terminal import ranking_table
-from famscore.returns import read_folder
 from famscore.scheme.loader import load_scheme
 from famscore.scheme.model import Scheme
 from famscore.scoring import PENDING, BatchResult, score_batch

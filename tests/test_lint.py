@@ -22,7 +22,16 @@ def test_ruff_clean(args: tuple[str, ...]) -> None:
 
 
 # Modules that are mypy-clean under pyproject's [tool.mypy]; the rest of the package is not yet.
-MYPY_CLEAN = ("famscore/rules",)
+MYPY_CLEAN = (
+    "famscore/rules",
+    "famscore/batch",
+    "famscore/scoring.py",
+    "famscore/returns.py",
+    "famscore/interrupt.py",
+    "famscore/__init__.py",
+    "famscore/_version.py",
+    "famscore/scheme/model.py",
+)
 
 
 def test_mypy_clean_where_typed() -> None:
