@@ -228,22 +228,21 @@ def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: boo
     scheme = _load(scheme_path)
     units = read_units_file(units_file) if units_file is not None else None
     columns = (TextColumn("读取回表"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=err, transient=True, disable=quiet) as bar:
-        task = bar.add_task("read", total=None)
-        try:
+    try:
+        with Progress(*columns, console=err, transient=True, disable=quiet) as bar:
+            task = bar.add_task("read", total=None)
             return score_folder(
                 scheme, returns, units, lambda done, total: bar.update(task, completed=done, total=total)
             )
-        except NoReturns as empty:
-            bar.stop()
-            # An empty summary would replace last run's and rank nobody: that is a wrong folder, not a result.
-            print_problems(empty.notes)
-            say(
-                err,
-                f"[bold red]错误[/]：回表文件夹「{_e(returns)}」中没有可读取的回表文件（.xlsx/.xls/.ods 等），"
-                "没有写出任何文件。请确认文件夹是否选对，或先把各单位交回的填报表放进去",
-            )
-            raise typer.Exit(2) from None
+    except NoReturns as empty:
+        # An empty summary would replace last run's and rank nobody: that is a wrong folder, not a result.
+        print_problems(empty.notes)
+        say(
+            err,
+            f"[bold red]错误[/]：回表文件夹「{_e(returns)}」中没有可读取的回表文件（.xlsx/.xls/.ods 等），"
+            "没有写出任何文件。请确认文件夹是否选对，或先把各单位交回的填报表放进去",
+        )
+        raise typer.Exit(2) from None
 
 
 @app.command(cls=_Command)
@@ -312,8 +311,6 @@ def score(
 
     from famscore._version import __version__
     from famscore.outputs.safe import plan_outputs
-    from famscore.outputs.summary import audit_csv_path, audit_in_workbook
-    from famscore.outputs.terminal import band_counts, ranking_table
     from famscore.outputs.writeall import output_paths, write_outputs
 
     if output is None:
@@ -326,6 +323,17 @@ def score(
     notes: list[Problem] = []
     write_outputs(batch, output, json_file, generated_at=stamp, famscore_version=__version__, notes=notes)
     batch.problems.extend(notes)
+    _show_score(batch, output, json_file, quiet)
+    if errors := sum(p.is_error for p in batch.problems):
+        err.print(f"[bold yellow]有 {errors} 个问题需要处理（见上表）。[/]")
+        raise typer.Exit(1)
+
+
+def _show_score(batch: BatchResult, output: Path, json_file: Path | None, quiet: bool) -> None:
+    """What `score` prints: the ranking, the problems, and where the outputs are."""
+    from famscore.outputs.summary import audit_csv_path, audit_in_workbook
+    from famscore.outputs.terminal import band_counts, ranking_table
+
     if not quiet:
         out.print(ranking_table(batch))
         if batch.scheme.bands:
@@ -337,9 +345,6 @@ def score(
         out.print(_plain(f"计分过程（行数较多，另存为 CSV）：{audit_csv_path(output)}"))
     if json_file is not None:
         out.print(_plain(f"JSON 结果：{json_file}"))
-    if errors := sum(p.is_error for p in batch.problems):
-        err.print(f"[bold yellow]有 {errors} 个问题需要处理（见上表）。[/]")
-        raise typer.Exit(1)
 
 
 @app.command(cls=_Command)

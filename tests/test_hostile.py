@@ -527,6 +527,7 @@ def test_a_blank_required_cell_in_an_xls_mentions_formulas(
         "「药具发放完成率」（A1_完成率）是必填项，但没有填写，本项暂不计分",
         "请补填后重新计分（如果单元格里是公式或显示错误值，请改为直接填写数值）",
     )
+    assert (problem.row, problem.column, problem.code) == (6, 4, "RETURN_REQUIRED_BLANK_NO_FORMULAS")
 
 
 # ---------------------------------------------------------------- the 填报 sheet
@@ -661,6 +662,9 @@ def test_a_formula_without_a_saved_result_is_flagged_not_scored_as_zero(
         "请用 Excel 或 WPS 打开这份表，确认公式算出结果后保存再发回，或直接填写数值",
     )
     unit = score_batch(scheme, [data]).units[0]
+    assert [(p.sheet, p.row, p.column, p.code) for p in data.problems] == [
+        ("填报", 6, 4, "RETURN_FORMULA_NO_RESULT")
+    ]
     assert unit.item("A1").score is None and not unit.complete
 
 
@@ -679,6 +683,9 @@ def test_an_error_cell_is_flagged_with_its_error(good: Path, tmp_path: Path, sch
         "请改正公式，或直接填写数值",
     )
     assert score_batch(scheme, [data]).units[0].item("A2").score is None
+    assert [(p.sheet, p.row, p.column, p.code) for p in data.problems] == [
+        ("填报", 8, 4, "RETURN_FORMULA_ERROR")
+    ]
 
 
 def test_an_error_in_an_optional_cell_is_flagged_too(good: Path, tmp_path: Path, scheme: Scheme) -> None:
@@ -722,6 +729,10 @@ def test_merged_value_cells_are_reported_on_both_rows(good: Path, tmp_path: Path
             "「加强质量监管」（B1_监管）：单元格 D12 被合并到 D11（合并区域 D11:D12），读不到本项的值，本项暂不计分",
             fix,
         ),
+    ]
+    assert [(p.sheet, p.row, p.column, p.level, p.code) for p in data.problems] == [
+        ("填报", 11, 4, "warning", "RETURN_VALUE_MERGED_DOWN"),
+        ("填报", 12, 4, "error", "RETURN_VALUE_MERGED_AWAY"),
     ]
 
 
@@ -1720,6 +1731,27 @@ def test_everything_the_listing_leaves_out_is_reported(
             "无法打开这个文件夹（没有访问权限），其中的回表都没有读取",
             "请检查文件夹的访问权限，或把其中的文件复制到可以打开的文件夹后重新运行",
         ),
+    ]
+    assert data[1].problems[0].code == "ARCHIVE_NOT_READ"
+    assert [(p.file, p.row, p.column, p.level, p.code) for p in notes] == [
+        (".DS_Store", None, None, "warning", "FOLDER_SYSTEM_FILE"),
+        ("._新华街道.xlsx", None, None, "warning", "FOLDER_SYSTEM_FILE"),
+        (".git", None, None, "error", "FOLDER_HIDDEN_FOLDER"),
+        (".新华街道.xlsx", None, None, "error", "FOLDER_HIDDEN_FILE"),
+        ("A1B2C3D4", None, None, "warning", "FOLDER_OFFICE_TEMP_FILE"),
+        ("Thumbs.db", None, None, "warning", "FOLDER_SYSTEM_FILE"),
+        ("desktop.ini", None, None, "warning", "FOLDER_SYSTEM_FILE"),
+        ("ehthumbs.db", None, None, "warning", "FOLDER_SYSTEM_FILE"),
+        ("~WRL0001.tmp", None, None, "warning", "FOLDER_OFFICE_TEMP_FILE"),
+        ("上级", None, None, "error", "FOLDER_LINK_TO_ANCESTOR"),
+        ("回表.7z", None, None, "error", "ARCHIVE_NOT_READ"),
+        ("回表.rar", None, None, "error", "ARCHIVE_NOT_READ"),
+        ("回表.zip", None, None, "error", "ARCHIVE_NOT_READ"),
+        ("快捷方式.lnk", None, None, "error", "FOLDER_SHORTCUT"),
+        ("断链.xlsx", None, None, "error", "FOLDER_LINK_BROKEN"),
+        ("环乙.xlsx", None, None, "error", "FOLDER_LINK_LOOP"),
+        ("环甲.xlsx", None, None, "error", "FOLDER_LINK_LOOP"),
+        ("锁住", None, None, "error", "FOLDER_UNREADABLE"),
     ]
 
 
