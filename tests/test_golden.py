@@ -4,7 +4,7 @@ Every expected number below was calculated by hand from examples/<slug>/returns.
 examples/<slug>/scheme.md — not copied from famscore's output. For a few units per scheme the item-by-item
 arithmetic is written out so that a reader can audit it; for every unit the category subtotals, main
 score, bonus, total and grade are given. The returns are read from examples/<slug>/returns/ (made by
-scripts/build_returns.py with the real `famscore template` workbook) by famscore.returns.read_folder and
+scripts/build_returns.py with the real `famscore template` workbook) by famscore.batch.read_folder and
 scored by famscore.scoring.score_batch; the CLI is run on the same folders with typer's CliRunner.
 """
 
