@@ -278,16 +278,6 @@ def expand_rows(scheme: Scheme, rows: list[ScoreRow]) -> list[ItemScore]:
     ]
 
 
-def score_return(scheme: Scheme, data: ReturnData, memo: dict[tuple[Any, ...], Any] | None = None) -> Totals:
-    """Score a readable return's items: its score rows' totals; an item left unscored by something
-    the reader did not name becomes a problem of the return, while its cells are known."""
-    rows = score_rows(scheme, data.values, memo)
-    totals = summarise(scheme, rows)
-    if not totals.complete:
-        data.problems.extend(calculation_problems(scheme, data, rows))
-    return totals
-
-
 def score_unit(
     scheme: Scheme, data: ReturnData, totals: Totals | None = None, details: Details | None = None
 ) -> UnitResult:
