@@ -7,7 +7,7 @@
 For each N it generates N realistic returns for an example scheme (real templates from
 `famscore template`, filled with varied values), then in the same run times
   1. baseline: open each file with python-calamine and read its 填报 sheet (one process);
-  2. read+score: famscore's reading, checking and scoring (read_folder + score_batch), in process;
+  2. read+score: famscore's reading, checking and scoring (famscore.batch.score_folder), in process;
   3. end to end: the `famscore score` command in a subprocess, summary workbook and JSON included;
 and prints wall time, returns per second, peak memory (the whole process tree) and ratios to the baseline.
 """
@@ -115,14 +115,12 @@ def baseline(paths: list[Path]) -> float:
 
 
 def read_and_score(scheme_path: Path, folder: Path) -> tuple[float, int]:
-    from famscore.returns import read_folder
+    from famscore.batch import score_folder
     from famscore.scheme.loader import load_scheme
-    from famscore.scoring import score_batch
 
     start = time.perf_counter()
     scheme = load_scheme(scheme_path)
-    data, notes = read_folder(folder, scheme, spool=True)  # as `famscore score` reads
-    batch = score_batch(scheme, data, None, notes)
+    batch = score_folder(scheme, folder)  # as `famscore score` reads and scores
     elapsed = time.perf_counter() - start
     return elapsed, sum(u.complete for u in batch.units)
 

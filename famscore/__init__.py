@@ -6,17 +6,18 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from famscore.batch import read_folder, score_folder
     from famscore.errors import FamscoreError, Problem, SchemeError
     from famscore.outputs.jsonout import write_json
     from famscore.outputs.summary import read_summary, write_summary
-    from famscore.returns import read_folder, read_return
+    from famscore.returns import read_return
     from famscore.rules import score_item
     from famscore.scheme import Scheme
     from famscore.scheme.loader import check_scheme, load_scheme
     from famscore.scoring import BatchResult, UnitResult, score_batch
     from famscore.templates import build_template, build_templates
 
-__version__ = "0.1.0"
+from famscore._version import __version__
 
 # The public API, imported on first use: `import famscore` (and every command, which imports the
 # package first) then costs nothing for the parts a command does not use.
@@ -27,7 +28,8 @@ _HOMES = {
     "write_json": "famscore.outputs.jsonout",
     "read_summary": "famscore.outputs.summary",
     "write_summary": "famscore.outputs.summary",
-    "read_folder": "famscore.returns",
+    "read_folder": "famscore.batch",
+    "score_folder": "famscore.batch",
     "read_return": "famscore.returns",
     "score_item": "famscore.rules",
     "Scheme": "famscore.scheme",
@@ -56,6 +58,7 @@ __all__ = [
     "read_return",
     "read_summary",
     "score_batch",
+    "score_folder",
     "score_item",
     "write_json",
     "write_summary",

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import multiprocessing
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec
 
 import typer
 from rich.console import Console
@@ -21,6 +20,10 @@ from typer.core import TyperCommand, TyperGroup
 from famscore import cli_zh
 from famscore.errors import ERROR, FamscoreError, Problem
 from famscore.messages import Msg
+
+if TYPE_CHECKING:
+    from famscore.scheme.model import Scheme
+    from famscore.scoring import BatchResult
 
 cli_zh.install()
 
@@ -210,7 +213,7 @@ UnitsFileOpt = Annotated[
 ]
 
 
-def _load(scheme: Path):
+def _load(scheme: Path) -> Scheme:
     from famscore.errors import SchemeError
     from famscore.scheme.loader import load_scheme
 
@@ -222,43 +225,31 @@ def _load(scheme: Path):
         raise typer.Exit(2) from None
 
 
-def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: bool = False):
+def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: bool = False) -> BatchResult:
+    """The one library call behind `score` and `explain`, inside the progress bar."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from famscore.returns import read_folder
-    from famscore.scoring import score_batch
+    from famscore.batch import NoReturns, score_folder
+    from famscore.templates import read_units_file
 
     scheme = _load(scheme_path)
-    expected = None
-    if units_file is not None:
-        from famscore.templates import read_units_file
-
-        expected = read_units_file(units_file)
-    with Progress(
-        TextColumn("读取回表"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-        disable=quiet,
-    ) as bar:
-        task = bar.add_task("read", total=None)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        data, notes = read_folder(returns, scheme, advance, spool=True)
-    if not data:
+    units = read_units_file(units_file) if units_file is not None else None
+    columns = (TextColumn("读取回表"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    try:
+        with Progress(*columns, console=err, transient=True, disable=quiet) as bar:
+            task = bar.add_task("read", total=None)
+            return score_folder(
+                scheme, returns, units, lambda done, total: bar.update(task, completed=done, total=total)
+            )
+    except NoReturns as empty:
         # An empty summary would replace last run's and rank nobody: that is a wrong folder, not a result.
-        print_problems(notes)
+        print_problems(empty.notes)
         say(
             err,
             f"[bold red]错误[/]：回表文件夹「{_e(returns)}」中没有可读取的回表文件（.xlsx/.xls/.ods 等），"
             "没有写出任何文件。请确认文件夹是否选对，或先把各单位交回的填报表放进去",
         )
-        raise typer.Exit(2)
-    return score_batch(scheme, data, expected, notes)
+        raise typer.Exit(2) from None
 
 
 @app.command(cls=_Command)
@@ -323,47 +314,42 @@ def score(
     """
     import datetime as dt
 
-    from famscore import __version__
+    from famscore._version import __version__
     from famscore.outputs.safe import plan_outputs
-    from famscore.outputs.summary import audit_csv_path, audit_in_workbook
-    from famscore.outputs.terminal import band_counts, ranking_table
     from famscore.outputs.writeall import output_paths, write_outputs
 
     if output is None:
         output = returns.resolve().parent / f"{returns.resolve().name}_计分汇总.xlsx"
     # Every file this run reads, against every file it may write, before any work starts.
-    plan_outputs(
-        output_paths(output, json_file),
-        [("考评表", scheme), ("单位名单", units_file), ("回表文件夹", returns)],
-    )
-    # A batch allocates millions of long-lived objects and no cycles worth collecting: the cyclic
-    # collector's full passes over them cost more than the whole scoring at 40,000 returns.
-    gc.disable()
-    try:
-        batch = _score(scheme, returns, units_file, quiet)
-    finally:
-        gc.enable()
-        gc.freeze()
+    inputs = [("考评表", scheme), ("单位名单", units_file), ("回表文件夹", returns)]
+    plan_outputs(output_paths(output, json_file), inputs)
+    batch = _score(scheme, returns, units_file, quiet)
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
     notes: list[Problem] = []
     write_outputs(batch, output, json_file, generated_at=stamp, famscore_version=__version__, notes=notes)
     batch.problems.extend(notes)
+    _show_score(batch, output, json_file, quiet)
+    if errors := sum(p.is_error for p in batch.problems):
+        err.print(f"[bold yellow]有 {errors} 个问题需要处理（见上表）。[/]")
+        raise typer.Exit(1)
+
+
+def _show_score(batch: BatchResult, output: Path, json_file: Path | None, quiet: bool) -> None:
+    """What `score` prints: the ranking, the problems, and where the outputs are."""
+    from famscore.outputs.summary import audit_csv_path, audit_in_workbook
+    from famscore.outputs.terminal import band_counts, ranking_table
+
     if not quiet:
         out.print(ranking_table(batch))
         if batch.scheme.bands:
             out.print(band_counts(batch))
     print_problems(batch.problems, full_list=f"汇总工作簿「{output.name}」的「问题」工作表")
-    errors = sum(p.is_error for p in batch.problems)
-    scored = sum(u.complete for u in batch.units)
-    out.print(f"已读取 {batch.files} 个文件，{scored} 个单位完整计分。")
+    out.print(f"已读取 {batch.files} 个文件，{sum(u.complete for u in batch.units)} 个单位完整计分。")
     out.print(_plain(f"汇总工作簿：{output}"))
     if not audit_in_workbook(batch):
         out.print(_plain(f"计分过程（行数较多，另存为 CSV）：{audit_csv_path(output)}"))
     if json_file is not None:
         out.print(_plain(f"JSON 结果：{json_file}"))
-    if errors:
-        err.print(f"[bold yellow]有 {errors} 个问题需要处理（见上表）。[/]")
-        raise typer.Exit(1)
 
 
 @app.command(cls=_Command)

@@ -1,27 +1,23 @@
-"""Reading returned data-entry workbooks into checked, typed values: the only place that knows readers."""
+"""One returned workbook -> ReturnData (checked, typed values and located problems): the only place that knows readers."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import errno
 import html
 import io
-import os
 import posixpath
 import re
-import stat
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from famscore.errors import ERROR, WARNING, Problem, cell_name, column_letter
+from famscore.errors import ERROR, WARNING, Problem, Severity, cell_name, column_letter
+from famscore.messages import Msg
 from famscore.names import display_name, name_key
 
 # At module level, not in _read: forked workers then start with it loaded (30 ms each otherwise).
-from famscore.safety import open_return, oversized_sheet, scan_sheet, sheet_members
+from famscore.safety import Refusal, open_return, oversized_sheet, scan_sheet, sheet_members
 from famscore.scheme.model import Field, Scheme
 from famscore.values import (
     PERCENT_FORMAT,
@@ -42,8 +38,6 @@ REMARK_HEADER = "备注"
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et", ".xltx", ".xlsb"}
 HEADER_SEARCH_ROWS = 30
 MAX_UNKNOWN_REPORTED = 20  # unknown field ids listed one by one; the rest are counted
-LOCK_FILE_BYTES = 4096  # Office lock files hold a user name: 162 or 165 bytes
-RESAVE = "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回"
 _FORMULA_OR_ERROR = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?f[\s>/]|\st="e"')
 
 
@@ -66,241 +60,76 @@ class ReturnData:
     remarks: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     readable: bool = True  # False: nothing could be read; the unit is not scored
-    # Item scores computed where the file was read (a worker), as famscore.scoring.ScoreRow tuples.
-    scores: list[tuple] = field(default_factory=list)
-    totals: Any = None  # famscore.scoring.Totals of those scores, also computed in the worker
-    # Where a worker wrote this return's details (explanations, values) instead of sending them back.
-    spool: tuple[str, int, int] | None = None
 
     def problem(self, sheet: str, cell: str, message: str, fix: str = "", severity: str = ERROR) -> None:
         self.problems.append(Problem(self.file, sheet, cell, severity, message, fix))
 
-    @property
-    def has_errors(self) -> bool:
-        return any(p.is_error for p in self.problems)
-
-
-def list_returns(folder: Path) -> tuple[list[Path], list[Problem]]:
-    """Candidate return files under `folder` (recursively), and a located problem for everything else.
-
-    Nothing under the folder is left out without a word: a folder that cannot be opened, a hidden
-    file or folder, an archive, a link that cannot be followed is an error (its returns would be
-    missing from the ranking); Office lock files and the files Windows, macOS and Excel leave behind
-    are skipped with a note. Links that lead to a file or folder are followed, a folder only once.
-    """
-    lister = _Lister(folder)
-    root = os.fspath(folder)
-    with contextlib.suppress(OSError):  # the walk reports a root it cannot open
-        lister.seen.add(lister.key(root))
-    lister.walk(root, set(lister.seen))
-    lister.files.sort()
-    lister.problems.sort(key=lambda p: p.file)
-    return lister.files, lister.problems
-
-
-# Files the operating system writes into any folder it shows: never anyone's return.
-SYSTEM_FILES = {"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", ".ds_store"}
-SYSTEM_FOLDERS = {"__macosx", "$recycle.bin", "system volume information", ".trashes", ".spotlight-v100"}
-# What Excel and WPS leave while saving: '~WRL0001.tmp', or eight hex digits and no extension
-# ('A1B2C3D4'; eight decimal digits are more likely a date someone named a return by).
-_OFFICE_TEMP = re.compile(r"~.*\.tmp|(?=.*[A-F])[0-9A-F]{8}", re.IGNORECASE)
-ARCHIVE_SUFFIXES = {".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".zst", ".cab"}
-UNZIP = "解压后再放入回表文件夹"
-RELINK = "请把链接指向的回表文件本身复制到这里，替换这个链接"
-_FILE_ATTRIBUTE_HIDDEN = 2  # Windows
-
-
-class _Lister:
-    """One walk of the returns folder with os.scandir, where every failure becomes a Problem."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.files: list[Path] = []
-        self.problems: list[Problem] = []
-        self.seen: set[tuple[int, int]] = set()
-
-    def problem(self, path: str, message: str, fix: str = "", severity: str = ERROR) -> None:
-        try:
-            name = Path(path).relative_to(self.folder).as_posix()
-        except ValueError:
-            name = path
-        self.problems.append(
-            Problem(name if name != "." else str(self.folder), "", "", severity, message, fix)
-        )
-
-    @staticmethod
-    def key(path: str) -> tuple[int, int]:
-        st = os.stat(path)  # not DirEntry.stat(): on Windows that has no inode number
-        return st.st_dev, st.st_ino
-
-    def walk(self, directory: str, ancestors: set[tuple[int, int]]) -> None:
-        try:
-            with os.scandir(directory) as listing:
-                entries = list(listing)
-        except OSError as exc:
-            self.problem(
-                directory,
-                f"无法打开这个文件夹（{_os_reason(exc)}），其中的回表都没有读取",
-                "请检查文件夹的访问权限，或把其中的文件复制到可以打开的文件夹后重新运行",
-            )
-            return
-        for entry in entries:
-            try:
-                self.entry(entry, ancestors)
-            except OSError as exc:  # stat failing on one entry costs only that entry, and is said
-                self.problem(entry.path, f"无法读取（{_os_reason(exc)}），没有计分", "请检查文件的访问权限")
-
-    def entry(self, entry: os.DirEntry[str], ancestors: set[tuple[int, int]]) -> None:
-        name, path = entry.name, entry.path
-        if entry.is_symlink():
-            try:
-                mode = os.stat(path).st_mode  # follows the link, wherever it leads
-            except FileNotFoundError:
-                self.problem(path, "这是一个链接，但它指向的文件或文件夹不存在，没有读取", RELINK)
-                return
-            except OSError as exc:
-                if exc.errno == errno.ELOOP:
-                    self.problem(path, "这是一个循环链接（最终指回它自己），无法读取", RELINK)
-                else:
-                    self.problem(path, f"这是一个无法打开的链接（{_os_reason(exc)}），没有读取", RELINK)
-                return
-            is_dir, is_file = stat.S_ISDIR(mode), stat.S_ISREG(mode)
-        else:
-            is_dir, is_file = entry.is_dir(follow_symlinks=False), entry.is_file(follow_symlinks=False)
-        lowered = name.lower()
-        if is_dir:
-            self.folder_entry(entry, ancestors, lowered)
-        elif not is_file:
-            self.problem(
-                path, "这不是普通文件（可能是设备、管道或套接字），没有读取", "请把回表文件本身放进来"
-            )
-        elif _is_lock_file(Path(path)):
-            self.problem(path, "这是 Office/WPS 打开文件时留下的临时锁文件，已跳过", severity=WARNING)
-        elif lowered in SYSTEM_FILES or name.startswith("._"):
-            self.problem(path, "这是 Windows/macOS 自动生成的系统文件，已跳过", severity=WARNING)
-        elif _OFFICE_TEMP.fullmatch(name):
-            self.problem(
-                path,
-                "这是 Excel/WPS 保存时留下的临时文件，已跳过",
-                "如果这其实是某个单位的回表，请改成正常的文件名（如 单位名称.xlsx）",
-                WARNING,
-            )
-        elif name.startswith(".") or _hidden(entry):
-            self.problem(
-                path,
-                "这是隐藏文件，没有读取",
-                "如果是回表，请取消隐藏（去掉文件名开头的「.」）后重新运行；如果不是，请把它移出回表文件夹",
-            )
-        elif os.path.splitext(lowered)[1] in ARCHIVE_SUFFIXES:
-            self.problem(path, "这是压缩包，其中的文件没有读取", UNZIP)
-        elif lowered.endswith(".lnk"):
-            self.problem(
-                path,
-                "这是 Windows 快捷方式，famscore 不会打开它指向的文件",
-                "请把快捷方式指向的回表文件本身复制到这里",
-            )
-        else:
-            self.files.append(Path(path))
-
-    def folder_entry(self, entry: os.DirEntry[str], ancestors: set[tuple[int, int]], lowered: str) -> None:
-        path = entry.path
-        if lowered in SYSTEM_FOLDERS:
-            self.problem(path, "这是 Windows/macOS 自动生成的系统文件夹，已跳过", severity=WARNING)
-            return
-        if entry.name.startswith(".") or _hidden(entry):
-            self.problem(
-                path,
-                "这是隐藏文件夹，其中的文件都没有读取",
-                "如果其中有回表，请取消隐藏（去掉文件夹名开头的「.」）后重新运行；如果没有，请把它移出回表文件夹",
-            )
-            return
-        key = self.key(path)
-        if key in ancestors:
-            self.problem(path, "这个文件夹链接指回它的上级文件夹，形成循环，没有读取", "请删除这个链接")
-            return
-        if key in self.seen:
-            self.problem(path, "这个文件夹链接指向已经读过的文件夹，没有重复读取", severity=WARNING)
-            return
-        self.seen.add(key)
-        self.walk(path, ancestors | {key})
-
-
-def _hidden(entry: os.DirEntry[str]) -> bool:
-    """Windows' hidden attribute (free there: scandir has already fetched it)."""
-    if os.name != "nt":
-        return False
-    return bool(getattr(entry.stat(), "st_file_attributes", 0) & _FILE_ATTRIBUTE_HIDDEN)
-
-
-def _os_reason(exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "没有访问权限"
-    return exc.strerror or type(exc).__name__
-
-
-def _is_lock_file(path: Path) -> bool:
-    """'~$name.xlsx' (Office, WPS) or '.~lock.name#' (LibreOffice): a few hundred bytes of owner name.
-
-    A file named like that but holding a whole workbook is someone's return, so it is read.
-    """
-    name = path.name
-    if not (name.startswith("~$") or name.startswith(".~lock")):
-        return False
-    try:
-        return path.stat().st_size < LOCK_FILE_BYTES
-    except OSError:
-        return True
+    def report(
+        self,
+        message: Msg,
+        sheet: str = "",
+        row: int | None = None,
+        column: int | None = None,
+        *,
+        severity: Severity | None = None,
+        **fields: Any,
+    ) -> None:
+        """A problem of this return from the catalogue, at (row, column) of `sheet`."""
+        self.problems.append(message.problem(self.file, sheet, row, column, severity=severity, **fields))
 
 
 def read_return(
-    path: Path, scheme: Scheme, display_name: str | None = None, *, contained: bool = False
+    path: Path,
+    scheme: Scheme,
+    display_name: str | None = None,
+    *,
+    contained: bool = False,
+    memo: dict[tuple[Any, ...], Any] | None = None,
 ) -> ReturnData:
     """Read and check one return. Never raises for anything the file contains.
 
-    `contained`: this process is a worker whose death costs only this file (famscore.workers). It then
+    `memo`: cells of `scheme` parsed before, shared by the returns one process reads (a batch owns it,
+    famscore.batch.memo); parse_value is pure, and across a batch most cells hold one of a few values.
+    `contained`: this process is a worker whose death costs only this file (famscore.batch.pool). It then
     skips scanning whole worksheets for far-away cells before calamine parses them, the one check that
     costs as much as the read itself; a calamine abort is retried in a new worker without `contained`,
     and the used range calamine reports is checked either way, so every file ends with the same result.
     """
     data = ReturnData(display_name or path.name, str(path))
     try:
-        _read(path, scheme, data, careful=not contained)
+        _read(path, scheme, data, careful=not contained, memo={} if memo is None else memo)
     except _Refused as refused:
         data.readable = False
-        data.problem(refused.sheet, "", refused.message + "，本文件未计分", refused.fix)
+        data.report(refused.refusal.msg, refused.sheet, **refused.refusal.fields)
     except MemoryError:
         data.readable = False
-        data.problem("", "", "读取时内存不足（文件内容异常庞大），本文件未计分", RESAVE)
+        data.report(Msg.RETURN_OUT_OF_MEMORY)
     except Exception as exc:  # a reader failing in a way we did not foresee must not stop the batch
         data.readable = False
-        data.problem("", "", f"读取时出错（{type(exc).__name__}），本文件未计分", RESAVE)
+        data.report(Msg.RETURN_READ_FAILED, error=type(exc).__name__)
     return data
 
 
-def _read(path: Path, scheme: Scheme, data: ReturnData, careful: bool) -> None:
+def _read(
+    path: Path, scheme: Scheme, data: ReturnData, careful: bool, memo: dict[tuple[Any, ...], Any]
+) -> None:
     opened = open_return(path)
     suffix = path.suffix.lower()
     if opened.book is None:
         data.readable = False
         if opened.kind == "压缩包":  # whatever its name says: the returns inside were not read
-            data.problem("", "", "这是压缩包，其中的文件没有读取", UNZIP)
+            data.report(Msg.ARCHIVE_NOT_READ)
             return
         if not opened.spreadsheet and suffix not in SPREADSHEET_SUFFIXES:
             # A covering letter or scan saved beside the returns is not a broken return.
-            what = f"（{opened.kind}）" if opened.kind else ""
-            data.problem("", "", f"不是表格文件{what}，已跳过", "", WARNING)
+            data.report(Msg.RETURN_NOT_SPREADSHEET, what=f"（{opened.kind}）" if opened.kind else "")
             return
-        data.problem(opened.sheet, "", opened.message + "，本文件未计分", opened.fix)
+        refusal = opened.refusal or Refusal(Msg.RETURN_UNPARSABLE, error="无法识别")
+        data.report(refusal.msg, opened.sheet, **refusal.fields)
         return
     book = _Book(opened, careful)
     if suffix not in SPREADSHEET_SUFFIXES:
-        data.problem(
-            "",
-            "",
-            f"文件扩展名「{path.suffix or '（无）'}」不是表格文件的扩展名，已按内容作为 .{opened.kind} 文件读取",
-            f"请把文件名的扩展名改为 .{opened.kind}",
-            WARNING,
-        )
+        data.report(Msg.RETURN_WRONG_SUFFIX, suffix=path.suffix or "（无）", kind=opened.kind)
     names = list(book.sheet_names)
     meta_name = find_sheet(names, META_SHEET)
     if meta_name is not None:
@@ -324,6 +153,7 @@ def _read(path: Path, scheme: Scheme, data: ReturnData, careful: bool) -> None:
         merged=merged,
         formulas=formulas,
         percent_rows=percent_rows,
+        memo=memo,
     )
 
 
@@ -341,9 +171,9 @@ def _sheet(book: _Book, name: str) -> Any:
 class _Refused(Exception):
     """A sheet that must not be parsed or converted (see famscore.safety.scan_sheet)."""
 
-    def __init__(self, sheet: str, reason: tuple[str, str]) -> None:
-        super().__init__(reason[0])
-        self.sheet, (self.message, self.fix) = sheet, reason
+    def __init__(self, sheet: str, refusal: Refusal) -> None:
+        super().__init__(refusal.message)
+        self.sheet, self.refusal = sheet, refusal
 
 
 class _Book:
@@ -460,13 +290,7 @@ def _identify(scheme: Scheme, data: ReturnData, path: Path) -> None:
     else:
         data.unit, data.unit_from = unit_from_filename(path.name, scheme.title), "文件名"
         where = "没有隐藏的 _meta 工作表" if not meta else "_meta 工作表中没有单位名称"
-        data.problem(
-            META_SHEET,
-            "",
-            f"{where}，按文件名认定为「{data.unit}」",
-            "请确认单位名称正确；以后请用 famscore template 生成的填报表填写",
-            WARNING,
-        )
+        data.report(Msg.RETURN_UNIT_FROM_FILE_NAME, META_SHEET, where=where, unit=data.unit)
     if not meta:
         return
     title, version, fingerprint = meta.get("标题", ""), meta.get("版本", ""), meta.get("指纹", "")
@@ -474,36 +298,15 @@ def _identify(scheme: Scheme, data: ReturnData, path: Path) -> None:
     # Compared by name_key: a title written with （试行） here and (试行) there is the same title.
     if title and name_key(title) != name_key(scheme.title):
         data.identity.append(f"来自另一份考评表「{title}」")
-        data.problem(
-            META_SHEET,
-            "",
-            f"这份回表来自另一份考评表「{title}」，不是「{scheme.title}」，暂不参加定级和排名",
-            "请确认发错了文件，或用正确的考评表计分",
-        )
+        data.report(Msg.RETURN_OTHER_SCHEME, META_SHEET, title=title, scheme=scheme.title)
     elif year and scheme.settings.year is not None and name_key(year) != str(scheme.settings.year):
         data.identity.append(f"来自 {year} 年度的考评表（当前为 {scheme.settings.year} 年度）")
-        data.problem(
-            META_SHEET,
-            "",
-            f"这份回表来自 {year} 年度的考评表，当前考评表是 {scheme.settings.year} 年度，暂不参加定级和排名",
-            "请确认发错了文件（例如去年的回表），或让该单位用今年的填报表重新填写",
-        )
+        data.report(Msg.RETURN_OTHER_YEAR, META_SHEET, year=year, current=scheme.settings.year)
     elif version and name_key(version) != name_key(scheme.version):
         data.identity.append(f"来自考评表版本 {version}（当前为版本 {scheme.version}）")
-        data.problem(
-            META_SHEET,
-            "",
-            f"这份回表来自考评表版本 {version}，当前考评表是版本 {scheme.version}，暂不参加定级和排名",
-            "请让该单位用新版填报表重新填写，或核对两版的差别",
-        )
+        data.report(Msg.RETURN_OTHER_VERSION, META_SHEET, version=version, current=scheme.version)
     elif fingerprint and name_key(fingerprint) != name_key(scheme.fingerprint):
-        data.problem(
-            META_SHEET,
-            "",
-            "考评表的标题和版本相同，但内容有改动（指纹不同）",
-            "如改动了字段或规则，请核对这份回表的填报内容",
-            WARNING,
-        )
+        data.report(Msg.RETURN_SCHEME_CHANGED, META_SHEET)
 
 
 def unit_from_filename(file_name: str, title: str) -> str:
@@ -533,6 +336,7 @@ def _read_entries(
     merged: list[tuple[tuple[int, int], tuple[int, int]]] | None = None,
     formulas: _FormulaCells | None = None,
     percent_rows: frozenset[int] | None = None,
+    memo: dict[tuple[Any, ...], Any] | None = None,
 ) -> None:
     """Field rows under the header, found by 字段编号 whatever their order; every doubt is a Problem.
 
@@ -557,7 +361,7 @@ def _read_entries(
     unknown = 0
     fields = scheme.fields
     value_letter = column_letter(value_col + 1)  # this runs for every field of every return
-    parsed_cells = _PARSED.setdefault(scheme.fingerprint, {})
+    parsed_cells = {} if memo is None else memo
     plain = PLAIN if percent_rows is not None else UNKNOWN_FORMAT
     percent_rows = percent_rows or frozenset()
     for index in range(header_index + 1, len(rows)):
@@ -576,21 +380,10 @@ def _read_entries(
             if _looks_like_field_id(key):
                 unknown += 1
                 if unknown <= MAX_UNKNOWN_REPORTED:
-                    data.problem(
-                        sheet,
-                        cell_name(row, key_col + 1),
-                        f"字段编号「{_clip(key)}」不在考评表中，已忽略",
-                        "请不要改动字段编号；多出的行可以删除",
-                        WARNING,
-                    )
+                    data.report(Msg.RETURN_UNKNOWN_FIELD, sheet, row, key_col + 1, key=_clip(key))
             continue
         if key in seen:
-            data.problem(
-                sheet,
-                address,
-                f"字段「{key}」出现了两次（另一处在 {seen[key]}），两处都不采用",
-                "删除重复的一行",
-            )
+            data.report(Msg.RETURN_FIELD_TWICE, sheet, row, value_col + 1, key=key, other=seen[key])
             data.values.pop(key, None)
             continue
         seen[key] = address
@@ -606,22 +399,27 @@ def _read_entries(
             (top, left), (bottom, right) = merge
             span = f"{cell_name(top + 1, left + 1)}:{cell_name(bottom + 1, right + 1)}"
             if (top, left) != (index, value_col):
-                data.problem(
+                data.report(
+                    Msg.RETURN_VALUE_MERGED_AWAY,
                     sheet,
-                    address,
-                    f"{label}：单元格 {address} 被合并到 {cell_name(top + 1, left + 1)}（合并区域 {span}），"
-                    "读不到本项的值，本项暂不计分",
-                    "请取消合并单元格，在每一项的「填报值」中分别填写",
-                    ERROR if fdef.required else WARNING,
+                    row,
+                    value_col + 1,
+                    severity=ERROR if fdef.required else WARNING,
+                    label=label,
+                    address=address,
+                    into=cell_name(top + 1, left + 1),
+                    span=span,
                 )
                 continue
             if _holds_other_fields(rows, scheme, key_col, top, bottom, index):
-                data.problem(
+                data.report(
+                    Msg.RETURN_VALUE_MERGED_DOWN,
                     sheet,
-                    address,
-                    f"{label}：单元格 {address} 与下方的填报值合并了（合并区域 {span}），其中的值只算作本项",
-                    "请取消合并单元格，在每一项的「填报值」中分别填写",
-                    WARNING,
+                    row,
+                    value_col + 1,
+                    label=label,
+                    address=address,
+                    span=span,
                 )
         # The format is part of the value: 1 in a 0% cell is 100 %, in a plain cell it is in doubt.
         cell_format = PERCENT_FORMAT if row in percent_rows else plain
@@ -641,55 +439,35 @@ def _read_entries(
             data.values[key] = parsed.value  # the usual case, on every field of every return
             continue
         label = _label(fdef)
-        if parsed.error:
-            data.problem(sheet, address, f"{label}：{parsed.error}，本项暂不计分", parsed.fix)
-            continue
-        if parsed.warning:
-            data.problem(
-                sheet, address, f"{label}：{parsed.warning}", "请核对；如有误请改正后重新计分", WARNING
-            )
+        if parsed.msg is not None:
+            data.report(parsed.msg, sheet, row, value_col + 1, label=label, **parsed.fields)
+            if parsed.error:
+                continue
         if parsed.value is None:
             found = formulas.get(address) if formulas is not None else None
             if found is not None:
                 what, text = found
                 if what == "error":
-                    message = f"{label}：单元格是错误值「{text}」（公式算不出结果），本项暂不计分"
-                    fix = "请改正公式，或直接填写数值"
+                    data.report(Msg.RETURN_FORMULA_ERROR, sheet, row, value_col + 1, label=label, error=text)
                 else:
                     formula = f"公式「={_clip(text)}」" if text else "公式"
-                    message = f"{label}：单元格是{formula}，但文件里没有保存它的计算结果，本项暂不计分"
-                    fix = "请用 Excel 或 WPS 打开这份表，确认公式算出结果后保存再发回，或直接填写数值"
-                data.problem(sheet, address, message, fix)
+                    data.report(
+                        Msg.RETURN_FORMULA_NO_RESULT, sheet, row, value_col + 1, label=label, formula=formula
+                    )
+            elif formulas is None:  # .xls/.ods: a formula error also reads as blank, and cannot be told apart
+                if fdef.required:
+                    data.report(Msg.RETURN_REQUIRED_BLANK_NO_FORMULAS, sheet, row, value_col + 1, label=label)
             elif fdef.required:
-                fix = "请补填后重新计分"
-                if (
-                    formulas is None
-                ):  # .xls/.ods: a formula error also reads as blank, and cannot be told apart
-                    fix += "（如果单元格里是公式或显示错误值，请改为直接填写数值）"
-                data.problem(sheet, address, f"{label}是必填项，但没有填写，本项暂不计分", fix)
+                data.report(Msg.RETURN_REQUIRED_BLANK, sheet, row, value_col + 1, label=label)
             continue
         data.values[key] = parsed.value
     if unknown > MAX_UNKNOWN_REPORTED:
-        data.problem(
-            sheet,
-            "",
-            f"另有 {unknown - MAX_UNKNOWN_REPORTED} 行的字段编号也不在考评表中，已忽略",
-            "请用最新的填报表重新填写",
-            WARNING,
-        )
+        data.report(Msg.RETURN_MORE_UNKNOWN_FIELDS, sheet, count=unknown - MAX_UNKNOWN_REPORTED)
     for fid, fdef in scheme.fields.items():
         if fid not in seen and fdef.required:
-            data.problem(
-                sheet,
-                "",
-                f"填报表中没有字段「{fdef.label or fid}」（{fid}）这一行，本项暂不计分",
-                "请用最新的填报表重新填写，不要删除行",
-            )
+            data.report(Msg.RETURN_FIELD_ROW_MISSING, sheet, label=fdef.label or fid, id=fid)
 
 
-# Cells parsed before, by field id and the cell as read: parse_value is pure, and across a batch most
-# cells hold one of a few values (0 incidents, 是, the same level). Per scheme, as ids mean its fields.
-_PARSED: dict[str, dict[tuple, tuple[Parsed, bool]]] = {}
 PARSED_LIMIT = 200_000
 
 
@@ -899,25 +677,3 @@ def _local(tag: object) -> str:
 
 def _looks_like_field_id(key: str) -> bool:
     return bool(re.match(r"^[^\W\d]\w*$", key))
-
-
-def read_folder(
-    folder: Path,
-    scheme: Scheme,
-    progress: Callable[[int, int], None] | None = None,
-    workers: int | None = None,
-    spool: bool = False,
-) -> tuple[list[ReturnData], list[Problem]]:
-    """Read every return in `folder` in worker processes; `progress(done, total)` after each file.
-
-    With `spool`, workers keep each return's details (values, explanations) in a temporary file and
-    send back only its scores; the ReturnData then carry `spool` instead of `values`, and the units
-    scored from them load their details when an output asks (for batches of tens of thousands).
-    """
-    from famscore.workers import default_workers, read_and_score, read_in_workers
-
-    files, notes = list_returns(folder)
-    jobs = [(path, path.relative_to(folder).as_posix()) for path in files]
-    count = workers if workers is not None else default_workers(len(jobs))
-    # Scoring where the file is read spreads it over the cores along with the reading.
-    return read_in_workers(jobs, scheme, count, progress, reader=read_and_score, spool=spool), notes

@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 import python_calamine as calamine
 
@@ -48,7 +48,7 @@ class Refusal(tuple[str, str]):
     """
 
     msg: Msg
-    fields: dict[str, object]
+    fields: dict[str, Any]
 
     def __new__(cls, msg: Msg, **fields: object) -> Refusal:
         text, fix = msg.render(**fields)
@@ -116,7 +116,7 @@ class Opened:
         return self.refusal.msg if self.refusal is not None else None
 
     @property
-    def fields(self) -> dict[str, object]:
+    def fields(self) -> dict[str, Any]:
         return self.refusal.fields if self.refusal is not None else {}
 
     @property

@@ -1,16 +1,17 @@
-"""Values + scheme -> unit results with subtotals, bonus, grade, flags and shared ranks (pure, no I/O)."""
+"""Values + scheme -> unit results with subtotals, bonus, grade, flags and shared ranks (pure: no files)."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
-from famscore.errors import ERROR, Problem
+from famscore.errors import Problem
 from famscore.messages import Msg
 from famscore.names import KnownUnits, file_stem_key, name_key, other_unit_named
 from famscore.numbers import fmt
@@ -21,14 +22,50 @@ from famscore.scheme.model import BASIS_TOTAL, BONUS, MAIN, VETO_LAST, VETO_NO_T
 PENDING = "待定"  # grade of a unit with unscored items: it cannot be graded honestly
 
 
-Spool = tuple[str, int, int]  # file, offset, length of a unit's details written by a worker
+class UnitDetails(NamedTuple):
+    """A unit's bulky details: item scores with explanations, typed values, values as typed, remarks.
+
+    In memory it is its own Details (`load` gives itself).
+    """
+
+    items: list[ItemScore]
+    values: dict[str, object]
+    raw: dict[str, str]
+    remarks: dict[str, str]
+
+    def load(self) -> UnitDetails:
+        return self
+
+
+class Details(Protocol):
+    """Where a unit's details are: in memory (UnitDetails), or somewhere only the batch knows how to
+    load from (famscore.batch.spool.SpoolRef), so this module never opens a file."""
+
+    def load(self) -> UnitDetails: ...
+
+
+class Scored(Protocol):
+    """A return with what was computed where it was read (famscore.batch.job.JobResult is one)."""
+
+    @property
+    def data(self) -> ReturnData: ...
+
+    @property
+    def totals(self) -> Totals | None: ...  # None: nothing could be read
+
+    @property
+    def details(self) -> Details | None: ...
+
+
+def _no_details() -> Details:
+    return UnitDetails([], {}, {}, {})
 
 
 @dataclass
 class UnitResult:
-    """One unit's result. Its details (item explanations and the values typed) either live here or,
-    for returns read by workers, in a spool file on disk: `items`, `values`, `raw` and `remarks`
-    load them on first use, so 40,000 units do not hold 40,000 sets of explanations in memory."""
+    """One unit's result. Its details (item explanations and the values typed) come through
+    `details`: in memory, or for large batches loaded on first use from wherever the batch keeps them,
+    so 40,000 units do not hold 40,000 sets of explanations in memory."""
 
     unit: str
     file: str
@@ -45,30 +82,23 @@ class UnitResult:
     # Why the return's identity is in doubt (another scheme, file name of another unit, two returns,
     # not on the roster): the unit is then 待定, outside the ranking and the notice, in every output.
     held: list[str] = field(default_factory=list)
-    details: tuple[list[ItemScore], dict[str, object], dict[str, str], dict[str, str]] | None = None
-    spool: Spool | None = None
-    scheme: Scheme | None = field(default=None, repr=False)
-
-    def _details(self) -> tuple[list[ItemScore], dict[str, object], dict[str, str], dict[str, str]]:
-        if self.details is not None:
-            return self.details
-        return _load_details(self)
+    details: Details = field(default_factory=_no_details, repr=False)
 
     @property
     def items(self) -> list[ItemScore]:
-        return self._details()[0]
+        return self.details.load().items
 
     @property
     def values(self) -> dict[str, object]:
-        return self._details()[1]
+        return self.details.load().values
 
     @property
     def raw(self) -> dict[str, str]:
-        return self._details()[2]
+        return self.details.load().raw
 
     @property
     def remarks(self) -> dict[str, str]:
-        return self._details()[3]
+        return self.details.load().remarks
 
     @property
     def rankable(self) -> bool:
@@ -102,10 +132,6 @@ class BatchResult:
     units: list[UnitResult]
     problems: list[Problem]
     files: int = 0
-
-    @property
-    def has_errors(self) -> bool:
-        return any(p.is_error for p in self.problems)
 
     def grade_counts(self) -> dict[str, int]:
         counts = {b.name: 0 for b in self.scheme.bands}
@@ -162,7 +188,7 @@ MEMO_LIMIT = 100_000  # remembered item scores per process (a few tens of MB at 
 
 
 def score_rows(
-    scheme: Scheme, values: Mapping[str, object], memo: dict[tuple, ScoreRow] | None = None
+    scheme: Scheme, values: Mapping[str, object], memo: dict[tuple[Any, ...], Any] | None = None
 ) -> list[ScoreRow]:
     """Every item's score for one unit, in a compact picklable form (computed in the worker).
 
@@ -178,7 +204,7 @@ def score_rows(
 
     if memo is None:
         return [scored(item) for item in scheme.items]
-    rows = []
+    rows: list[ScoreRow] = []
     for item in scheme.items:
         key = (item.id, *(values.get(fid) for fid in item.input_ids))
         row = memo.get(key)
@@ -218,20 +244,17 @@ def calculation_problems(scheme: Scheme, data: ReturnData, rows: list[ScoreRow])
         )
         cell = next((data.cells[fid] for fid in unreported if fid in data.cells), "")
         blank = [labels.get(fid, fid) for fid in unreported if fid not in data.values]
-        fix = (
-            f"请补填{'、'.join(blank)}后重新计分"
-            if blank
-            else "请核对这些填报值（除数不能为 0）；确为 0 时，请与考评表制定部门确认本项如何计分"
-        )
+        message = Msg.ITEM_NOT_SCORED_BLANK if blank else Msg.ITEM_NOT_SCORED
         problems.append(
-            Problem(
+            message.problem(
                 data.file,
                 data.sheet,
-                cell,
-                ERROR,
-                f"「{item.name}」（{item.id}）{explanation.removesuffix('。')}"
-                + (f"：{named}" if named else ""),
-                fix,
+                cell=cell,
+                item=item.name,
+                id=item.id,
+                explanation=explanation.removesuffix("。"),
+                named=f"：{named}" if named else "",
+                blank="、".join(blank),
             )
         )
     return problems
@@ -245,7 +268,8 @@ def _reported(data: ReturnData, fid: str, cells: set[str]) -> bool:
     return any(p.is_error and f"（{fid}）" in p.message for p in data.problems)
 
 
-def _expand(scheme: Scheme, rows: list[ScoreRow]) -> list[ItemScore]:
+def expand_rows(scheme: Scheme, rows: list[ScoreRow]) -> list[ItemScore]:
+    """Score rows back into ItemScores with their Items."""
     items = {item.id: item for item in scheme.items}
     # Many units share an explanation word for word; interning keeps one copy (memory at 40,000 units).
     return [
@@ -254,34 +278,16 @@ def _expand(scheme: Scheme, rows: list[ScoreRow]) -> list[ItemScore]:
     ]
 
 
-_LAST: list = [None, None]  # the unit whose spooled details were loaded last, and those details
-
-
-def _load_details(
-    unit: UnitResult,
-) -> tuple[list[ItemScore], dict[str, object], dict[str, str], dict[str, str]]:
-    """Read a unit's details back from its spool; the last one is kept, as outputs ask for
-    items, values, raw and remarks of the same unit one after another."""
-    import pickle
-
-    if _LAST[0] is unit:
-        return _LAST[1]
-    assert unit.spool is not None and unit.scheme is not None
-    path, offset, length = unit.spool
-    with open(path, "rb") as handle:
-        handle.seek(offset)
-        rows, values, raw, remarks = pickle.loads(handle.read(length))
-    details = (_expand(unit.scheme, rows), values, raw, remarks)
-    _LAST[0], _LAST[1] = unit, details
-    return details
-
-
-def score_unit(scheme: Scheme, data: ReturnData) -> UnitResult:
-    """A unit's result; what a worker already computed (`data.scores`, `data.totals`) is used as is."""
-    spooled = data.spool is not None
-    rows = data.scores or ([] if spooled else score_rows(scheme, data.values))
-    totals = data.totals or summarise(scheme, rows)
-    data.scores = []  # the rows become ItemScores (or stay in the spool); keep one copy, not two
+def score_unit(
+    scheme: Scheme, data: ReturnData, totals: Totals | None = None, details: Details | None = None
+) -> UnitResult:
+    """A unit's result; `totals` and `details` are what was computed where the return was read, else
+    the return is scored here."""
+    if totals is None or details is None:
+        rows = score_rows(scheme, data.values)
+        totals = summarise(scheme, rows)
+        # shared, not copied: the ReturnData goes away after scoring
+        details = UnitDetails(expand_rows(scheme, rows), data.values, data.raw, data.remarks)
     cap = scheme.settings.bonus_points
     bonus_raw = totals.bonus_raw
     bonus = min(bonus_raw, cap) if cap else bonus_raw
@@ -297,10 +303,7 @@ def score_unit(scheme: Scheme, data: ReturnData) -> UnitResult:
         grade="",
         flags=list(totals.flags),
         complete=totals.complete,
-        # shared, not copied: the ReturnData goes away after scoring
-        details=None if spooled else (_expand(scheme, rows), data.values, data.raw, data.remarks),
-        spool=data.spool,
-        scheme=scheme if spooled else None,
+        details=details,
     )
     flags_note = (
         f"附加分 {fmt(bonus_raw)} 超过上限 {fmt(cap)}，按 {fmt(cap)} 计" if bonus != bonus_raw else ""
@@ -355,30 +358,49 @@ def _files(names: list[str]) -> str:
     return f"{shown} 等 {len(names)} 个文件" if len(names) > LISTED_FILES else shown
 
 
+class _InMemory(NamedTuple):
+    data: ReturnData
+    totals: Totals | None
+    details: Details | None
+
+
+def _scored_here(scheme: Scheme, data: ReturnData) -> Scored:
+    """A return read in this process, scored while its cells are known."""
+    if not data.readable:
+        return _InMemory(data, None, None)
+    rows = score_rows(scheme, data.values)
+    totals = summarise(scheme, rows)
+    data.problems.extend(calculation_problems(scheme, data, rows))
+    return _InMemory(
+        data, totals, UnitDetails(expand_rows(scheme, rows), data.values, data.raw, data.remarks)
+    )
+
+
 def score_batch(
     scheme: Scheme,
-    returns: Iterable[ReturnData],
+    returns: Iterable[ReturnData | Scored],
     expected_units: list[str] | None = None,
     extra_problems: Iterable[Problem] = (),
 ) -> BatchResult:
     """Score every readable return; report duplicates, strays and units that sent nothing.
 
+    `returns` are ReturnData (scored here) or returns scored where they were read (famscore.batch).
     Units are told apart by famscore.names.name_key (full-width and half-width forms are one name)
     and printed as the roster writes them, else as the first return's _meta does. A unit whose
     return's identity is in doubt is scored but held (UnitResult.held): 待定, never ranked.
     """
     problems = list(extra_problems)
     expected_units = list(expected_units) if expected_units else None  # an empty roster is none
-    ordered = sorted(returns, key=lambda d: d.file)
+    scored = {
+        id(entry.data): entry
+        for entry in (_scored_here(scheme, r) if isinstance(r, ReturnData) else r for r in returns)
+    }
+    ordered = sorted((entry.data for entry in scored.values()), key=lambda d: d.file)
     readable = [data for data in ordered if data.readable]
     held: dict[str, list[str]] = defaultdict(list)
     named: list[Problem] = []
     claimed = _check_file_names(scheme, readable, expected_units, named, held)
     for data in ordered:
-        if data.readable and data.totals is None:  # read in this process: score it while its cells are known
-            data.scores = score_rows(scheme, data.values)
-            data.totals = summarise(scheme, data.scores)
-            data.problems.extend(calculation_problems(scheme, data, data.scores))
         problems.extend(data.problems)
     problems.extend(named)
     count = len(ordered)
@@ -399,16 +421,9 @@ def score_batch(
             # made 1,000 copies of one return a million-name table.
             unit = group[0].unit
             held[key].append(f"有 {len(group)} 份回表，无法确定采用哪一份")
+            files = _files([d.file for d in group])
             problems.append(
-                Problem(
-                    group[0].file,
-                    "",
-                    "",
-                    ERROR,
-                    f"单位「{unit}」有 {len(group)} 份回表（{_files([d.file for d in group])}），"
-                    "无法确定采用哪一份，暂不参加定级和排名",
-                    "请只保留该单位的一份回表，删除或移走其余的文件后重新计分",
-                )
+                Msg.UNIT_RETURNED_TWICE.problem(group[0].file, unit=unit, count=len(group), files=files)
             )
     if expected_units is not None:
         for unit in expected_units:
@@ -421,19 +436,12 @@ def score_batch(
         for key in sorted(by_unit, key=lambda k: by_unit[k][0].unit):
             if key not in expected:
                 held[key].append("不在单位名单中")
-                problems.append(
-                    Problem(
-                        _files([d.file for d in by_unit[key]]),
-                        "",
-                        "",
-                        ERROR,
-                        f"单位「{by_unit[key][0].unit}」不在单位名单中，暂不参加定级和排名",
-                        "请核对单位名称，或把它加入单位名单",
-                    )
-                )
+                files = _files([d.file for d in by_unit[key]])
+                problems.append(Msg.UNIT_NOT_ON_ROSTER.problem(files, unit=by_unit[key][0].unit))
     units: list[UnitResult] = []
     for data in chosen:
-        result = score_unit(scheme, data)
+        entry = scored[id(data)]
+        result = score_unit(scheme, data, entry.totals, entry.details)
         result.held = held.get(name_key(data.unit), [])
         if result.held:
             result.grade = grade_of(scheme, result)
@@ -442,13 +450,12 @@ def score_batch(
         if not result.complete:
             missing = [s.item.name for s in result.items if s.score is None]
             problems.append(
-                Problem(
+                Msg.UNIT_INCOMPLETE.problem(
                     result.file,
-                    "",
-                    "",
-                    ERROR,
-                    f"「{result.unit}」有 {len(missing)} 项无法计分（{'、'.join(missing[:5])}{'等' if len(missing) > 5 else ''}），不参加定级和排名",
-                    "改正上面列出的填报问题后重新计分",
+                    unit=result.unit,
+                    count=len(missing),
+                    items="、".join(missing[:5]),
+                    more="等" if len(missing) > 5 else "",
                 )
             )
     return BatchResult(scheme, rank_units(scheme, units), problems, count)
@@ -514,15 +521,8 @@ def _check_file_names(
         if reason not in held[name_key(data.unit)]:
             held[name_key(data.unit)].append(reason)
         problems.append(
-            Problem(
-                data.file,
-                "_meta",
-                data.meta_cell,
-                ERROR,
-                f"_meta 中的单位是「{data.unit}」，文件名却是「{name}」的，"
-                "无法确定这份回表属于哪个单位，暂不参加定级和排名",
-                f"如果这是「{data.unit}」的回表，请把文件改名为该单位的名称；"
-                f"如果是「{name}」的，请让它用自己的填报表重新填写",
+            Msg.RETURN_NAMES_OTHER_UNIT.problem(
+                data.file, "_meta", cell=data.meta_cell, unit=data.unit, name=name
             )
         )
     return claimed
@@ -534,7 +534,5 @@ def _rename(data: ReturnData, unit: str) -> None:
     for index, problem in enumerate(data.problems):
         if guess in problem.message:
             message = problem.message.replace(guess, f"认定为「{unit}」")
-            data.problems[index] = Problem(
-                problem.file, problem.sheet, problem.cell, problem.severity, message, problem.fix
-            )
+            data.problems[index] = dataclasses.replace(problem, message=message)
     data.unit = unit

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -49,3 +50,17 @@ def check_md(scheme_file: Callable[[str], Path]) -> Callable[[str], tuple[Scheme
         return check_scheme(scheme_file(text))
 
     return check
+
+
+class Worded(Problem):
+    """A problem as a test words it, without its code: equal to a reported problem with the same place,
+    severity, message and fix whatever its code (tests that care about the kind assert `code`)."""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return dataclasses.replace(other, code=self.code) == Problem(
+            **{f.name: getattr(self, f.name) for f in dataclasses.fields(Problem)}
+        )
+
+    __hash__ = Problem.__hash__

@@ -4,7 +4,7 @@ Every expected number below was calculated by hand from examples/<slug>/returns.
 examples/<slug>/scheme.md — not copied from famscore's output. For a few units per scheme the item-by-item
 arithmetic is written out so that a reader can audit it; for every unit the category subtotals, main
 score, bonus, total and grade are given. The returns are read from examples/<slug>/returns/ (made by
-scripts/build_returns.py with the real `famscore template` workbook) by famscore.returns.read_folder and
+scripts/build_returns.py with the real `famscore template` workbook) by famscore.batch.read_folder and
 scored by famscore.scoring.score_batch; the CLI is run on the same folders with typer's CliRunner.
 """
 
@@ -22,8 +22,8 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from famscore.batch import read_folder
 from famscore.cli import app
-from famscore.returns import read_folder
 from famscore.scheme.loader import load_scheme
 from famscore.scoring import BatchResult, UnitResult, score_batch
 from famscore.templates import build_template, read_units_file, template_filename
@@ -336,7 +336,8 @@ def test_every_listed_unit_returned_a_clean_template_workbook(slug: str) -> None
 @pytest.mark.parametrize("slug", SLUGS)
 def test_returns_are_famscore_templates_of_the_current_scheme(slug: str) -> None:
     scheme = load_scheme(EXAMPLES / slug / "考评表.xlsx")
-    data, notes = read_folder(EXAMPLES / slug / "returns", scheme, workers=1)
+    results, notes = read_folder(EXAMPLES / slug / "returns", scheme, workers=1)
+    data = [r.data for r in results]
     assert notes == []
     for ret in data:
         assert ret.unit_from == "_meta"

@@ -25,11 +25,14 @@ import openpyxl
 import pytest
 import python_calamine as calamine
 import xlwt
+from conftest import Worded as Problem
 from conftest import write_markdown_scheme
 from openpyxl.styles.numbers import is_date_format
 
-from famscore.errors import ERROR, WARNING, FamscoreError, Problem
-from famscore.returns import ReturnData, read_folder, read_return
+from famscore.batch import read_folder
+from famscore.batch.pool import read_in_workers
+from famscore.errors import ERROR, WARNING, FamscoreError
+from famscore.returns import ReturnData, read_return
 from famscore.safety import (
     MAX_SHEET_CELLS,
     OLE_MAGIC,
@@ -42,7 +45,6 @@ from famscore.scheme.model import Scheme
 from famscore.scoring import BatchResult, score_batch
 from famscore.templates import build_template, fill_template
 from famscore.values import DATE_FIX, PERCENT_RULE, UNKNOWN_FORMAT, parse_value
-from famscore.workers import CRASHED, read_in_workers
 
 SCHEME = """
 ## 设置
@@ -411,7 +413,8 @@ def test_office_lock_files_are_skipped_with_a_note(good: Path, tmp_path: Path, s
     shutil.copy(good, folder / "新华街道.xlsx")
     (folder / "~$新华街道.xlsx").write_bytes(b"\x0bwang xiaoming".ljust(165, b" "))
     (folder / ".~lock.新华街道.xlsx#").write_bytes(b"wang,host,/tmp,2024;")
-    data, notes = read_folder(folder, scheme, workers=1)
+    results, notes = read_folder(folder, scheme, workers=1)
+    data = [r.data for r in results]
     assert [d.file for d in data] == ["新华街道.xlsx"] and data[0].problems == []
     lock = "这是 Office/WPS 打开文件时留下的临时锁文件，已跳过"
     assert notes == [
@@ -426,7 +429,8 @@ def test_a_whole_workbook_named_like_a_lock_file_is_still_read(
     folder = tmp_path / "returns"
     folder.mkdir()
     shutil.copy(good, folder / "~$新华街道.xlsx")
-    data, notes = read_folder(folder, scheme, workers=1)
+    results, notes = read_folder(folder, scheme, workers=1)
+    data = [r.data for r in results]
     assert notes == [] and data[0].values == GOOD_VALUES
 
 
@@ -523,6 +527,7 @@ def test_a_blank_required_cell_in_an_xls_mentions_formulas(
         "「药具发放完成率」（A1_完成率）是必填项，但没有填写，本项暂不计分",
         "请补填后重新计分（如果单元格里是公式或显示错误值，请改为直接填写数值）",
     )
+    assert (problem.row, problem.column, problem.code) == (6, 4, "RETURN_REQUIRED_BLANK_NO_FORMULAS")
 
 
 # ---------------------------------------------------------------- the 填报 sheet
@@ -657,6 +662,9 @@ def test_a_formula_without_a_saved_result_is_flagged_not_scored_as_zero(
         "请用 Excel 或 WPS 打开这份表，确认公式算出结果后保存再发回，或直接填写数值",
     )
     unit = score_batch(scheme, [data]).units[0]
+    assert [(p.sheet, p.row, p.column, p.code) for p in data.problems] == [
+        ("填报", 6, 4, "RETURN_FORMULA_NO_RESULT")
+    ]
     assert unit.item("A1").score is None and not unit.complete
 
 
@@ -675,6 +683,9 @@ def test_an_error_cell_is_flagged_with_its_error(good: Path, tmp_path: Path, sch
         "请改正公式，或直接填写数值",
     )
     assert score_batch(scheme, [data]).units[0].item("A2").score is None
+    assert [(p.sheet, p.row, p.column, p.code) for p in data.problems] == [
+        ("填报", 8, 4, "RETURN_FORMULA_ERROR")
+    ]
 
 
 def test_an_error_in_an_optional_cell_is_flagged_too(good: Path, tmp_path: Path, scheme: Scheme) -> None:
@@ -718,6 +729,10 @@ def test_merged_value_cells_are_reported_on_both_rows(good: Path, tmp_path: Path
             "「加强质量监管」（B1_监管）：单元格 D12 被合并到 D11（合并区域 D11:D12），读不到本项的值，本项暂不计分",
             fix,
         ),
+    ]
+    assert [(p.sheet, p.row, p.column, p.level, p.code) for p in data.problems] == [
+        ("填报", 11, 4, "warning", "RETURN_VALUE_MERGED_DOWN"),
+        ("填报", 12, 4, "error", "RETURN_VALUE_MERGED_AWAY"),
     ]
 
 
@@ -1384,7 +1399,8 @@ def test_workers_skip_the_range_scan_and_still_refuse_a_huge_range_exactly(
         "请删除表格中多余的行和列（或多余的内容）后另存，或让该单位重新发送原填报表",
     )
     assert read(folder / "范围街道.xlsx", scheme).problems == [expected]
-    data, notes = read_folder(folder, scheme, workers=workers)
+    results, notes = read_folder(folder, scheme, workers=workers)
+    data = [r.data for r in results]
     assert notes == []
     by_file = {d.file: d for d in data}
     assert by_file["范围街道.xlsx"].problems == [expected]
@@ -1401,7 +1417,8 @@ def test_far_cells_on_a_sheet_famscore_does_not_read_do_not_stop_the_return(
         notes = next(part for part, name in sheet_members(archive).items() if name == "说明")
     path = edit_part(good, tmp_path / "新华街道.xlsx", notes, lambda t: t.replace("</sheetData>", FAR_CELL))
     assert read(path, scheme).problems == []
-    data, _ = read_folder(path.parent, scheme, workers=1)
+    results, _ = read_folder(path.parent, scheme, workers=1)
+    data = [r.data for r in results]
     assert data[0].problems == [] and data[0].values == GOOD_VALUES
 
 
@@ -1436,7 +1453,7 @@ def hang_on_bad(path: Path, scheme: Scheme, name: str, contained: bool = False) 
 
 def grab_memory_on_bad(path: Path, scheme: Scheme, name: str, contained: bool = False) -> ReturnData:
     if "吃内存" in name:
-        from famscore.workers import MEMORY_LIMIT
+        from famscore.batch.pool import MEMORY_LIMIT
 
         hog = bytearray(MEMORY_LIMIT + 512 * 1024**2)  # MemoryError under the worker's RLIMIT_AS
         data = ReturnData(name, str(path))
@@ -1462,14 +1479,14 @@ def three(good: Path, template: Path, tmp_path: Path) -> list[tuple[Path, str]]:
 
 
 @pytest.mark.parametrize(
-    ("reader", "tag", "message"),
+    ("reader", "tag", "code"),
     [
-        (crash_on_bad, "崩溃", CRASHED + "，本文件未计分"),
-        (hang_on_bad, "卡住", "读取该文件超过 1 秒仍未完成，已停止，本文件未计分"),
+        (crash_on_bad, "崩溃", "RETURN_READER_CRASHED"),
+        (hang_on_bad, "卡住", "RETURN_READ_TIMED_OUT"),
         pytest.param(
             grab_memory_on_bad,
             "吃内存",
-            CRASHED + "，本文件未计分",
+            "RETURN_READER_CRASHED",
             marks=pytest.mark.skipif(
                 not sys.platform.startswith("linux"), reason="RLIMIT_AS is set on Linux"
             ),
@@ -1483,7 +1500,7 @@ def test_a_reader_that_dies_hangs_or_bloats_costs_only_its_own_file(
     scheme: Scheme,
     reader: Callable[[Path, Scheme, str], ReturnData],
     tag: str,
-    message: str,
+    code: str,
     workers: int,
 ) -> None:
     jobs = [(path, name.replace("坏", tag)) for path, name in three]
@@ -1497,9 +1514,12 @@ def test_a_reader_that_dies_hangs_or_bloats_costs_only_its_own_file(
     assert seen[-1] == (3, 3)
     bad = results[1]
     assert not bad.readable
-    assert bad.problems == [
-        Problem(f"江苏街道{tag}.xlsx", "", "", ERROR, message, "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回")
+    assert [(p.file, p.sheet, p.row, p.column, p.severity, p.code) for p in bad.problems] == [
+        (f"江苏街道{tag}.xlsx", "", None, None, ERROR, code)
     ]
+    assert bad.problems[0].fix == "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回"
+    if code == "RETURN_READ_TIMED_OUT":  # the limit as it was set, not the default
+        assert bad.problems[0].message == "读取该文件超过 1 秒仍未完成，已停止，本文件未计分"
     for data in (results[0], results[2]):
         assert data.problems == [] and data.values == GOOD_VALUES
 
@@ -1529,7 +1549,7 @@ def test_a_real_calamine_abort_is_contained(good: Path, tmp_path: Path, scheme: 
     jobs = [(good, "新华街道.xlsx"), (bomb, "bomb.xlsx")]
     results = read_in_workers(jobs, scheme, 1, timeout=20, reader=calamine_straight)
     assert results[0].problems == [] and results[0].values == GOOD_VALUES
-    assert [p.message for p in results[1].problems] == [CRASHED + "，本文件未计分"]
+    assert [p.code for p in results[1].problems] == ["RETURN_READER_CRASHED"]
 
 
 # ---------------------------------------------------------------- the whole batch
@@ -1656,7 +1676,8 @@ def test_everything_the_listing_leaves_out_is_reported(
         return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", scandir)
-    data, notes = read_folder(folder, scheme, workers=1)
+    results, notes = read_folder(folder, scheme, workers=1)
+    data = [r.data for r in results]
     monkeypatch.undo()
     assert [d.file for d in data] == ["20231231", "打包.xlsx", "新华街道.xlsx", "链接到别处.xlsx"]
     assert data[0].values == GOOD_VALUES and data[3].values == GOOD_VALUES and data[3].problems == []
@@ -1711,6 +1732,27 @@ def test_everything_the_listing_leaves_out_is_reported(
             "请检查文件夹的访问权限，或把其中的文件复制到可以打开的文件夹后重新运行",
         ),
     ]
+    assert data[1].problems[0].code == "ARCHIVE_NOT_READ"
+    assert [(p.file, p.row, p.column, p.level, p.code) for p in notes] == [
+        (".DS_Store", None, None, "warning", "FOLDER_SYSTEM_FILE"),
+        ("._新华街道.xlsx", None, None, "warning", "FOLDER_SYSTEM_FILE"),
+        (".git", None, None, "error", "FOLDER_HIDDEN_FOLDER"),
+        (".新华街道.xlsx", None, None, "error", "FOLDER_HIDDEN_FILE"),
+        ("A1B2C3D4", None, None, "warning", "FOLDER_OFFICE_TEMP_FILE"),
+        ("Thumbs.db", None, None, "warning", "FOLDER_SYSTEM_FILE"),
+        ("desktop.ini", None, None, "warning", "FOLDER_SYSTEM_FILE"),
+        ("ehthumbs.db", None, None, "warning", "FOLDER_SYSTEM_FILE"),
+        ("~WRL0001.tmp", None, None, "warning", "FOLDER_OFFICE_TEMP_FILE"),
+        ("上级", None, None, "error", "FOLDER_LINK_TO_ANCESTOR"),
+        ("回表.7z", None, None, "error", "ARCHIVE_NOT_READ"),
+        ("回表.rar", None, None, "error", "ARCHIVE_NOT_READ"),
+        ("回表.zip", None, None, "error", "ARCHIVE_NOT_READ"),
+        ("快捷方式.lnk", None, None, "error", "FOLDER_SHORTCUT"),
+        ("断链.xlsx", None, None, "error", "FOLDER_LINK_BROKEN"),
+        ("环乙.xlsx", None, None, "error", "FOLDER_LINK_LOOP"),
+        ("环甲.xlsx", None, None, "error", "FOLDER_LINK_LOOP"),
+        ("锁住", None, None, "error", "FOLDER_UNREADABLE"),
+    ]
 
 
 def test_a_linked_folder_is_read_once(good: Path, tmp_path: Path, scheme: Scheme) -> None:
@@ -1721,6 +1763,7 @@ def test_a_linked_folder_is_read_once(good: Path, tmp_path: Path, scheme: Scheme
     folder.mkdir()
     (folder / "甲").symlink_to(elsewhere, target_is_directory=True)
     (folder / "乙").symlink_to(elsewhere, target_is_directory=True)
-    data, notes = read_folder(folder, scheme, workers=1)
+    results, notes = read_folder(folder, scheme, workers=1)
+    data = [r.data for r in results]
     assert [d.file for d in data] == ["甲/新华街道.xlsx"] and data[0].values == GOOD_VALUES
     assert notes == [Problem("乙", "", "", WARNING, "这个文件夹链接指向已经读过的文件夹，没有重复读取")]

@@ -13,16 +13,17 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import Worded as Problem
 from conftest import write_markdown_scheme
 from rich.console import Console
 from test_hostile import GOOD, SCHEME
 
-from famscore.errors import ERROR, Problem, UsageError
+from famscore.batch import read_folder
+from famscore.errors import ERROR, UsageError
 from famscore.names import KnownUnits, file_stem_key, name_key, other_unit_named
 from famscore.outputs.jsonout import batch_to_json
 from famscore.outputs.summary import read_summary, write_summary
 from famscore.outputs.terminal import ranking_table
-from famscore.returns import read_folder
 from famscore.scheme.loader import load_scheme
 from famscore.scheme.model import Scheme
 from famscore.scoring import PENDING, BatchResult, score_batch
@@ -148,6 +149,10 @@ def test_a_return_saved_under_another_units_name_is_held_naming_both(
             code="UNIT_NOT_RETURNED",
         ),
     ]
+    assert [(p.file, p.sheet, p.row, p.column, p.code) for p in errors(batch)] == [
+        (wrong.name, "_meta", 5, 2, "RETURN_NAMES_OTHER_UNIT"),
+        ("", "", None, None, "UNIT_NOT_RETURNED"),
+    ]
     assert_held_everywhere(batch, "新华街道", "文件名是「江苏街道」的", tmp_path)
 
 
@@ -158,12 +163,10 @@ def test_without_a_roster_the_template_name_of_another_unit_is_still_a_mismatch(
     put("新华街道", "新华街道(1).xlsx")
     wrong = put("新华街道", template_filename(scheme, "江苏街道"))
     batch = score(folder, scheme)
-    messages = [(p.file, p.message) for p in errors(batch)]
-    assert (
-        wrong.name,
-        "_meta 中的单位是「新华街道」，文件名却是「江苏街道」的，无法确定这份回表属于哪个单位，暂不参加定级和排名",
-    ) in messages
-    assert any("单位「新华街道」有 2 份回表" in m for _, m in messages)
+    assert sorted((p.file, p.code) for p in errors(batch)) == [
+        ("新华街道(1).xlsx", "UNIT_RETURNED_TWICE"),
+        (wrong.name, "RETURN_NAMES_OTHER_UNIT"),
+    ]
     assert_held_everywhere(batch, "新华街道", "文件名是「江苏街道」的", tmp_path)
 
 
@@ -327,7 +330,9 @@ def test_a_unit_not_on_the_roster_is_held(
     put("江苏街道")
     put("新华街道")
     batch = score(folder, scheme, roster(tmp_path, ["江苏街道"]))
-    assert [p.message for p in errors(batch)] == ["单位「新华街道」不在单位名单中，暂不参加定级和排名"]
+    assert [(p.message, p.code) for p in errors(batch)] == [
+        ("单位「新华街道」不在单位名单中，暂不参加定级和排名", "UNIT_NOT_ON_ROSTER")
+    ]
     assert_held_everywhere(batch, "新华街道", "不在单位名单中", tmp_path)
 
 
@@ -363,6 +368,7 @@ def test_hundreds_of_copies_of_one_return_give_one_problem_naming_a_few_and_the_
             "请只保留该单位的一份回表，删除或移走其余的文件后重新计分",
         )
     ]
+    assert [p.code for p in batch.problems] == ["UNIT_RETURNED_TWICE"]
     assert batch.units[0].rank is None and batch.units[0].held == ["有 300 份回表，无法确定采用哪一份"]
 
 

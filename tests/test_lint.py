@@ -32,6 +32,12 @@ MYPY_CLEAN = (
     "famscore/cli.py",
     "famscore/cli_zh.py",
     "famscore/interrupt.py",
+    "famscore/batch",
+    "famscore/scoring.py",
+    "famscore/returns.py",
+    "famscore/__init__.py",
+    "famscore/_version.py",
+    "famscore/scheme/model.py",
 )
 
 

@@ -62,33 +62,27 @@ def test_a_shared_memo_gives_the_rows_computed_afresh(scheme: Scheme, data: st.D
     assert memo  # the memo was used, not bypassed
 
 
-def test_cells_parsed_before_read_the_same_as_afresh(
-    slug: str, scheme: Scheme, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from famscore import returns
+def test_cells_parsed_before_read_the_same_as_afresh(slug: str, scheme: Scheme) -> None:
+    from famscore.batch.memo import Memos
+    from famscore.returns import read_return
 
     paths = sorted((EXAMPLES / slug / "returns").glob("*.xlsx"))
 
-    def read_all() -> list[tuple[object, ...]]:
+    def read_all(memo: dict | None) -> list[tuple[object, ...]]:
         out = []
         for path in paths:
-            data = returns.read_return(path, scheme)
+            data = read_return(path, scheme, memo=memo)
             out.append((data.values, data.raw, data.remarks, data.problems))
         return out
 
-    monkeypatch.setattr(returns, "_PARSED", {})
-    first = read_all()  # fills the memo: every example unit shares some cells with another
-    assert returns._PARSED[scheme.fingerprint]
-    again = read_all()
-    monkeypatch.setattr(returns, "_PARSED", _NoMemo())  # every cell parsed afresh
-    assert again == first == read_all()
+    memos = Memos()
+    first = read_all(memos.cells)  # fills the memo: every example unit shares some cells with another
+    assert memos.cells
+    again = read_all(memos.cells)
+    assert again == first == read_all(_Forgetful())  # every cell parsed afresh
+    assert read_all(None) == first  # a return read alone has a memo of its own
 
 
 class _Forgetful(dict):
     def __setitem__(self, key: object, value: object) -> None:
         pass
-
-
-class _NoMemo(dict):
-    def setdefault(self, key: object, default: object = None) -> _Forgetful:
-        return _Forgetful()

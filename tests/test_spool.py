@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from famscore.returns import read_folder
+from famscore.batch import read_folder
+from famscore.batch.spool import SpoolRef
 from famscore.scheme.loader import load_scheme
-from famscore.scoring import score_batch
+from famscore.scoring import UnitDetails, score_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,7 +20,7 @@ def test_spooled_batch_matches_in_memory_batch(slug: str) -> None:
     scheme = load_scheme(folder / "考评表.xlsx")
     plain = score_batch(scheme, *reversed(read_folder(folder / "returns", scheme, workers=2)[::-1]))
     data, notes = read_folder(folder / "returns", scheme, workers=2, spool=True)
-    assert all(d.spool is not None and d.values == {} for d in data)
+    assert all(isinstance(r.details, SpoolRef) and r.data.values == {} for r in data)
     spooled = score_batch(scheme, data, None, notes)
 
     def view(batch):
@@ -40,4 +41,9 @@ def test_spooled_batch_matches_in_memory_batch(slug: str) -> None:
         ]
 
     assert view(spooled) == view(plain)
-    assert spooled.units[0].details is None and spooled.units[0].spool is not None
+    assert isinstance(spooled.units[0].details, SpoolRef)
+    assert isinstance(plain.units[0].details, UnitDetails)
+    folder_of_spool = Path(spooled.units[0].details.path).parent
+    assert folder_of_spool.is_dir()
+    spooled.units[0].details.spool.close()  # the batch's spool goes with it
+    assert not folder_of_spool.exists()

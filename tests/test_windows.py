@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from famscore.batch.pool import START_METHOD_ENV, start_method
 from famscore.scheme.loader import load_scheme
 from famscore.templates import build_template
-from famscore.workers import START_METHOD_ENV, start_method
 
 ROOT = Path(__file__).resolve().parent.parent
 CITY = ROOT / "examples" / "city-2023"

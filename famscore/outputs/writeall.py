@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from famscore import interrupt
+from famscore.batch.pool import start_method
 from famscore.errors import OutputError, Problem
 from famscore.outputs.jsonout import json_writer
 from famscore.outputs.safe import OutputSet, failure_message, verify_json
@@ -20,7 +21,6 @@ from famscore.outputs.summary import (
     summary_writer,
 )
 from famscore.scoring import BatchResult
-from famscore.workers import start_method
 
 # Below this many units each output takes well under a second and a process costs more than it saves.
 PARALLEL_UNITS = 1000

@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from famscore.rules.base import Rule
+
+class Rule(Protocol):
+    """What the model asks of a rule (famscore.rules.base.Rule is one): the model sits below the rules,
+    so it names only this much of them."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def spec(self) -> Any: ...  # famscore.rules.RuleSpec: where the rule is written
+
+    def bounds(self) -> Any: ...
+
+    def field_ids(self) -> Iterable[str]: ...
+
+    def score(self, values: Mapping[str, object]) -> Any: ...
+
 
 # Field types as the scheme author writes them.
 NUMBER = "数值"

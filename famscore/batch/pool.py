@@ -1,10 +1,9 @@
-"""Reads returns in worker processes: both cores busy, and a reader crash costs only its own file."""
+"""The worker pool: files read in isolated processes (retry, timeout, memory limit, fork/spawn), in job order."""
 
 from __future__ import annotations
 
 import contextlib
 import faulthandler
-import gc
 import multiprocessing as mp
 import os
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from famscore import interrupt
+from famscore.messages import Msg
 from famscore.returns import ReturnData, read_return
 from famscore.scheme.model import Scheme
 
@@ -27,14 +27,8 @@ PARENT_CHECK = 1.0  # seconds an idle worker waits for a job before checking its
 GATHER = 0.003  # seconds the parent lets results gather while every worker has work queued
 IN_FLIGHT = 8  # jobs queued in each worker: it goes on to the next file without waiting for the parent
 SMALL_BATCH = 24  # below this one worker is enough: starting a second costs more than it saves
-CRASHED = "读取该文件时读取程序异常退出（文件可能已损坏或含有恶意内容）"
-TIMED_OUT = "读取该文件超过 {seconds} 秒仍未完成，已停止"
-RESAVE = "请用 Excel 或 WPS 打开后另存为 .xlsx 再发回"
-
-_SCHEME: Scheme | None = None  # the worker's copy, inherited on fork or loaded on spawn
-_SPOOL: Any = None  # the worker's spool file for unit details (see read_and_score)
-# Item scores by inputs, per scheme, shared by the returns this process scores (see score_rows).
-_MEMO: dict[str, dict] = {}
+CRASHED = "crashed"  # how a file failed, for failed_return
+TIMED_OUT = "timed out"
 
 
 def default_workers(count: int) -> int:
@@ -84,84 +78,32 @@ def _quiet_stderr() -> None:
         pass
 
 
-def read_and_score(path: Path, scheme: Scheme, name: str, *, contained: bool = False) -> ReturnData:
-    """Read one return and score it in the same process (see famscore.scoring.score_rows)."""
-    from famscore.scoring import calculation_problems, score_rows, summarise
-
-    data = read_return(path, scheme, name, contained=contained)
-    if data.readable:
-        data.scores = score_rows(scheme, data.values, _MEMO.setdefault(scheme.fingerprint, {}))
-        data.totals = summarise(scheme, data.scores)
-        if not data.totals.complete:  # name what stopped an item while the cells are known
-            data.problems.extend(calculation_problems(scheme, data, data.scores))
-        if _SPOOL is not None:
-            _spool(data)
-    data.cells = {}  # addresses served the reader's own messages; nothing downstream needs them
-    return data
-
-
-def _spool(data: ReturnData) -> None:
-    """Write the bulky details to this worker's spool and send back only the numbers: the parent
-    then holds a few hundred bytes per unit instead of every explanation and typed value."""
-    import pickle
-
-    record = pickle.dumps(
-        (data.scores, data.values, data.raw, data.remarks), protocol=pickle.HIGHEST_PROTOCOL
-    )
-    offset = _SPOOL.seek(0, os.SEEK_END)
-    _SPOOL.write(record)
-    data.spool = (_SPOOL.name, offset, len(record))
-    data.scores, data.values, data.raw, data.remarks = [], {}, {}, {}
-
-
-# Called as reader(path, scheme, display name, contained=...), like read_return.
-Reader = Callable[..., ReturnData]
-
-
-def _spool_dir() -> str:
-    """A private folder for the workers' spool files, removed when this process exits."""
-    import atexit
-    import shutil
-    import tempfile
-
-    folder = tempfile.mkdtemp(prefix="famscore-")
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    return folder
-
-
-def _share_strings(data: ReturnData, canonical: dict[str, str]) -> ReturnData:
-    """Unpickled results bring their own copy of every field id and explanation; at 40,000 returns
-    those copies are most of the memory, so keys become the scheme's own strings and texts are interned.
-    """
-
-    def rekey(values: dict[str, object]) -> dict[str, object]:
-        return {canonical.get(k, k): v for k, v in values.items()}
-
-    data.values, data.raw = rekey(data.values), rekey(data.raw)
-    data.cells = {}  # addresses served the reader's own messages; nothing downstream needs them
-    data.remarks = rekey(data.remarks)
-    data.scores = [
-        (canonical.get(i, sys.intern(i)), score, sys.intern(text), flags, missing)
-        for i, score, text, flags, missing in data.scores
-    ]
-    return data
+# Called as reader(path, state, display name, contained=...), like read_return; `state` is what
+# `prepare(scheme, spool_dir)` made once in the worker (the scheme itself without `prepare`).
+Reader = Callable[..., Any]
+Prepare = Callable[[Scheme, str], Any]
 
 
 Job = tuple[int, str, str, bool]  # index, path, display name, contained (see read_return)
 
 
-def _worker(conn: Connection, scheme_path: str, reader: Reader, spool_dir: str = "", parent: int = 0) -> None:
-    global _SCHEME, _SPOOL
+def _worker(
+    conn: Connection,
+    scheme: Scheme | None,
+    scheme_path: str,
+    reader: Reader,
+    prepare: Prepare | None = None,
+    spool_dir: str = "",
+    parent: int = 0,
+) -> None:
     interrupt.in_child(parent)
     _limit_memory()
     _quiet_stderr()
-    if spool_dir:
-        # Unbuffered: every record is on disk when its result is sent, even if this worker dies later.
-        _SPOOL = open(os.path.join(spool_dir, f"w{os.getpid()}.bin"), "ab", buffering=0)  # noqa: SIM115
-    if _SCHEME is None:
+    if scheme is None:  # spawned: nothing inherited, the scheme is loaded again
         from famscore.scheme.loader import load_scheme
 
-        _SCHEME = load_scheme(scheme_path)
+        scheme = load_scheme(scheme_path)
+    state = prepare(scheme, spool_dir) if prepare is not None else scheme
     while True:
         # A parent that died sends no last None, and a forked worker holds copies of the parent's
         # pipe ends (its own, its elder siblings'), so no end of file comes either: check the parent.
@@ -176,19 +118,23 @@ def _worker(conn: Connection, scheme_path: str, reader: Reader, spool_dir: str =
         if job is None:
             return
         index, path, name, contained = job
-        conn.send((index, reader(Path(path), _SCHEME, name, contained=contained)))
+        conn.send((index, reader(Path(path), state, name, contained=contained)))
 
 
 class _Slot:
     """One worker process and the jobs handed to it, oldest (the one it is reading now) first."""
 
     def __init__(
-        self, ctx: mp.context.BaseContext, scheme_path: str, reader: Reader, spool_dir: str = ""
+        self, ctx: Any, scheme: Scheme, reader: Reader, prepare: Prepare | None, spool_dir: str
     ) -> None:
         parent, child = ctx.Pipe()
         self.conn = parent
+        # A forked worker inherits the scheme as it is; a spawned one gets its path and loads it.
+        inherited = scheme if ctx.get_start_method() == "fork" else None
         self.process = ctx.Process(
-            target=_worker, args=(child, scheme_path, reader, spool_dir, os.getpid()), daemon=True
+            target=_worker,
+            args=(child, inherited, scheme.path, reader, prepare, spool_dir, os.getpid()),
+            daemon=True,
         )
         with interrupt.held():
             self.process.start()
@@ -219,10 +165,13 @@ class _Slot:
         self.conn.close()
 
 
-def _failed(job: Job, failure: str) -> ReturnData:
-    _index, path, name, _contained = job
+def failed_return(path: str, name: str, failure: str, timeout: float = FILE_TIMEOUT) -> ReturnData:
+    """The unreadable ReturnData of a file whose worker died (`CRASHED`) or hung (`TIMED_OUT`)."""
     data = ReturnData(name, path, readable=False)
-    data.problem("", "", failure + "，本文件未计分", RESAVE)
+    if failure == CRASHED:
+        data.problems.append(Msg.RETURN_READER_CRASHED.problem(name))
+    else:
+        data.problems.append(Msg.RETURN_READ_TIMED_OUT.problem(name, seconds=f"{timeout:g}"))
     return data
 
 
@@ -241,7 +190,7 @@ def start_method() -> str:
     return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
-def _context() -> mp.context.BaseContext:
+def _context() -> Any:
     return mp.get_context(start_method())
 
 
@@ -252,45 +201,50 @@ def read_in_workers(
     progress: Callable[[int, int], None] | None = None,
     timeout: float = FILE_TIMEOUT,
     reader: Reader = read_return,
-    spool: bool = False,
-) -> list[ReturnData]:
+    *,
+    prepare: Prepare | None = None,
+    spool_dir: str = "",
+    receive: Callable[[Any], Any] | None = None,
+) -> list[Any]:
     """Read (path, display name) jobs; results come back in job order whatever happens to a worker.
 
     Each worker has up to IN_FLIGHT jobs queued, so it never waits for the parent between files. A
     file whose worker dies is read once more in a new worker, with every pre-parse check
     (`contained=False`), which turns a calamine abort into the precise reason; if it dies again, or
-    takes longer than `timeout`, that file alone is reported, and the files queued behind it are
-    handed out again. `reader` must be a module-level
-    function (it is sent to spawned workers).
+    takes longer than `timeout`, that file alone is reported (an unreadable ReturnData), and the files queued behind it are handed out again. `reader` and `prepare` must be
+    module-level functions (they are sent to spawned workers); `receive` sees each result as it
+    arrives in the parent.
     """
-    global _SCHEME
     total = len(jobs)
-    results: list[ReturnData | None] = [None] * total
+    results: list[Any] = [None] * total
     if not total:
         return []
     ctx = _context()
-    _SCHEME = scheme  # inherited by forked workers
-    spool_dir = _spool_dir() if spool else ""
     queue: list[Job] = [(i, str(p), name, True) for i, (p, name) in enumerate(jobs)]
     queue.reverse()  # popped from the end
     slots: list[_Slot] = []  # filled inside the try below, so an interrupted start still stops them
     done = 0
     finished = False
 
-    canonical = {fid: fid for fid in scheme.fields}
-
-    def finish(index: int, data: ReturnData) -> None:
+    def finish(index: int, result: Any) -> None:
         nonlocal done
-        results[index] = _share_strings(data, canonical)
+        results[index] = receive(result) if receive is not None else result
         done += 1
         if progress is not None:
             progress(done, total)
+
+    def give_up(job: Job, failure: str) -> None:
+        index, path, name, _contained = job
+        finish(index, failed_return(path, name, failure, timeout))
+
+    def new_slot() -> _Slot:
+        return _Slot(ctx, scheme, reader, prepare, spool_dir)
 
     def replace(n: int) -> None:
         """A new worker in slot n; the jobs the old one had not finished go back to the queue."""
         queue.extend(reversed(slots[n].jobs))
         slots[n].stop()
-        slots[n] = _Slot(ctx, scheme.path, reader, spool_dir)
+        slots[n] = new_slot()
 
     def feed(n: int) -> None:
         """Top up slot n, replacing a worker that died between jobs (once per job)."""
@@ -302,23 +256,19 @@ def read_in_workers(
             replace(n)
             if not slots[n].give(job):
                 slots[n].jobs.pop()
-                finish(job[0], _failed(job, CRASHED))
+                give_up(job, CRASHED)
 
     def fail(n: int, failure: str) -> None:
         job = slots[n].jobs.popleft()
         if failure == CRASHED and job[3]:
             queue.append((job[0], job[1], job[2], False))  # read once more, carefully
         else:
-            finish(job[0], _failed(job, failure))
+            give_up(job, failure)
         replace(n)
 
-    # Results are long-lived objects arriving by the thousand, with no cycles worth collecting: the
-    # cyclic collector's full passes over them cost more than the scoring at 40,000 returns.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
         for _ in range(max(1, min(workers, total))):
-            slots.append(_Slot(ctx, scheme.path, reader, spool_dir))
+            slots.append(new_slot())
         for n in range(len(slots)):
             feed(n)
         while any(s.jobs for s in slots):
@@ -335,9 +285,9 @@ def read_in_workers(
                 if slot.conn in ready:
                     try:
                         while slot.jobs and slot.conn.poll():
-                            index, data = slot.conn.recv()
+                            index, result = slot.conn.recv()
                             slot.done()
-                            finish(index, data)
+                            finish(index, result)
                     except Exception:  # EOF from a dead worker, or a result that cannot be unpickled
                         fail(n, CRASHED)
                     feed(n)
@@ -345,7 +295,7 @@ def read_in_workers(
                     fail(n, CRASHED)
                     feed(n)
                 elif now - slot.started > timeout:
-                    fail(n, TIMED_OUT.format(seconds=f"{timeout:g}"))
+                    fail(n, TIMED_OUT)
                     feed(n)
         for slot in slots:
             if slot.process.is_alive():
@@ -353,8 +303,6 @@ def read_in_workers(
                     slot.conn.send(None)
         finished = True
     finally:
-        if collecting:
-            gc.enable()
         # Interrupted (or failed): the workers are killed at once, not waited for.
         for slot in slots:
             if finished:

@@ -1,0 +1,111 @@
+"""One file in a worker: read it, score it, spool its details; and what the parent makes of the result."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from famscore.batch.memo import Memos
+from famscore.batch.spool import Place, Spool, SpoolWriter
+from famscore.returns import ReturnData, read_return
+from famscore.scheme.model import Scheme
+from famscore.scoring import (
+    Details,
+    ScoreRow,
+    Totals,
+    UnitDetails,
+    calculation_problems,
+    expand_rows,
+    score_rows,
+    summarise,
+)
+
+
+@dataclass
+class JobResult:
+    """A return as a worker sends it back: the ReturnData, its totals, and its score rows or, when
+    spooled, where its details were written. In the parent, `details` says where they are now."""
+
+    data: ReturnData
+    totals: Totals | None = None  # None: nothing could be read
+    rows: list[ScoreRow] = field(default_factory=list)
+    place: Place | None = None
+    details: Details | None = None
+
+
+@dataclass
+class Worker:
+    """What one worker process keeps across its files: the scheme, its memos and its spool file."""
+
+    scheme: Scheme
+    memos: Memos
+    spool: SpoolWriter | None
+
+
+def prepare(scheme: Scheme, spool_dir: str) -> Worker:
+    """Made once in each worker (famscore.batch.pool calls it)."""
+    return Worker(scheme, Memos(), SpoolWriter(spool_dir) if spool_dir else None)
+
+
+def read_and_score(path: Path, worker: Worker, name: str, *, contained: bool = False) -> JobResult:
+    """Read one return and score it in the same process, so scoring spreads over the cores too."""
+    scheme = worker.scheme
+    data = read_return(path, scheme, name, contained=contained, memo=worker.memos.cells)
+    if not data.readable:
+        data.cells = {}
+        return JobResult(data)
+    rows = score_rows(scheme, data.values, worker.memos.scores)
+    totals = summarise(scheme, rows)
+    if not totals.complete:  # name what stopped an item while the cells are known
+        data.problems.extend(calculation_problems(scheme, data, rows))
+    data.cells = {}  # addresses served the reader's own messages; nothing downstream needs them
+    if worker.spool is None:
+        return JobResult(data, totals, rows)
+    # The bulky details go to the spool and only the numbers come back: the parent then holds a few
+    # hundred bytes per unit instead of every explanation and typed value.
+    place = worker.spool.write(rows, data.values, data.raw, data.remarks)
+    data.values, data.raw, data.remarks = {}, {}, {}
+    return JobResult(data, totals, [], place)
+
+
+class Receiver:
+    """Turns what workers send back into JobResults the parent keeps (famscore.batch.pool `receive`)."""
+
+    def __init__(self, scheme: Scheme, spool: Spool | None) -> None:
+        self.scheme = scheme
+        self.spool = spool
+        self.canonical = {fid: fid for fid in scheme.fields}
+
+    def __call__(self, result: JobResult | ReturnData) -> JobResult:
+        if isinstance(result, ReturnData):  # a file whose worker died or hung
+            return JobResult(result)
+        self._share_strings(result)
+        data = result.data
+        if result.place is not None and self.spool is not None:
+            result.details = self.spool.ref(result.place)
+        elif result.totals is not None:
+            result.details = UnitDetails(
+                expand_rows(self.scheme, result.rows), data.values, data.raw, data.remarks
+            )
+        result.rows = []  # the rows became ItemScores (or stay in the spool); one copy, not two
+        return result
+
+    def _share_strings(self, result: JobResult) -> None:
+        """Unpickled results bring their own copy of every field id and explanation; at 40,000 returns
+        those copies are most of the memory, so keys become the scheme's own strings and texts are
+        interned."""
+        canonical = self.canonical
+
+        def rekey(values: dict[str, object]) -> dict[str, object]:
+            return {canonical.get(k, k): v for k, v in values.items()}
+
+        data = result.data
+        data.values = rekey(data.values)
+        data.raw = {canonical.get(k, k): v for k, v in data.raw.items()}
+        data.remarks = {canonical.get(k, k): v for k, v in data.remarks.items()}
+        data.cells = {}
+        result.rows = [
+            (canonical.get(i, sys.intern(i)), score, sys.intern(text), flags, missing)
+            for i, score, text, flags, missing in result.rows
+        ]

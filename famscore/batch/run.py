@@ -1,0 +1,91 @@
+"""One call for a whole batch: list the folder, read and score in workers, check identities, rank."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from famscore.batch.folder import list_returns
+from famscore.batch.job import JobResult, Receiver, prepare, read_and_score
+from famscore.batch.pool import default_workers, read_in_workers
+from famscore.batch.spool import Spool
+from famscore.errors import FamscoreError, Problem
+from famscore.scheme.model import Scheme
+from famscore.scoring import BatchResult, score_batch
+
+Progress = Callable[[int, int], None]
+
+
+class NoReturns(FamscoreError):
+    """The folder holds no file that could be a return: an empty result would rank nobody."""
+
+    def __init__(self, folder: Path, notes: list[Problem]) -> None:
+        super().__init__("回表文件夹中没有可读取的回表文件", folder)
+        self.notes = notes
+
+
+@contextlib.contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """A batch allocates millions of long-lived objects and no cycles worth collecting: the cyclic
+    collector's full passes over them cost more than the whole scoring at 40,000 returns. Afterwards
+    what the batch made is frozen, so the outputs' collections do not walk it either."""
+    if not gc.isenabled():  # an enclosing batch has the policy already
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.freeze()
+
+
+def read_folder(
+    folder: Path,
+    scheme: Scheme,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    spool: bool = False,
+) -> tuple[list[JobResult], list[Problem]]:
+    """Read and score every return in `folder` in worker processes; `progress(done, total)` after each.
+
+    With `spool`, workers keep each return's details (values, explanations) in a temporary file the
+    batch owns and send back only its scores; the results then load their details when asked.
+    """
+    files, notes = list_returns(folder)
+    jobs = [(path, path.relative_to(folder).as_posix()) for path in files]
+    count = workers if workers is not None else default_workers(len(jobs))
+    spooled = Spool(scheme) if spool and jobs else None
+    with no_cyclic_gc():
+        results = read_in_workers(
+            jobs,
+            scheme,
+            count,
+            progress,
+            reader=read_and_score,
+            prepare=prepare,
+            spool_dir=spooled.folder if spooled is not None else "",
+            receive=Receiver(scheme, spooled),
+        )
+    return results, notes
+
+
+def score_folder(
+    scheme: Scheme,
+    folder: Path,
+    units: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    *,
+    workers: int | None = None,
+    spool: bool = True,
+) -> BatchResult:
+    """Every return in `folder` read, checked and scored; identities checked against the roster
+    `units` (None: no roster); units graded and ranked. Raises NoReturns for a folder without returns.
+    """
+    with no_cyclic_gc():
+        results, notes = read_folder(folder, scheme, progress, workers, spool)
+        if not results:
+            raise NoReturns(folder, notes)
+        return score_batch(scheme, results, list(units) if units is not None else None, notes)
