@@ -395,7 +395,7 @@ def explain(
         err.print("[bold red]请用 --unit 指定单位名称。[/]")
         raise typer.Exit(2)
     if returns is None:
-        from famscore.outputs.summary import read_audit, read_summary
+        from famscore.outputs.readback import read_audit, read_summary
 
         summary = read_summary(source)
         rows = read_audit(source, unit)
@@ -435,7 +435,7 @@ def show(
 
     示例：famscore show examples/changning-2023/returns_计分汇总.xlsx
     """
-    from famscore.outputs.summary import read_summary
+    from famscore.outputs.readback import read_summary
     from famscore.outputs.terminal import summary_table
 
     data = read_summary(summary)

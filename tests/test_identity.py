@@ -20,7 +20,8 @@ from test_hostile import GOOD, SCHEME
 from famscore.errors import ERROR, Problem, UsageError
 from famscore.names import KnownUnits, file_stem_key, name_key, other_unit_named
 from famscore.outputs.jsonout import batch_to_json
-from famscore.outputs.summary import read_summary, write_summary
+from famscore.outputs.readback import read_summary
+from famscore.outputs.summary import write_summary
 from famscore.outputs.terminal import ranking_table
 from famscore.returns import read_folder
 from famscore.scheme.loader import load_scheme

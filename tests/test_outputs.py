@@ -14,15 +14,12 @@ import pytest
 
 from famscore.errors import OutputError, UsageError
 from famscore.outputs.jsonout import batch_to_json, dumps, write_json
+from famscore.outputs.layout import SHEETS
+from famscore.outputs.notice import notice_subject
+from famscore.outputs.readback import read_summary
 from famscore.outputs.safe import EXCEL_CELL_LIMIT, atomic_write, clean_text, refuse_inputs
-from famscore.outputs.summary import (
-    SHEETS,
-    band_colours,
-    display_width,
-    notice_subject,
-    read_summary,
-    write_summary,
-)
+from famscore.outputs.summary import write_summary
+from famscore.outputs.xlsx import band_colours, display_width
 from famscore.returns import ReturnData
 from famscore.scheme.model import Scheme
 from famscore.scoring import BatchResult, score_batch
@@ -524,9 +521,9 @@ def test_read_summary_refuses_other_files(tmp_path: Path) -> None:
 def test_audit_continues_past_excel_row_limit(
     batch: BatchResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import famscore.outputs.summary as summary_module
+    import famscore.outputs.audit as audit_module
 
-    monkeypatch.setattr(summary_module, "MAX_ROWS", 6)  # 5 data rows per audit sheet
+    monkeypatch.setattr(audit_module, "MAX_ROWS", 6)  # 5 data rows per audit sheet
     path = write_summary(batch, tmp_path / "s.xlsx", generated_at="t", famscore_version="v")
     book = openpyxl.load_workbook(path)
     audit = [n for n in book.sheetnames if n.startswith("计分过程")]

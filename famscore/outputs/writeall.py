@@ -10,15 +10,10 @@ from pathlib import Path
 
 from famscore import interrupt
 from famscore.errors import OutputError, Problem
+from famscore.outputs.audit import audit_csv_path, audit_csv_target, audit_csv_writer, no_verify
 from famscore.outputs.jsonout import json_writer
 from famscore.outputs.safe import OutputSet, failure_message, verify_json
-from famscore.outputs.summary import (
-    audit_csv_path,
-    audit_csv_writer,
-    audit_in_workbook,
-    no_verify,
-    summary_writer,
-)
+from famscore.outputs.summary import summary_writer
 from famscore.scoring import BatchResult
 from famscore.workers import start_method
 
@@ -56,8 +51,9 @@ def write_outputs(
         batch, summary, generated_at=generated_at, famscore_version=famscore_version, collected=collected
     )
     side: list[Job] = []
-    if not audit_in_workbook(batch):
-        side.append((audit_csv_path(summary), audit_csv_writer(batch), no_verify))
+    csv_path = audit_csv_target(batch, summary)
+    if csv_path is not None:
+        side.append((csv_path, audit_csv_writer(batch), no_verify))
     if json_file is not None:
         side.append((json_file, json_writer(batch), verify_json))
     with OutputSet() as outputs:
