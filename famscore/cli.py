@@ -389,23 +389,24 @@ def explain(
     也可以从汇总工作簿说明：famscore explain 汇总.xlsx --unit 新华街道
     """
     from famscore.names import name_key
-    from famscore.outputs.terminal import audit_breakdown, unit_breakdown
+    from famscore.outputs.terminal import unit_breakdown
+    from famscore.outputs.view import breakdown_of, unit_view, view_of_batch
 
     if not unit:
         err.print("[bold red]请用 --unit 指定单位名称。[/]")
         raise typer.Exit(2)
     if returns is None:
-        from famscore.outputs.readback import read_audit, read_summary
+        from famscore.outputs.readback import read_breakdown, read_summary
 
         summary = read_summary(source)
-        rows = read_audit(source, unit)
-        match = [u for u in summary["units"] if name_key(u["unit"]) == name_key(unit)]
-        if not match or not rows:
-            names = "、".join(u["unit"] for u in summary["units"])
-            guess = escape(cli_zh.near_miss(unit, [u["unit"] for u in summary["units"]]))
+        match = [u for u in summary.units if name_key(u.unit) == name_key(unit)]
+        rows = read_breakdown(source, summary, match[0]) if match else []
+        if not rows:
+            names = "、".join(u.unit for u in summary.units)
+            guess = escape(cli_zh.near_miss(unit, [u.unit for u in summary.units]))
             say(err, f"[bold red]汇总表中没有单位「{_e(unit)}」的计分过程。{guess}[/]其中的单位：{_e(names)}")
             raise typer.Exit(2)
-        out.print(audit_breakdown(summary, match[0], rows))
+        out.print(unit_breakdown(summary, match[0], rows))
         return
     batch = _score(source, returns, units_file, quiet=True)
     found = [u for u in batch.units if name_key(u.unit) == name_key(unit)]
@@ -414,7 +415,8 @@ def explain(
         guess = escape(cli_zh.near_miss(unit, [u.unit for u in batch.units]))
         say(err, f"[bold red]没有找到单位「{_e(unit)}」。{guess}[/]已计分的单位：{_e(names)}")
         raise typer.Exit(2)
-    out.print(unit_breakdown(batch, found[0]))
+    view = view_of_batch(batch)
+    out.print(unit_breakdown(view, unit_view(batch, found[0]), breakdown_of(batch, found[0])))
     own = [p for p in batch.problems if p.file == found[0].file]
     print_problems(own)
     if any(p.is_error for p in own):
@@ -436,13 +438,12 @@ def show(
     示例：famscore show examples/changning-2023/returns_计分汇总.xlsx
     """
     from famscore.outputs.readback import read_summary
-    from famscore.outputs.terminal import summary_table
+    from famscore.outputs.terminal import band_counts, ranking_table
 
-    data = read_summary(summary)
-    table, counts = summary_table(data)
-    out.print(table)
-    if counts is not None:
-        out.print(counts)
+    view = read_summary(summary)
+    out.print(ranking_table(view, limit=None))
+    if view.scheme.bands:
+        out.print(band_counts(view))
 
 
 def _tolerant_streams() -> None:

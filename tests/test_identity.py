@@ -114,9 +114,10 @@ def assert_held_everywhere(batch: BatchResult, name: str, reason: str, tmp_path:
     state = matrix[0].index("说明")
     assert next(r[state] for r in matrix if r[0] == name).startswith(f"{PENDING}：")
     assert all(r[state] is None for r in matrix[2:] if r[0] != name)
-    shown = read_summary(path)["units"]
-    back = next(u for u in shown if u["unit"] == name)
-    assert back["rank"] is None and back["grade"] == PENDING and any(reason in f for f in back["flags"])
+    shown = read_summary(path).units
+    back = next(u for u in shown if u.unit == name)
+    assert (back.rank, back.grade, back.status, back.complete) == (None, PENDING, PENDING, True)
+    assert reason in back.held and reason in back.reason
     problems = [[c.value for c in row] for row in book["问题"].iter_rows()]
     assert any(reason[:6] in (r[4] or "") or "暂不参加定级和排名" in (r[4] or "") for r in problems)
 

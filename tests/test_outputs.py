@@ -6,6 +6,7 @@ import errno
 import json
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from famscore.outputs.notice import notice_subject
 from famscore.outputs.readback import read_summary
 from famscore.outputs.safe import EXCEL_CELL_LIMIT, atomic_write, clean_text, refuse_inputs
 from famscore.outputs.summary import write_summary
+from famscore.outputs.view import Band, view_of_batch
 from famscore.outputs.xlsx import band_colours, display_width
 from famscore.returns import ReturnData
 from famscore.scheme.model import Scheme
@@ -487,21 +489,69 @@ def test_refuse_inputs_through_a_link(tmp_path: Path) -> None:
 
 def test_read_summary_round_trips(summary: Path, batch: BatchResult) -> None:
     data = read_summary(summary)
-    scheme = data["scheme"]
-    assert scheme["title"] == batch.scheme.title and scheme["version"] == "2023-1"
-    assert scheme["fingerprint"] == batch.scheme.fingerprint
-    assert scheme["bands"] == [
-        {"name": "优秀", "lower": Decimal("9.00")},
-        {"name": "良好", "lower": Decimal("8.00")},
-        {"name": "不合格", "lower": None},
+    scheme = data.scheme
+    assert scheme.title == batch.scheme.title and scheme.version == "2023-1"
+    assert scheme.fingerprint == batch.scheme.fingerprint
+    assert scheme.bands == (
+        Band("优秀", Decimal("9.00")),
+        Band("良好", Decimal("8.00")),
+        Band("不合格", None),
+    )
+    assert scheme.famscore_version == "9.9" and scheme.returns == 5
+    got = [(u.rank, u.unit, u.main, u.bonus, u.total, u.grade, u.status) for u in data.units]
+    want = [
+        (
+            u.rank,
+            u.unit.replace("\x07", ""),
+            u.main,
+            u.bonus,
+            u.total,
+            u.grade,
+            "已排名" if u.rankable else "待定",
+        )
+        for u in batch.units
     ]
-    assert scheme["famscore_version"] == "9.9" and scheme["returns"] == 5
-    got = [(u["rank"], u["unit"], u["main"], u["bonus"], u["total"], u["grade"]) for u in data["units"]]
-    want = [(u.rank, u.unit.replace("\x07", ""), u.main, u.bonus, u.total, u.grade) for u in batch.units]
     assert got == want
-    assert str(data["units"][1]["main"]) == "9.70"
-    assert data["units"][-1]["flags"] and "无法计分" in data["units"][-1]["flags"][0]
-    assert data["categories"][0].startswith("计生服务")
+    assert str(data.units[1].main) == "9.70"
+    last = data.units[-1]
+    assert not last.complete and not last.held and "无法计分" in last.reason
+    # The view read back is the view of the batch, as far as the workbook records it.
+    fresh = view_of_batch(batch)
+    assert data.categories[0].name == "计生服务"
+    assert [replace(c, id="") for c in fresh.categories] == list(data.categories)
+    assert [(u.flags, u.notes, u.complete, u.reason, u.categories) for u in data.units] == [
+        (u.flags, u.notes, u.complete, u.reason.replace("\x07", ""), u.categories) for u in fresh.units
+    ]
+
+
+def test_show_and_score_render_one_table_and_explain_one_breakdown(summary: Path, batch: BatchResult) -> None:
+    from rich.console import Console
+
+    from famscore.outputs.readback import read_breakdown
+    from famscore.outputs.terminal import band_counts, ranking_table
+    from famscore.outputs.view import breakdown_of
+
+    def text(renderable: object) -> list[str]:
+        console = Console(width=200, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+        console.print(renderable)
+        return console.export_text().splitlines()
+
+    back = read_summary(summary)
+    fresh = view_of_batch(batch)
+    # Below the title (which names when the summary was scored), the tables are one and the same.
+    # (The unit whose name holds a control character is shown cleaned in the terminal, removed in the workbook.)
+    assert [line for line in text(ranking_table(back, limit=None))[1:] if "程桥" not in line] == [
+        line for line in text(ranking_table(batch, limit=None))[1:] if "程桥" not in line
+    ]
+    assert text(band_counts(back)) == text(band_counts(batch))
+    for unit in [u for u in batch.units if "\x07" not in u.unit]:
+        (shown,) = [u for u in back.units if u.unit == unit.unit]
+        rows = read_breakdown(summary, back, shown)
+        assert [(r.name, r.points, r.score, r.explanation, r.category) for r in rows] == [
+            (r.name, r.points, r.score, r.explanation, r.category) for r in breakdown_of(batch, unit)
+        ]
+        assert [r.id for r in rows if not r.category] == [item.id for item in batch.scheme.items]
+    assert fresh.scheme.bands == back.scheme.bands
 
 
 def test_read_summary_refuses_other_files(tmp_path: Path) -> None:

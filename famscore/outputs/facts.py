@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from famscore.outputs.layout import K_BAND
+from famscore.outputs import layout as L
 from famscore.outputs.xlsx import Column, Sheet
 from famscore.scoring import BatchResult
 
@@ -20,30 +20,30 @@ def scheme_sheet(sheet: Sheet, batch: BatchResult, generated_at: str, famscore_v
     ranked = sum(1 for u in batch.units if u.rankable)
     errors = sum(1 for p in batch.problems if p.is_error)
     rows: list[tuple[str, object, object]] = [
-        ("标题", s.title, None),
-        ("年度", str(s.year) if s.year else "", None),
-        ("考核对象", s.unit_kind, None),
-        ("版本", s.version, None),
-        ("指纹", scheme.fingerprint, None),
-        ("小数位数", s.decimals, None),
-        ("主要指标满分", s.main_points, None),
-        ("附加分上限", s.bonus_points, None),
+        (L.K_TITLE, s.title, None),
+        (L.K_YEAR, str(s.year) if s.year else "", None),
+        (L.K_UNIT_KIND, s.unit_kind, None),
+        (L.K_VERSION, s.version, None),
+        (L.K_FINGERPRINT, scheme.fingerprint, None),
+        (L.K_DECIMALS, s.decimals, None),
+        (L.K_MAIN_POINTS, s.main_points, None),
+        (L.K_BONUS_POINTS, s.bonus_points, None),
     ]
     for band in scheme.bands:
-        rows.append((K_BAND, band.name, band.lower if band.lower is not None else "其余"))
+        rows.append((L.K_BAND, band.name, band.lower if band.lower is not None else L.K_LAST_BAND))
     if not scheme.bands:
-        rows.append((K_BAND, "不定级", None))
+        rows.append((L.K_BAND, L.K_NO_BANDS, None))
     rows += [
-        ("定级依据", s.grade_basis if scheme.bands else "", None),
-        ("排名依据", s.rank_basis, None),
-        ("说明", s.note, None),
-        ("考评表文件", Path(scheme.path).name if scheme.path else "", None),
-        ("famscore 版本", famscore_version, None),
-        ("生成时间", generated_at, None),
-        ("回表数", batch.files, None),
-        ("计分单位数", len(batch.units), None),
-        ("参加排名单位数", ranked, None),
-        ("问题数", f"错误 {errors} 处，警告 {len(batch.problems) - errors} 处", None),
+        (L.K_GRADE_BASIS, s.grade_basis if scheme.bands else "", None),
+        (L.K_RANK_BASIS, s.rank_basis, None),
+        (L.K_NOTE, s.note, None),
+        (L.K_SCHEME_FILE, Path(scheme.path).name if scheme.path else "", None),
+        (L.K_VERSION_OF, famscore_version, None),
+        (L.K_GENERATED, generated_at, None),
+        (L.K_RETURNS, batch.files, None),
+        (L.K_UNITS, len(batch.units), None),
+        (L.K_RANKED, ranked, None),
+        (L.K_PROBLEMS, f"错误 {errors} 处，警告 {len(batch.problems) - errors} 处", None),
     ]
     label, wrap, num = formats.get("text", "DDEBF7", bold=True), formats.get("wrap"), formats.get("num")
     for row, (key, value, extra) in enumerate(rows, start=1):

@@ -39,8 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from famscore.errors import OutputError
+from famscore.messages import Msg
 from famscore.numbers import round_half_up
-from famscore.outputs.safe import atomic_write, json_text, verify_json
+from famscore.outputs.safe import atomic_write, json_text, say, verify_json
+from famscore.outputs.view import RANKED, marks
 from famscore.scoring import PENDING, BatchResult, UnitResult
 
 PRETTY_UNITS = 200
@@ -53,7 +55,7 @@ def exact_number(value: Decimal | None, decimals: int | None = None) -> float | 
     quantized = round_half_up(value, decimals) if decimals is not None else value
     number = float(quantized)
     if Decimal(repr(number)) != quantized:
-        raise OutputError(f"数值 {quantized} 位数过多，无法在 JSON 中精确表示")
+        raise OutputError(say(Msg.OUTPUT_JSON_INEXACT, value=quantized))
     return number
 
 
@@ -86,9 +88,9 @@ def _unit(unit: UnitResult, batch: BatchResult, decimals: int) -> dict[str, Any]
         "bonus": exact_number(unit.bonus, decimals),
         "total": exact_number(unit.total, decimals),
         "grade": json_text(unit.grade) if scheme.bands else None,
-        "flags": [json_text(f) for f in unit.flags],
+        "flags": [json_text(f) for f in marks(unit)],
         "complete": unit.complete,
-        "status": "已排名" if unit.rankable else PENDING,
+        "status": RANKED if unit.rankable else PENDING,
         "reason": json_text(unit.pending_reason()) if not unit.rankable else None,
         "categories": [
             {

@@ -8,8 +8,8 @@ from typing import Any
 
 from famscore.numbers import fmt
 from famscore.outputs.layout import SHEET_PROBLEMS, SHEET_RANK
+from famscore.outputs.view import flag_text
 from famscore.outputs.xlsx import Sheet
-from famscore.scheme.model import VETO_LAST, VETO_NO_TOP
 from famscore.scoring import PENDING, BatchResult, UnitResult, basis_score
 
 _TITLE_SUFFIXES = (
@@ -53,7 +53,7 @@ def notice_subject(title: str, year: int | None) -> str:
 
 def _published_flags(unit: UnitResult) -> list[str]:
     """Flags that come from the scheme's rules (vetoes), not bookkeeping notes."""
-    return list(dict.fromkeys(f for f in unit.flags if f.startswith((VETO_LAST, VETO_NO_TOP))))
+    return list(dict.fromkeys(flag_text(f) for f in unit.flags))
 
 
 def notice_sheet(sheet: Sheet, batch: BatchResult, generated_at: str, famscore_version: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from famscore.outputs.layout import H_BONUS, H_TOTAL, rank_columns
+from famscore.outputs.view import marks
 from famscore.outputs.xlsx import PENDING_FILL, Column, Sheet, band_colours
 from famscore.scheme.model import Scheme
 from famscore.scoring import PENDING, BatchResult, UnitResult
@@ -13,7 +14,7 @@ CHART_UNITS = 100  # the totals chart shows at most this many ranked units
 
 
 def _unit_flags(unit: UnitResult) -> list[str]:
-    flags = list(unit.flags)
+    flags = marks(unit)
     if not unit.rankable:
         flags.append(f"{PENDING}：{unit.pending_reason()}")
     return flags

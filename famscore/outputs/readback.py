@@ -1,75 +1,78 @@
-"""Reading a summary workbook back (famscore show / explain)."""
+"""Reading a summary workbook back into the typed view (famscore show / explain)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from famscore.errors import UsageError
+from famscore.messages import Msg
 from famscore.names import name_key
 from famscore.numbers import round_half_up, to_decimal
+from famscore.outputs import layout as L
 from famscore.outputs.audit import audit_csv_path
-from famscore.outputs.layout import (
-    AUDIT_COLUMNS,
-    H_BONUS,
-    H_FILE,
-    H_FLAGS,
-    H_GRADE,
-    H_MAIN,
-    H_RANK,
-    H_TOTAL,
-    H_UNIT,
-    K_BAND,
-    SHEET_AUDIT,
-    SHEET_RANK,
-    SHEET_SCHEME,
+from famscore.outputs.safe import say
+from famscore.outputs.view import (
+    PENDING_SUFFIX,
+    Band,
+    BreakdownRow,
+    CategoryHead,
+    SchemeFacts,
+    SummaryView,
+    UnitView,
+    read_flag,
 )
+from famscore.scoring import PENDING
 
 
-def read_summary(path: Path | str) -> dict[str, Any]:
-    """Read the 排名 and 考评表 sheets of a summary workbook back, for `famscore show`.
+def read_summary(path: Path | str) -> SummaryView:
+    """Read the 排名 and 考评表 sheets of a summary workbook back, for `famscore show` and `explain`.
 
-    Returns {"path", "scheme": {title, version, fingerprint, year, decimals, bands: [{name, lower}],
-    grade_basis, rank_basis, famscore_version, generated_at, returns}, "categories": [header, ...],
-    "units": [{rank, unit, categories: {header: Decimal|None}, main, bonus, total, grade, flags, file}]}
-    with scores as Decimals rounded to the scheme's decimals. Raises UsageError when the file is not
-    a readable famscore summary.
+    Scores are Decimals rounded to the scheme's decimals. Raises UsageError when the file is not a
+    readable famscore summary.
     """
+    source = Path(path)
+    book = _open(source)
+    try:
+        rank_rows = book.get_sheet_by_name(L.SHEET_RANK).to_python(skip_empty_area=False)
+        scheme_rows = book.get_sheet_by_name(L.SHEET_SCHEME).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises several types for damaged files
+        raise UsageError(
+            say(Msg.SUMMARY_UNREADABLE, name=source.name, kind=type(exc).__name__), source
+        ) from exc
+    facts = _read_scheme_rows(scheme_rows)
+    categories, units = _read_rank_rows(rank_rows, facts.decimals, source)
+    return SummaryView(facts, categories, units, str(source))
+
+
+def _open(source: Path) -> Any:
+    """The summary workbook opened with calamine, after checking it is one."""
     import python_calamine as calamine
 
     from famscore.safety import sniff
 
-    source = Path(path)
     if not source.is_file():
-        raise UsageError(f"找不到汇总表「{source}」，请检查路径", source)
+        raise UsageError(say(Msg.SUMMARY_NOT_FOUND, path=source), source)
     try:
         kind = sniff(source)
         if kind != "zip":
-            raise UsageError(
-                f"「{source.name}」不是 .xlsx 汇总表，请指定 famscore score 生成的汇总表", source
-            )
+            raise UsageError(say(Msg.SUMMARY_NOT_XLSX, name=source.name), source)
         book = calamine.CalamineWorkbook.from_path(str(source))
-        names = book.sheet_names
-        for needed in (SHEET_RANK, SHEET_SCHEME):
-            if needed not in names:
-                raise UsageError(
-                    f"「{source.name}」不是 famscore 生成的汇总表（缺少工作表「{needed}」）", source
-                )
-        rank_rows = book.get_sheet_by_name(SHEET_RANK).to_python(skip_empty_area=False)
-        scheme_rows = book.get_sheet_by_name(SHEET_SCHEME).to_python(skip_empty_area=False)
+        for needed in (L.SHEET_RANK, L.SHEET_SCHEME):
+            if needed not in book.sheet_names:
+                raise UsageError(say(Msg.SUMMARY_NOT_FAMSCORE, name=source.name, sheet=needed), source)
     except UsageError:
         raise
     except Exception as exc:  # calamine raises several types for damaged files
         raise UsageError(
-            f"无法读取汇总表「{source.name}」（{type(exc).__name__}），请重新生成", source
+            say(Msg.SUMMARY_UNREADABLE, name=source.name, kind=type(exc).__name__), source
         ) from exc
-    scheme = _read_scheme_rows(scheme_rows)
-    categories, units = _read_rank_rows(rank_rows, scheme["decimals"], source)
-    return {"path": str(source), "scheme": scheme, "categories": categories, "units": units}
+    return book
 
 
-def _cell(row: list, index: int | None) -> object:
+def _cell(row: list[Any], index: int | None) -> object:
     if index is None or index >= len(row):
         return ""
     return row[index]
@@ -83,46 +86,52 @@ def _str(value: object) -> str:
     return str(value)
 
 
-def _read_scheme_rows(rows: list[list]) -> dict[str, Any]:
+def _read_scheme_rows(rows: list[list[Any]]) -> SchemeFacts:
     facts: dict[str, str] = {}
-    bands: list[dict[str, Any]] = []
+    found: list[tuple[str, Decimal | None]] = []
     for row in rows[1:]:
         key = _str(_cell(row, 0)).strip()
-        if key == K_BAND:
+        if key == L.K_BAND:
             name = _str(_cell(row, 1))
-            if name and name != "不定级":
-                bands.append({"name": name, "lower": to_decimal(_cell(row, 2))})
+            if name and name != L.K_NO_BANDS:
+                found.append((name, to_decimal(_cell(row, 2))))
         elif key:
             facts.setdefault(key, _str(_cell(row, 1)))
-    decimals_value = to_decimal(facts.get("小数位数", ""))
+    decimals_value = to_decimal(facts.get(L.K_DECIMALS, ""))
     decimals = int(decimals_value) if decimals_value is not None else 2
-    for band in bands:
-        if band["lower"] is not None:
-            band["lower"] = _exact(band["lower"], decimals)
-    year = to_decimal(facts.get("年度", ""))
-    returns = to_decimal(facts.get("回表数", ""))
-    return {
-        "title": facts.get("标题", ""),
-        "version": facts.get("版本", ""),
-        "fingerprint": facts.get("指纹", ""),
-        "year": int(year) if year is not None else None,
-        "decimals": decimals,
-        "bands": bands,
-        "grade_basis": facts.get("定级依据", ""),
-        "rank_basis": facts.get("排名依据", ""),
-        "famscore_version": facts.get("famscore 版本", ""),
-        "generated_at": facts.get("生成时间", ""),
-        "returns": int(returns) if returns is not None else None,
-    }
+    bands = tuple(Band(name, None if lower is None else _exact(lower, decimals)) for name, lower in found)
+    year = to_decimal(facts.get(L.K_YEAR, ""))
+    returns = to_decimal(facts.get(L.K_RETURNS, ""))
+    return SchemeFacts(
+        title=facts.get(L.K_TITLE, ""),
+        version=facts.get(L.K_VERSION, ""),
+        fingerprint=facts.get(L.K_FINGERPRINT, ""),
+        year=int(year) if year is not None else None,
+        decimals=decimals,
+        main_points=to_decimal(facts.get(L.K_MAIN_POINTS, "")),
+        bonus_points=to_decimal(facts.get(L.K_BONUS_POINTS, "")),
+        bands=bands,
+        grade_basis=facts.get(L.K_GRADE_BASIS, ""),
+        rank_basis=facts.get(L.K_RANK_BASIS, ""),
+        famscore_version=facts.get(L.K_VERSION_OF, ""),
+        generated_at=facts.get(L.K_GENERATED, ""),
+        returns=int(returns) if returns is not None else None,
+    )
 
 
 def _exact(value: Decimal, decimals: int) -> Decimal:
     return round_half_up(value, decimals)
 
 
-def _read_rank_rows(rows: list[list], decimals: int, source: Path) -> tuple[list[str], list[dict[str, Any]]]:
+# The part of UnitResult.pending_reason that says items are unscored (always its last part).
+_UNSCORED = re.compile(r"(^|；)有 \d+ 项无法计分（[^\n]*）$")
+
+
+def _read_rank_rows(
+    rows: list[list[Any]], decimals: int, source: Path
+) -> tuple[tuple[CategoryHead, ...], tuple[UnitView, ...]]:
     if not rows:
-        raise UsageError(f"「{source.name}」的「{SHEET_RANK}」工作表是空的，请重新生成汇总表", source)
+        raise UsageError(say(Msg.SUMMARY_SHEET_EMPTY, name=source.name, sheet=L.SHEET_RANK), source)
     header = []
     for value in rows[0]:
         text = _str(value).strip()
@@ -136,25 +145,16 @@ def _read_rank_rows(rows: list[list], decimals: int, source: Path) -> tuple[list
                 return index
         return None
 
-    unit_col, main_col = find(H_UNIT), find(H_MAIN, prefix=True)
-    if unit_col is None or main_col is None or find(H_TOTAL) is None:
-        raise UsageError(
-            f"「{source.name}」的「{SHEET_RANK}」工作表缺少表头（单位/主要指标得分/总分），"
-            "请用 famscore score 重新生成汇总表",
-            source,
-        )
-    cols = {
-        "rank": find(H_RANK),
-        "bonus": find(H_BONUS, prefix=True),
-        "total": find(H_TOTAL),
-        "grade": find(H_GRADE),
-        "flags": find(H_FLAGS),
-        "file": find(H_FILE),
-    }
+    unit_col, main_col = find(L.H_UNIT), find(L.H_MAIN, prefix=True)
+    if unit_col is None or main_col is None or find(L.H_TOTAL) is None:
+        raise UsageError(say(Msg.SUMMARY_NO_HEADERS, name=source.name, sheet=L.SHEET_RANK), source)
+    rank_col, bonus_col, total_col = find(L.H_RANK), find(L.H_BONUS, prefix=True), find(L.H_TOTAL)
+    grade_col, flags_col, file_col = find(L.H_GRADE), find(L.H_FLAGS), find(L.H_FILE)
     category_cols = list(range(unit_col + 1, main_col))
-    categories = [header[i] for i in category_cols]
+    categories = tuple(CategoryHead("", *L.read_category_header(header[i])) for i in category_cols)
+    zero = Decimal(0).quantize(Decimal(1).scaleb(-decimals))
 
-    def number(row: list, index: int | None) -> Decimal | None:
+    def number(row: list[Any], index: int | None) -> Decimal | None:
         value = to_decimal(_cell(row, index)) if index is not None else None
         return None if value is None else _exact(value, decimals)
 
@@ -163,40 +163,80 @@ def _read_rank_rows(rows: list[list], decimals: int, source: Path) -> tuple[list
         cells = [_cell(row, i) for i in range(len(header))]
         if all(c in ("", None) for c in cells):
             break  # end of the table
-        rank = to_decimal(_cell(row, cols["rank"])) if cols["rank"] is not None else None
-        flags = _str(_cell(row, cols["flags"]))
+        rank = to_decimal(_cell(row, rank_col)) if rank_col is not None else None
+        subtotals = tuple(number(row, i) for i in category_cols)
+        flags, notes, reason = [], [], ""
+        for line in _str(_cell(row, flags_col)).split("\n"):
+            if not line.strip():
+                continue
+            flag = read_flag(line)
+            if flag is not None:
+                flags.append(flag)
+            elif line.startswith(f"{PENDING}："):
+                reason = line[len(PENDING) + 1 :]
+            else:
+                notes.append(line)
+        # A category's subtotal is blank exactly when one of its items could not be scored.
+        complete = None not in subtotals
+        held = reason.removesuffix(PENDING_SUFFIX)
+        if not complete:
+            held = _UNSCORED.sub("", held)
         units.append(
-            {
-                "rank": int(rank) if rank is not None else None,
-                "unit": _str(_cell(row, unit_col)),
-                "categories": {header[i]: number(row, i) for i in category_cols},
-                "main": number(row, main_col),
-                "bonus": number(row, cols["bonus"]) or Decimal(0).quantize(Decimal(1).scaleb(-decimals)),
-                "total": number(row, cols["total"]),
-                "grade": _str(_cell(row, cols["grade"])),
-                "flags": [f for f in flags.split("\n") if f.strip()],
-                "file": _str(_cell(row, cols["file"])),
-            }
+            UnitView(
+                rank=int(rank) if rank is not None else None,
+                unit=_str(_cell(row, unit_col)),
+                file=_str(_cell(row, file_col)),
+                categories=subtotals,
+                main=number(row, main_col),
+                bonus=number(row, bonus_col) or zero,
+                total=number(row, total_col),
+                grade=_str(_cell(row, grade_col)),
+                flags=tuple(flags),
+                notes=tuple(notes),
+                complete=complete,
+                held=held if reason else "",
+                reason=reason,
+            )
         )
-    return categories, units
+    return categories, tuple(units)
 
 
-def read_audit(path: Path | str, unit: str) -> list[dict[str, str]]:
-    """One unit's audit rows (指标编号, 指标名称, 满分, 得分, 填报值, 备注, 计分说明) from a summary.
+def read_breakdown(path: Path | str, summary: SummaryView, unit: UnitView) -> list[BreakdownRow]:
+    """One unit's audit rows from a summary, with its category subtotals where the items can be placed.
 
-    Reads the 计分过程 sheets, or the CSV beside the workbook when the audit was split out.
-    Raises UsageError when the file is not a famscore summary.
+    Reads the 计分过程 sheets, or the CSV beside the workbook when the audit was split out; [] when
+    the unit has none. The summary does not record which items belong to which category, but a
+    category's points are the sum of its items' (the scheme loader checks it) and items are in scheme
+    order, so consecutive items are taken until their maxima reach the category's points; if that
+    does not account for every item exactly, the items are shown without categories.
     """
+    items = _audit_rows(Path(path), unit.unit)
+    heads = summary.categories
+    if not items or not heads or any(c.points is None for c in heads):
+        return items
+    rows: list[BreakdownRow] = []
+    position = 0
+    for index, head in enumerate(heads):
+        taken = Decimal(0)
+        rows.append(BreakdownRow(head.id, head.name, head.points, unit.categories[index], category=True))
+        while position < len(items) and (taken < (head.points or 0) or index == len(heads) - 1):
+            if items[position].points is None:
+                return items
+            taken += items[position].points or 0
+            rows.append(items[position])
+            position += 1
+        if taken != head.points:
+            return items
+    return rows if position == len(items) else items
+
+
+def _audit_rows(source: Path, unit: str) -> list[BreakdownRow]:
     import csv
 
-    import python_calamine as calamine
-
-    read_summary(path)  # validates that this is a summary and gives the same messages if not
-    source = Path(path)
-    book = calamine.CalamineWorkbook.from_path(str(source))
-    headers = [c.header for c in AUDIT_COLUMNS]
-    rows: list[list[object]] = []
-    sheets = [n for n in book.sheet_names if n.startswith(SHEET_AUDIT)]
+    book = _open(source)
+    headers = [c.header for c in L.AUDIT_COLUMNS]
+    rows: list[list[Any]] = []
+    sheets = [n for n in book.sheet_names if n.startswith(L.SHEET_AUDIT)]
     for name in sheets:
         data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         if data and [_str(c) for c in data[0][: len(headers)]] == headers:
@@ -206,6 +246,7 @@ def read_audit(path: Path | str, unit: str) -> list[dict[str, str]]:
             reader = csv.reader(handle)
             next(reader, None)
             rows = [list(r) for r in reader]
+    column = {h: i for i, h in enumerate(headers)}
     found = []
     wanted = name_key(unit)
     for row in rows:
@@ -213,5 +254,13 @@ def read_audit(path: Path | str, unit: str) -> list[dict[str, str]]:
         if name.startswith("'"):
             name = name[1:]
         if name_key(name) == wanted:
-            found.append({h: _str(_cell(row, i)) for i, h in enumerate(headers)})
+            found.append(
+                BreakdownRow(
+                    _str(_cell(row, column[L.A_ITEM_ID])),
+                    _str(_cell(row, column[L.A_ITEM_NAME])),
+                    to_decimal(_cell(row, column[L.A_POINTS])),
+                    to_decimal(_cell(row, column[L.A_SCORE])),
+                    _str(_cell(row, column[L.A_EXPLANATION])),
+                )
+            )
     return found

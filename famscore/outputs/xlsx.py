@@ -10,7 +10,7 @@ from typing import Any
 from famscore.errors import Problem, cell_name
 from famscore.messages import Msg
 from famscore.numbers import fmt
-from famscore.outputs.safe import CleanText, write_text
+from famscore.outputs.safe import CleanText, say, write_text
 
 WIDTH_SAMPLE = 2_000  # rows per sheet measured for column widths
 HEADER_FILL = "4F6D8F"
@@ -132,7 +132,7 @@ class Notes:
         self.taken += len(fresh)
         problems = []
         for (text, note), (sheet, cell, count) in fresh:
-            more = f"（共 {count} 处，这是第一处）" if count > 1 else ""
+            more = say(Msg.OUTPUT_NOTE_MORE, count=count) if count > 1 else ""
             problems.append(
                 Msg.OUTPUT_TEXT_CLEANED.problem(
                     self.file_name, sheet, cell=cell, text=text, note=note, more=more
