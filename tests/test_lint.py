@@ -22,7 +22,7 @@ def test_ruff_clean(args: tuple[str, ...]) -> None:
 
 
 # Modules that are mypy-clean under pyproject's [tool.mypy]; the rest of the package is not yet.
-MYPY_CLEAN = ("famscore/rules",)
+MYPY_CLEAN = ("famscore/rules", "famscore/outputs", "famscore/scoring.py")
 
 
 def test_mypy_clean_where_typed() -> None:

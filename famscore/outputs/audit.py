@@ -8,7 +8,7 @@ from typing import Any
 
 from famscore.numbers import fmt
 from famscore.outputs.layout import AUDIT_COLUMNS, SHEET_AUDIT
-from famscore.outputs.safe import atomic_write, clean_text
+from famscore.outputs.safe import clean_text
 from famscore.outputs.xlsx import ERROR_FILL, Column, Formats, Notes, Sheet
 from famscore.scoring import BatchResult
 from famscore.values import shown
@@ -86,11 +86,6 @@ def audit_pointer(sheet: Sheet, batch: BatchResult, csv_path: Path) -> None:
         sheet.formats.get("wrap"),
     )
     sheet.finish(freeze=(1, 0))
-
-
-def write_audit_csv(batch: BatchResult, path: Path) -> Path:
-    """The audit as CSV, atomically (see audit_in_workbook for when it is used)."""
-    return atomic_write(path, audit_csv_writer(batch), no_verify)
 
 
 def audit_csv_writer(batch: BatchResult) -> Callable[[Path], None]:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -143,7 +144,7 @@ def json_writer(batch: BatchResult) -> Callable[[Path], None]:
 
 def _stream(batch: BatchResult, temp: Path) -> None:
     decimals = batch.scheme.settings.decimals
-    head = batch_to_json(_Empty(batch))
+    head = batch_to_json(replace(batch, units=[]))  # the head and tail of the streamed file
 
     def encode(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, allow_nan=False)
@@ -153,10 +154,3 @@ def _stream(batch: BatchResult, temp: Path) -> None:
         for n, unit in enumerate(batch.units):
             handle.write(("," if n else "") + "\n" + encode(_unit(unit, batch, decimals)))
         handle.write('\n], "problems": ' + encode(head["problems"]) + "}\n")
-
-
-class _Empty:
-    """The batch without its units: the head and tail of a streamed file."""
-
-    def __init__(self, batch: BatchResult) -> None:
-        self.scheme, self.problems, self.units = batch.scheme, batch.problems, []

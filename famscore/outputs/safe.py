@@ -1,8 +1,7 @@
 """Writing outputs safely: input text stays text, saves are atomic, outputs never overwrite inputs.
 
 Every string copied from input (unit names, remarks, raw values, file names, and for simplicity every
-other string the summary writes) goes through `clean_text`, then `write_text` (xlsxwriter) or
-`set_text` (openpyxl):
+other string the summary writes) goes through `clean_text`, then `write_text` (xlsxwriter):
 
 - characters XML 1.0 forbids (C0 controls except tab/LF/CR, U+FFFE/U+FFFF, lone surrogates) are
   removed, and so are the ``_x0007_``-style escapes that decode to them (openpyxl returns those
@@ -117,14 +116,6 @@ def write_text(sheet: object, row: int, col: int, value: object, cell_format: ob
         sheet.write_string(row, col, clean.text, cell_format)  # type: ignore[attr-defined]
     else:  # an empty string cell would count as filled in COUNTA and filters
         sheet.write_blank(row, col, None, cell_format)  # type: ignore[attr-defined]
-    return clean
-
-
-def set_text(cell: object, value: object) -> CleanText:
-    """The same for an openpyxl cell: cleaned value, stored with data_type 's'."""
-    clean = clean_text(value)
-    cell.value = clean.text  # type: ignore[attr-defined]
-    cell.data_type = "s"  # type: ignore[attr-defined]
     return clean
 
 

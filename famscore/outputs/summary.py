@@ -38,21 +38,12 @@ from famscore.outputs.matrix import matrix_sheet
 from famscore.outputs.notice import notice_sheet
 from famscore.outputs.problems import problems_sheet
 from famscore.outputs.rank import rank_sheet
-from famscore.outputs.readback import read_summary
 from famscore.outputs.safe import OutputSet, verify_xlsx
 from famscore.outputs.xlsx import Formats, Notes, Sheet
 from famscore.scoring import BatchResult
 
-# Names other modules imported from here before the split; they live in their own modules now.
-__all__ = [
-    "audit_csv_path",
-    "audit_csv_writer",
-    "audit_in_workbook",
-    "no_verify",
-    "read_summary",
-    "summary_writer",
-    "write_summary",
-]
+# cli.score still asks here where the audit went; the decision is audit.audit_csv_target.
+__all__ = ["audit_csv_path", "audit_in_workbook", "summary_writer", "write_summary"]
 
 
 def write_summary(
