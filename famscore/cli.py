@@ -415,7 +415,7 @@ def explain(
         guess = escape(cli_zh.near_miss(unit, [u.unit for u in batch.units]))
         say(err, f"[bold red]没有找到单位「{_e(unit)}」。{guess}[/]已计分的单位：{_e(names)}")
         raise typer.Exit(2)
-    view = view_of_batch(batch)
+    view = view_of_batch(batch, limit=0)
     out.print(unit_breakdown(view, unit_view(batch, found[0]), breakdown_of(batch, found[0])))
     own = [p for p in batch.problems if p.file == found[0].file]
     print_problems(own)

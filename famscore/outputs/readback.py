@@ -22,6 +22,7 @@ from famscore.outputs.view import (
     SchemeFacts,
     SummaryView,
     UnitView,
+    grade_counts,
     read_flag,
 )
 from famscore.scoring import PENDING
@@ -44,7 +45,8 @@ def read_summary(path: Path | str) -> SummaryView:
         ) from exc
     facts = _read_scheme_rows(scheme_rows)
     categories, units = _read_rank_rows(rank_rows, facts.decimals, source)
-    return SummaryView(facts, categories, units, str(source))
+    counts = grade_counts(facts.bands, (u.grade for u in units))
+    return SummaryView(facts, categories, units, len(units), counts, str(source))
 
 
 def _open(source: Path) -> Any:

@@ -110,7 +110,7 @@ def band_style(names: list[str], grade: str) -> str:
 def ranking_table(source: BatchResult | SummaryView, limit: int | None = 60) -> Table:
     """The ranked grade table (rank, unit, main, bonus, total, grade, marks), the one renderer for a
     batch scored just now and a summary read back (`limit`: rows shown; None shows all)."""
-    view = source if isinstance(source, SummaryView) else view_of_batch(source)
+    view = source if isinstance(source, SummaryView) else view_of_batch(source, limit)
     s = view.scheme
     names = [b.name for b in s.bands]
     d = s.decimals
@@ -131,7 +131,7 @@ def ranking_table(source: BatchResult | SummaryView, limit: int | None = 60) -> 
         f"，附加分 {_points(s.bonus_points)}" if s.bonus_points else ""
     )
     caption += f"；按{s.grade_basis}定级，按{s.rank_basis}排名" if names else f"；按{s.rank_basis}排名"
-    shown = view.units if limit is None or len(view.units) <= limit else view.units[:limit]
+    shown = view.units if limit is None else view.units[:limit]
     for unit in shown:
         row: list[Any] = [
             str(unit.rank) if unit.rank is not None else "—",
@@ -151,15 +151,15 @@ def ranking_table(source: BatchResult | SummaryView, limit: int | None = 60) -> 
             notes.insert(0, f"待定：{unit.held}")
         row.append(plain("；".join(notes), style="red" if notes else ""))
         table.add_row(*row)
-    if len(shown) < len(view.units):
-        caption += f"\n只显示前 {limit} 名；共 {len(view.units)} 个单位，完整排名见汇总工作簿"
+    if len(shown) < view.unit_count:
+        caption += f"\n只显示前 {limit} 名；共 {view.unit_count} 个单位，完整排名见汇总工作簿"
     table.caption = plain(caption, style="table.caption")
     return table
 
 
 def band_counts(source: BatchResult | SummaryView) -> Text:
     """'等级分布：优秀 3  良好 5 …' in the bands' colours."""
-    view = source if isinstance(source, SummaryView) else view_of_batch(source)
+    view = source if isinstance(source, SummaryView) else view_of_batch(source, limit=0)
     names = [b.name for b in view.scheme.bands]
     text = plain("等级分布：")
     for n, (name, count) in enumerate(view.grade_counts().items()):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -92,19 +93,28 @@ class UnitView:
 
 @dataclass(frozen=True)
 class SummaryView:
-    """Results as the terminal shows them: the scheme's facts, its categories and the units in rank order."""
+    """Results as the terminal shows them: the scheme's facts, its categories and the units in rank order.
+
+    `units` may be the first few of `unit_count` (a table of 40,000 units shows the top 60); `counts`
+    are of all of them: units per band (every band, empty ones too), then any other grade (待定) met.
+    """
 
     scheme: SchemeFacts
     categories: tuple[CategoryHead, ...]
     units: tuple[UnitView, ...]
+    unit_count: int
+    counts: tuple[tuple[str, int], ...]
     path: str = ""  # the summary workbook read back, '' for a fresh batch
 
     def grade_counts(self) -> dict[str, int]:
-        """Units per band (every band, empty ones too), then any other grade (待定) met."""
-        counts = {b.name: 0 for b in self.scheme.bands}
-        for unit in self.units:
-            counts[unit.grade] = counts.get(unit.grade, 0) + 1
-        return counts
+        return dict(self.counts)
+
+
+def grade_counts(bands: tuple[Band, ...], grades: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    counts = {b.name: 0 for b in bands}
+    for grade in grades:
+        counts[grade] = counts.get(grade, 0) + 1
+    return tuple(counts.items())
 
 
 @dataclass(frozen=True)
@@ -155,14 +165,18 @@ def unit_view(batch: BatchResult, unit: UnitResult) -> UnitView:
     )
 
 
-def view_of_batch(batch: BatchResult) -> SummaryView:
-    """The view of a batch scored just now."""
+def view_of_batch(batch: BatchResult, limit: int | None = None) -> SummaryView:
+    """The view of a batch scored just now, of its first `limit` units when given (counts of all)."""
+    facts = facts_of(batch)
+    shown = batch.units if limit is None else batch.units[:limit]
     return SummaryView(
-        scheme=facts_of(batch),
+        scheme=facts,
         categories=tuple(
             CategoryHead(c.id, c.name, c.points, c.kind == BONUS) for c in batch.scheme.categories
         ),
-        units=tuple(unit_view(batch, u) for u in batch.units),
+        units=tuple(unit_view(batch, u) for u in shown),
+        unit_count=len(batch.units),
+        counts=grade_counts(facts.bands, (u.grade for u in batch.units)),
     )
 
 

@@ -47,15 +47,20 @@ _WIDE = re.compile(
 )
 
 
+def line_width(line: str) -> int:
+    """The one width measure of outputs: one line in Excel column units, a CJK (wide) character 2."""
+    return len(line) + len(_WIDE.findall(line))
+
+
 def display_width(text: str) -> int:
-    """Width of the longest line in Excel column units: a CJK (wide) character counts 2."""
-    return max((len(line) + len(_WIDE.findall(line)) for line in text.split("\n")), default=0)
+    """Width of the longest line of `text` (see `line_width`)."""
+    return max(map(line_width, text.split("\n")), default=0)
 
 
 def wrapped_lines(text: str, width: int) -> int:
     """How many lines `text` takes in a wrapping cell `width` units wide (an estimate)."""
     usable = max(width - 1, 1)
-    return sum(max(1, -(-(len(line) + len(_WIDE.findall(line))) // usable)) for line in text.split("\n"))
+    return sum(max(1, -(-line_width(line) // usable)) for line in text.split("\n"))
 
 
 def number_format(decimals: int) -> str:
