@@ -580,3 +580,37 @@ def test_audit_continues_past_excel_row_limit(
     assert audit == ["计分过程", "计分过程2", "计分过程3"]
     rows = sum(book[n].max_row - 1 for n in audit)
     assert rows == len(batch.units) * ITEMS
+
+
+def test_flags_are_data_until_an_output_words_them(batch: BatchResult, tmp_path: Path) -> None:
+    from dataclasses import replace as swap
+
+    from famscore.outputs.view import flag_text, read_flag
+    from famscore.rules.flags import Effect, Flag
+
+    veto = Flag(Effect.LAST, "重大负面舆论")
+    first = swap(
+        batch.units[0], flags=[veto, Flag(Effect.NO_TOP, "事故")], notes=["附加分 12 超过上限 10，按 10 计"]
+    )
+    flagged = swap(batch, units=[first, *batch.units[1:]])
+    words = ["排名末位（重大负面舆论）", "取消评优（事故）", "附加分 12 超过上限 10，按 10 计"]
+    assert batch_to_json(flagged)["units"][0]["flags"] == words  # the JSON contract: display strings
+    assert [read_flag(w) for w in words] == [veto, Flag(Effect.NO_TOP, "事故"), None]
+    assert all(read_flag(flag_text(f)) == f for f in first.flags)
+    path = write_summary(flagged, tmp_path / "s.xlsx", generated_at="t", famscore_version="v")
+    back = read_summary(path).units[0]
+    assert (back.flags, back.notes) == (tuple(first.flags), tuple(first.notes))
+
+
+def test_a_workbook_that_is_not_a_summary_is_refused_in_the_catalogues_words(tmp_path: Path) -> None:
+    from famscore.messages import Msg
+    from famscore.outputs.safe import say
+
+    other = tmp_path / "x.xlsx"
+    openpyxl.Workbook().save(other)
+    with pytest.raises(UsageError) as refused:
+        read_summary(other)
+    assert refused.value.message == say(Msg.SUMMARY_NOT_FAMSCORE, name="x.xlsx", sheet="排名")
+    with pytest.raises(UsageError) as missing:
+        read_summary(tmp_path / "none.xlsx")
+    assert missing.value.message == say(Msg.SUMMARY_NOT_FOUND, path=tmp_path / "none.xlsx")
