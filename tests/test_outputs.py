@@ -614,3 +614,23 @@ def test_a_workbook_that_is_not_a_summary_is_refused_in_the_catalogues_words(tmp
     with pytest.raises(UsageError) as missing:
         read_summary(tmp_path / "none.xlsx")
     assert missing.value.message == say(Msg.SUMMARY_NOT_FOUND, path=tmp_path / "none.xlsx")
+
+
+def test_explain_reads_the_audit_from_the_csv_when_it_was_split_out(
+    batch: BatchResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import famscore.outputs.audit as audit_module
+    from famscore.outputs.readback import read_breakdown
+    from famscore.outputs.view import breakdown_of
+
+    monkeypatch.setattr(audit_module, "AUDIT_ROWS_IN_WORKBOOK", 0)
+    path = write_summary(batch, tmp_path / "s.xlsx", generated_at="t", famscore_version="v")
+    assert audit_module.audit_csv_target(batch, path) == tmp_path / "s_计分过程.csv"
+    assert (tmp_path / "s_计分过程.csv").is_file()
+    back = read_summary(path)
+    unit = next(u for u in batch.units if not u.complete)
+    (shown,) = [u for u in back.units if u.unit == unit.unit]
+    rows = read_breakdown(path, back, shown)
+    assert [(r.name, r.points, r.score, r.category) for r in rows] == [
+        (r.name, r.points, r.score, r.category) for r in breakdown_of(batch, unit)
+    ]
