@@ -9,7 +9,8 @@ if TYPE_CHECKING:
     from famscore.batch import read_folder, score_folder
     from famscore.errors import FamscoreError, Problem, SchemeError
     from famscore.outputs.jsonout import write_json
-    from famscore.outputs.summary import read_summary, write_summary
+    from famscore.outputs.readback import read_summary
+    from famscore.outputs.summary import write_summary
     from famscore.returns import read_return
     from famscore.rules import score_item
     from famscore.scheme import Scheme
@@ -26,7 +27,7 @@ _HOMES = {
     "Problem": "famscore.errors",
     "SchemeError": "famscore.errors",
     "write_json": "famscore.outputs.jsonout",
-    "read_summary": "famscore.outputs.summary",
+    "read_summary": "famscore.outputs.readback",
     "write_summary": "famscore.outputs.summary",
     "read_folder": "famscore.batch",
     "score_folder": "famscore.batch",

@@ -380,21 +380,22 @@ def explain(
     也可以从汇总工作簿说明：famscore explain 汇总.xlsx --unit 新华街道
     """
     from famscore.names import name_key
-    from famscore.outputs.terminal import audit_breakdown, unit_breakdown
+    from famscore.outputs.terminal import unit_breakdown
+    from famscore.outputs.view import breakdown_of, unit_view, view_of_batch
 
     if not unit:
         raise refuse(Msg.CLI_NO_UNIT)
     if returns is None:
-        from famscore.outputs.summary import read_audit, read_summary
+        from famscore.outputs.readback import read_breakdown, read_summary
 
         summary = read_summary(source)
-        rows = read_audit(source, unit)
-        match = [u for u in summary["units"] if name_key(u["unit"]) == name_key(unit)]
-        if not match or not rows:
-            names = [u["unit"] for u in summary["units"]]
+        match = [u for u in summary.units if name_key(u.unit) == name_key(unit)]
+        rows = read_breakdown(source, summary, match[0]) if match else []
+        if not rows:
+            names = [u.unit for u in summary.units]
             guess = cli_zh.near_miss(unit, names)
             raise refuse(Msg.CLI_UNIT_NOT_IN_SUMMARY, unit=unit, guess=guess, names="、".join(names))
-        out.print(audit_breakdown(summary, match[0], rows))
+        out.print(unit_breakdown(summary, match[0], rows))
         return
     batch = _score(source, returns, units_file, quiet=True)
     found = [u for u in batch.units if name_key(u.unit) == name_key(unit)]
@@ -402,7 +403,8 @@ def explain(
         scored = [u.unit for u in batch.units]
         guess = cli_zh.near_miss(unit, scored)
         raise refuse(Msg.CLI_UNIT_NOT_SCORED, unit=unit, guess=guess, names="、".join(scored))
-    out.print(unit_breakdown(batch, found[0]))
+    view = view_of_batch(batch, limit=0)
+    out.print(unit_breakdown(view, unit_view(batch, found[0]), breakdown_of(batch, found[0])))
     own = [p for p in batch.problems if p.file == found[0].file]
     print_problems(own)
     if any(p.is_error for p in own):
@@ -423,14 +425,13 @@ def show(
 
     示例：famscore show examples/changning-2023/returns_计分汇总.xlsx
     """
-    from famscore.outputs.summary import read_summary
-    from famscore.outputs.terminal import summary_table
+    from famscore.outputs.readback import read_summary
+    from famscore.outputs.terminal import band_counts, ranking_table
 
-    data = read_summary(summary)
-    table, counts = summary_table(data)
-    out.print(table)
-    if counts is not None:
-        out.print(counts)
+    view = read_summary(summary)
+    out.print(ranking_table(view, limit=None))
+    if view.scheme.bands:
+        out.print(band_counts(view))
 
 
 def _tolerant_streams() -> None:

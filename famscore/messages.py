@@ -269,6 +269,64 @@ class Msg(Enum):
 
     # --- outputs (famscore.outputs) ----------------------------------------------------------------
     OUTPUT_TEXT_CLEANED = Detail("文字「{text}」{note}{more}", "", WARNING)
+    # The parts of OUTPUT_TEXT_CLEANED's {note} and {more}, and the sentences of OutputError/UsageError
+    # raised while planning and writing outputs (famscore.outputs.safe, writeall, jsonout, readback).
+    OUTPUT_NOTE_CHARS_REMOVED = Detail("含有 {count} 个表格文件不允许的控制字符，已删除", "", WARNING)
+    OUTPUT_NOTE_TEXT_CUT = Detail("文字长 {length} 字，超过 Excel 单元格上限 {limit} 字，已截断", "", WARNING)
+    OUTPUT_NOTE_MORE = Detail("（共 {count} 处，这是第一处）", "", WARNING)
+    OUTPUT_VERIFY_FAILED = Detail("写出的文件「{name}」校验失败（{why}）")
+    OUTPUT_TARGET_IS_FOLDER = Detail(
+        "输出路径「{target}」是一个文件夹。", "请在后面加上文件名，例如 {example}"
+    )
+    OUTPUT_NOTHING_WRITTEN = Detail("本次没有写出任何文件{kept}。")
+    OUTPUT_PREVIOUS_KEPT = Detail("，原来的文件没有改动")
+    OUTPUT_PARTLY_REPLACED = Detail("已经换成本次结果的只有 {replaced}，其余输出仍是原来的文件。")
+    OUTPUT_FILE_BUSY = Detail(
+        "无法写入「{target}」：文件正被占用（可能已在 Excel/WPS 中打开）或没有写入权限。",
+        "请先在 Excel/WPS 中关闭该文件后重新运行，或换一个输出文件名。",
+    )
+    OUTPUT_DISK_FULL = Detail(
+        "无法写入「{target}」：磁盘空间不足。", "请清理磁盘空间或换一个磁盘后重新运行。"
+    )
+    OUTPUT_FOLDER_GONE = Detail(
+        "无法写入「{target}」：文件夹「{folder}」不存在。", "请先建立该文件夹，或换一个输出位置。"
+    )
+    OUTPUT_NOT_WRITABLE = Detail(
+        "无法写入「{target}」（{reason}）。", "请检查该位置是否可写，或换一个输出位置后重新运行。"
+    )
+    OUTPUT_IS_FOLDER = Detail(
+        "{label}「{out}」是一个文件夹，不能作为输出文件。", "请写出文件名，例如 {example}"
+    )
+    OUTPUT_IS_INPUT = Detail(
+        "{label}「{out}」就是输入文件「{source}」{what}，不能覆盖输入。", "请换一个输出文件名"
+    )
+    OUTPUT_OVERWRITES_RETURN = Detail(
+        "{label}「{out}」就是其中的文件「{hit}」，会覆盖它（{folder_label}「{folder}」）。",
+        "请把输出放在{folder_label}之外，例如 {example}",
+    )
+    OUTPUT_AMONG_RETURNS = Detail(
+        "{label}「{out}」在它里面，下次计分时会被当作回表读取（{folder_label}「{folder}」）。",
+        "请把输出放在{folder_label}之外，例如 {example}",
+    )
+    OUTPUT_SAME_FILE = Detail(
+        "{label}「{out}」和{other_label}「{other}」是同一个文件；同一次运行的输出不能互相覆盖，",
+        "请换一个文件名",
+    )
+    OUTPUT_FOLDER_MISSING = Detail(
+        "{label}「{out}」所在的文件夹「{folder}」不存在。", "请先建立该文件夹，或换一个输出位置"
+    )
+    OUTPUT_HELPER_DIED = Detail("写出 {targets} 时程序异常退出。")
+    OUTPUT_WRITE_FAILED = Detail("写出「{target}」时出错（{kind}：{error}）。")
+    OUTPUT_JSON_INEXACT = Detail("数值 {value} 位数过多，无法在 JSON 中精确表示")
+    SUMMARY_NOT_FOUND = Detail("找不到汇总表「{path}」，", "请检查路径")
+    SUMMARY_NOT_XLSX = Detail("「{name}」不是 .xlsx 汇总表，", "请指定 famscore score 生成的汇总表")
+    SUMMARY_NOT_FAMSCORE = Detail("「{name}」不是 famscore 生成的汇总表（缺少工作表「{missing}」）")
+    SUMMARY_UNREADABLE = Detail("无法读取汇总表「{name}」（{kind}），", "请重新生成")
+    SUMMARY_SHEET_EMPTY = Detail("「{name}」的「{tab}」工作表是空的，", "请重新生成汇总表")
+    SUMMARY_NO_HEADERS = Detail(
+        "「{name}」的「{tab}」工作表缺少表头（单位/主要指标得分/总分），",
+        "请用 famscore score 重新生成汇总表",
+    )
 
     # --- the command line (famscore.cli) -----------------------------------------------------------
     # Errors the commands print and exit on; not problems at a place, so rendered, not `problem()`d.
@@ -386,6 +444,23 @@ PLACEHOLDERS = {
     "year": "回表 _meta 中的年度",
     "current": "当前考评表的年度或版本",
     "where": "单位从哪里认定（没有 _meta，或 _meta 中没有单位）",
+    "example": "改正后的写法示例",
+    "folder": "文件夹路径",
+    "folder_label": "文件夹的用途，如 回表文件夹",
+    "hit": "会被覆盖的输入文件",
+    "kept": "原来的文件是否保留",
+    "length": "文字的长度（字）",
+    "limit": "上限",
+    "other_label": "另一个输出的用途",
+    "out": "输出文件路径",
+    "path": "文件路径",
+    "replaced": "已经替换的输出文件",
+    "missing": "缺少的工作表名称",
+    "tab": "汇总表中的工作表名称",
+    "source": "输入文件路径",
+    "target": "输出文件路径",
+    "targets": "正在写出的文件",
+    "value": "数值",
 }
 
 

@@ -17,7 +17,8 @@ from famscore.names import KnownUnits, file_stem_key, name_key, other_unit_named
 from famscore.numbers import fmt
 from famscore.returns import ReturnData
 from famscore.rules.engine import ItemScore, score_item
-from famscore.scheme.model import BASIS_TOTAL, BONUS, MAIN, VETO_LAST, VETO_NO_TOP, Item, Scheme
+from famscore.rules.flags import Effect, Flag
+from famscore.scheme.model import BASIS_TOTAL, BONUS, MAIN, Item, Scheme
 
 PENDING = "待定"  # grade of a unit with unscored items: it cannot be graded honestly
 
@@ -76,12 +77,14 @@ class UnitResult:
     bonus_raw: Decimal
     total: Decimal
     grade: str
-    flags: list[str]
+    flags: list[Flag]  # veto flags, as data; outputs word them
     complete: bool
     rank: int | None = None
     # Why the return's identity is in doubt (another scheme, file name of another unit, two returns,
     # not on the roster): the unit is then 待定, outside the ranking and the notice, in every output.
     held: list[str] = field(default_factory=list)
+    # Bookkeeping remarks shown beside the flags (a bonus over its cap), already in words.
+    notes: list[str] = field(default_factory=list)
     details: Details = field(default_factory=_no_details, repr=False)
 
     @property
@@ -116,11 +119,11 @@ class UnitResult:
 
     @property
     def forced_last(self) -> bool:
-        return any(f.startswith(VETO_LAST) for f in self.flags)
+        return any(f.effect is Effect.LAST for f in self.flags)
 
     @property
     def no_top(self) -> bool:
-        return any(f.startswith(VETO_NO_TOP) for f in self.flags)
+        return any(f.effect is Effect.NO_TOP for f in self.flags)
 
     def item(self, item_id: str) -> ItemScore:
         return next(s for s in self.items if s.item.id == item_id)
@@ -145,7 +148,7 @@ def basis_score(unit: UnitResult, basis: str) -> Decimal:
 
 
 # An item score without its Item, small to send back from a worker process.
-ScoreRow = tuple[str, Decimal | None, str, tuple[str, ...], tuple[str, ...]]
+ScoreRow = tuple[str, Decimal | None, str, tuple[Flag, ...], tuple[str, ...]]
 
 
 class Totals(NamedTuple):
@@ -155,7 +158,7 @@ class Totals(NamedTuple):
     categories: dict[str, Decimal | None]
     main: Decimal
     bonus_raw: Decimal
-    flags: tuple[str, ...]
+    flags: tuple[Flag, ...]
     complete: bool
 
 
@@ -305,12 +308,9 @@ def score_unit(
         complete=totals.complete,
         details=details,
     )
-    flags_note = (
-        f"附加分 {fmt(bonus_raw)} 超过上限 {fmt(cap)}，按 {fmt(cap)} 计" if bonus != bonus_raw else ""
-    )
     result.grade = grade_of(scheme, result)
-    if flags_note:
-        result.flags.append(flags_note)
+    if bonus != bonus_raw:
+        result.notes.append(f"附加分 {fmt(bonus_raw)} 超过上限 {fmt(cap)}，按 {fmt(cap)} 计")
     return result
 
 

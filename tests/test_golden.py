@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 from famscore.batch import read_folder
 from famscore.cli import app
+from famscore.rules.flags import Effect, Flag
 from famscore.scheme.loader import load_scheme
 from famscore.scoring import BatchResult, UnitResult, score_batch
 from famscore.templates import build_template, read_units_file, template_filename
@@ -399,7 +400,7 @@ def test_changning_ranks_tie_and_forced_last() -> None:
     assert hua.total == jiang.total == d("90.7") and hua.main != jiang.main
     zhouqiao = unit("changning-2023", "周桥街道")
     assert zhouqiao.forced_last and batch.units[-1] is zhouqiao
-    assert any(f.startswith("排名末位") for f in zhouqiao.flags)
+    assert any(f.effect is Effect.LAST for f in zhouqiao.flags)
     # without the veto 88.5 would rank 8th, above 新泾镇 (86) and 虹桥街道 (70.2)
     assert zhouqiao.total > unit("changning-2023", "新泾镇").total
     assert [u.unit for u in batch.units if u.flags] == ["周桥街道"]
@@ -468,7 +469,7 @@ def test_city_ranks_tie_and_no_top_flag() -> None:
     check_ranks("city-2023", CITY_RANKS)
     binjiang = unit("city-2023", "滨江区")
     assert binjiang.rank == 1 and binjiang.no_top
-    assert binjiang.flags == ["取消评优（发生较大生产安全事故）"]
+    assert binjiang.flags == [Flag(Effect.NO_TOP, "发生较大生产安全事故")]
     assert [u.unit for u in scored("city-2023").units if u.flags] == ["滨江区"]
 
 

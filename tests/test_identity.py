@@ -22,7 +22,8 @@ from famscore.batch import read_folder
 from famscore.errors import ERROR, UsageError
 from famscore.names import KnownUnits, file_stem_key, name_key, other_unit_named
 from famscore.outputs.jsonout import batch_to_json
-from famscore.outputs.summary import read_summary, write_summary
+from famscore.outputs.readback import read_summary
+from famscore.outputs.summary import write_summary
 from famscore.outputs.terminal import ranking_table
 from famscore.scheme.loader import load_scheme
 from famscore.scheme.model import Scheme
@@ -114,9 +115,10 @@ def assert_held_everywhere(batch: BatchResult, name: str, reason: str, tmp_path:
     state = matrix[0].index("说明")
     assert next(r[state] for r in matrix if r[0] == name).startswith(f"{PENDING}：")
     assert all(r[state] is None for r in matrix[2:] if r[0] != name)
-    shown = read_summary(path)["units"]
-    back = next(u for u in shown if u["unit"] == name)
-    assert back["rank"] is None and back["grade"] == PENDING and any(reason in f for f in back["flags"])
+    shown = read_summary(path).units
+    back = next(u for u in shown if u.unit == name)
+    assert (back.rank, back.grade, back.status, back.complete) == (None, PENDING, PENDING, True)
+    assert reason in back.held and reason in back.reason
     problems = [[c.value for c in row] for row in book["问题"].iter_rows()]
     assert any(reason[:6] in (r[4] or "") or "暂不参加定级和排名" in (r[4] or "") for r in problems)
 

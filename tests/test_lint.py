@@ -24,6 +24,7 @@ def test_ruff_clean(args: tuple[str, ...]) -> None:
 # Modules that are mypy-clean under pyproject's [tool.mypy]; the rest of the package is not yet.
 MYPY_CLEAN = (
     "famscore/rules",
+    "famscore/outputs",
     "famscore/values.py",
     "famscore/safety.py",
     "famscore/numbers.py",

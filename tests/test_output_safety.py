@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 import famscore.cli as cli
 import famscore.outputs.writeall as writeall
 from famscore.cli import app
-from famscore.outputs.summary import audit_csv_path
+from famscore.outputs.audit import audit_csv_path
 from famscore.returns import unit_from_filename
 from famscore.scheme.loader import load_scheme
 from famscore.templates import MAX_NAME_BYTES, MAX_NAME_CHARS, fill_template, template_filename

@@ -6,6 +6,7 @@ import errno
 import json
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,15 +15,13 @@ import pytest
 
 from famscore.errors import OutputError, UsageError
 from famscore.outputs.jsonout import batch_to_json, dumps, write_json
+from famscore.outputs.layout import SHEETS
+from famscore.outputs.notice import notice_subject
+from famscore.outputs.readback import read_summary
 from famscore.outputs.safe import EXCEL_CELL_LIMIT, atomic_write, clean_text, refuse_inputs
-from famscore.outputs.summary import (
-    SHEETS,
-    band_colours,
-    display_width,
-    notice_subject,
-    read_summary,
-    write_summary,
-)
+from famscore.outputs.summary import write_summary
+from famscore.outputs.view import Band, view_of_batch
+from famscore.outputs.xlsx import band_colours, display_width
 from famscore.returns import ReturnData
 from famscore.scheme.model import Scheme
 from famscore.scoring import BatchResult, score_batch
@@ -490,21 +489,69 @@ def test_refuse_inputs_through_a_link(tmp_path: Path) -> None:
 
 def test_read_summary_round_trips(summary: Path, batch: BatchResult) -> None:
     data = read_summary(summary)
-    scheme = data["scheme"]
-    assert scheme["title"] == batch.scheme.title and scheme["version"] == "2023-1"
-    assert scheme["fingerprint"] == batch.scheme.fingerprint
-    assert scheme["bands"] == [
-        {"name": "优秀", "lower": Decimal("9.00")},
-        {"name": "良好", "lower": Decimal("8.00")},
-        {"name": "不合格", "lower": None},
+    scheme = data.scheme
+    assert scheme.title == batch.scheme.title and scheme.version == "2023-1"
+    assert scheme.fingerprint == batch.scheme.fingerprint
+    assert scheme.bands == (
+        Band("优秀", Decimal("9.00")),
+        Band("良好", Decimal("8.00")),
+        Band("不合格", None),
+    )
+    assert scheme.famscore_version == "9.9" and scheme.returns == 5
+    got = [(u.rank, u.unit, u.main, u.bonus, u.total, u.grade, u.status) for u in data.units]
+    want = [
+        (
+            u.rank,
+            u.unit.replace("\x07", ""),
+            u.main,
+            u.bonus,
+            u.total,
+            u.grade,
+            "已排名" if u.rankable else "待定",
+        )
+        for u in batch.units
     ]
-    assert scheme["famscore_version"] == "9.9" and scheme["returns"] == 5
-    got = [(u["rank"], u["unit"], u["main"], u["bonus"], u["total"], u["grade"]) for u in data["units"]]
-    want = [(u.rank, u.unit.replace("\x07", ""), u.main, u.bonus, u.total, u.grade) for u in batch.units]
     assert got == want
-    assert str(data["units"][1]["main"]) == "9.70"
-    assert data["units"][-1]["flags"] and "无法计分" in data["units"][-1]["flags"][0]
-    assert data["categories"][0].startswith("计生服务")
+    assert str(data.units[1].main) == "9.70"
+    last = data.units[-1]
+    assert not last.complete and not last.held and "无法计分" in last.reason
+    # The view read back is the view of the batch, as far as the workbook records it.
+    fresh = view_of_batch(batch)
+    assert data.categories[0].name == "计生服务"
+    assert [replace(c, id="") for c in fresh.categories] == list(data.categories)
+    assert [(u.flags, u.notes, u.complete, u.reason, u.categories) for u in data.units] == [
+        (u.flags, u.notes, u.complete, u.reason.replace("\x07", ""), u.categories) for u in fresh.units
+    ]
+
+
+def test_show_and_score_render_one_table_and_explain_one_breakdown(summary: Path, batch: BatchResult) -> None:
+    from rich.console import Console
+
+    from famscore.outputs.readback import read_breakdown
+    from famscore.outputs.terminal import band_counts, ranking_table
+    from famscore.outputs.view import breakdown_of
+
+    def text(renderable: object) -> list[str]:
+        console = Console(width=200, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+        console.print(renderable)
+        return console.export_text().splitlines()
+
+    back = read_summary(summary)
+    fresh = view_of_batch(batch)
+    # Below the title (which names when the summary was scored), the tables are one and the same.
+    # (The unit whose name holds a control character is shown cleaned in the terminal, removed in the workbook.)
+    assert [line for line in text(ranking_table(back, limit=None))[1:] if "程桥" not in line] == [
+        line for line in text(ranking_table(batch, limit=None))[1:] if "程桥" not in line
+    ]
+    assert text(band_counts(back)) == text(band_counts(batch))
+    for unit in [u for u in batch.units if "\x07" not in u.unit]:
+        (shown,) = [u for u in back.units if u.unit == unit.unit]
+        rows = read_breakdown(summary, back, shown)
+        assert [(r.name, r.points, r.score, r.explanation, r.category) for r in rows] == [
+            (r.name, r.points, r.score, r.explanation, r.category) for r in breakdown_of(batch, unit)
+        ]
+        assert [r.id for r in rows if not r.category] == [item.id for item in batch.scheme.items]
+    assert fresh.scheme.bands == back.scheme.bands
 
 
 def test_read_summary_refuses_other_files(tmp_path: Path) -> None:
@@ -524,12 +571,66 @@ def test_read_summary_refuses_other_files(tmp_path: Path) -> None:
 def test_audit_continues_past_excel_row_limit(
     batch: BatchResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import famscore.outputs.summary as summary_module
+    import famscore.outputs.audit as audit_module
 
-    monkeypatch.setattr(summary_module, "MAX_ROWS", 6)  # 5 data rows per audit sheet
+    monkeypatch.setattr(audit_module, "MAX_ROWS", 6)  # 5 data rows per audit sheet
     path = write_summary(batch, tmp_path / "s.xlsx", generated_at="t", famscore_version="v")
     book = openpyxl.load_workbook(path)
     audit = [n for n in book.sheetnames if n.startswith("计分过程")]
     assert audit == ["计分过程", "计分过程2", "计分过程3"]
     rows = sum(book[n].max_row - 1 for n in audit)
     assert rows == len(batch.units) * ITEMS
+
+
+def test_flags_are_data_until_an_output_words_them(batch: BatchResult, tmp_path: Path) -> None:
+    from dataclasses import replace as swap
+
+    from famscore.outputs.view import flag_text, read_flag
+    from famscore.rules.flags import Effect, Flag
+
+    veto = Flag(Effect.LAST, "重大负面舆论")
+    first = swap(
+        batch.units[0], flags=[veto, Flag(Effect.NO_TOP, "事故")], notes=["附加分 12 超过上限 10，按 10 计"]
+    )
+    flagged = swap(batch, units=[first, *batch.units[1:]])
+    words = ["排名末位（重大负面舆论）", "取消评优（事故）", "附加分 12 超过上限 10，按 10 计"]
+    assert batch_to_json(flagged)["units"][0]["flags"] == words  # the JSON contract: display strings
+    assert [read_flag(w) for w in words] == [veto, Flag(Effect.NO_TOP, "事故"), None]
+    assert all(read_flag(flag_text(f)) == f for f in first.flags)
+    path = write_summary(flagged, tmp_path / "s.xlsx", generated_at="t", famscore_version="v")
+    back = read_summary(path).units[0]
+    assert (back.flags, back.notes) == (tuple(first.flags), tuple(first.notes))
+
+
+def test_a_workbook_that_is_not_a_summary_is_refused_in_the_catalogues_words(tmp_path: Path) -> None:
+    from famscore.messages import Msg
+    from famscore.outputs.safe import say
+
+    other = tmp_path / "x.xlsx"
+    openpyxl.Workbook().save(other)
+    with pytest.raises(UsageError) as refused:
+        read_summary(other)
+    assert refused.value.message == say(Msg.SUMMARY_NOT_FAMSCORE, name="x.xlsx", missing="排名")
+    with pytest.raises(UsageError) as missing:
+        read_summary(tmp_path / "none.xlsx")
+    assert missing.value.message == say(Msg.SUMMARY_NOT_FOUND, path=tmp_path / "none.xlsx")
+
+
+def test_explain_reads_the_audit_from_the_csv_when_it_was_split_out(
+    batch: BatchResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import famscore.outputs.audit as audit_module
+    from famscore.outputs.readback import read_breakdown
+    from famscore.outputs.view import breakdown_of
+
+    monkeypatch.setattr(audit_module, "AUDIT_ROWS_IN_WORKBOOK", 0)
+    path = write_summary(batch, tmp_path / "s.xlsx", generated_at="t", famscore_version="v")
+    assert audit_module.audit_csv_target(batch, path) == tmp_path / "s_计分过程.csv"
+    assert (tmp_path / "s_计分过程.csv").is_file()
+    back = read_summary(path)
+    unit = next(u for u in batch.units if not u.complete)
+    (shown,) = [u for u in back.units if u.unit == unit.unit]
+    rows = read_breakdown(path, back, shown)
+    assert [(r.name, r.points, r.score, r.category) for r in rows] == [
+        (r.name, r.points, r.score, r.category) for r in breakdown_of(batch, unit)
+    ]

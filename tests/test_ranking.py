@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from famscore.returns import ReturnData
+from famscore.rules.flags import Effect
 from famscore.scheme.model import Scheme
 from famscore.scoring import score_batch
 
@@ -88,8 +89,8 @@ def test_forced_last_ranks_after_everyone_and_no_top_loses_the_top_band(scheme: 
     assert [u.unit for u in batch.units] == ["丙", "乙", "甲"]
     assert by_name["甲"].rank == 3 and by_name["甲"].grade == "优秀"
     assert by_name["丙"].grade == "合格" and by_name["丙"].rank == 1
-    assert any("取消评优" in f for f in by_name["丙"].flags)
-    assert any("排名末位" in f for f in by_name["甲"].flags)
+    assert [f.effect for f in by_name["丙"].flags] == [Effect.NO_TOP]
+    assert [f.effect for f in by_name["甲"].flags] == [Effect.LAST]
 
 
 scores = st.decimals(min_value=0, max_value=10, places=1)

@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 
 from famscore.rules import NEVER, ItemScore, score_item
+from famscore.rules.flags import Effect, Flag
 from famscore.scheme.model import Scheme
 from famscore.values import parse_value
 
@@ -655,7 +656,7 @@ def test_veto_flags_the_item(load_md: LoadMd, effect: str) -> None:
     scheme = load_md(veto(effect))
     assert_clean(scheme)
     vetoed = score(scheme, {"X1_事故": True})
-    assert vetoed.flags == (f"{effect}（发生较大生产安全事故或重大负面舆论）",)
+    assert vetoed.flags == (Flag(Effect(effect), "发生较大生产安全事故或重大负面舆论"),)
     assert vetoed.score == Decimal(2)  # the veto forces an outcome; it does not change points
     assert f"为是 → {effect}" in vetoed.explanation
     assert score(scheme, {"X1_事故": False}).flags == ()

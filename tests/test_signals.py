@@ -184,7 +184,7 @@ def test_an_interrupted_write_stops_the_side_output_helper_and_removes_its_tempo
     )  # the side-output helper is a fork, also in the spawn pass
     monkeypatch.setattr(writeall, "json_writer", slow_json)
     monkeypatch.setattr(writeall, "summary_writer", lambda *_a, **_k: (interrupted_summary, None))
-    monkeypatch.setattr(writeall, "audit_in_workbook", lambda _batch: True)
+    monkeypatch.setattr(writeall, "audit_csv_target", lambda _batch, _summary: None)
     before = set(mp.active_children())
     start = time.monotonic()
     with pytest.raises(interrupt.Interrupted):

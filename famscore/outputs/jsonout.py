@@ -34,13 +34,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from famscore.errors import OutputError
+from famscore.messages import Msg
 from famscore.numbers import round_half_up
-from famscore.outputs.safe import atomic_write, json_text, verify_json
+from famscore.outputs.safe import atomic_write, json_text, say, verify_json
+from famscore.outputs.view import RANKED, marks
 from famscore.scoring import PENDING, BatchResult, UnitResult
 
 PRETTY_UNITS = 200
@@ -53,7 +56,7 @@ def exact_number(value: Decimal | None, decimals: int | None = None) -> float | 
     quantized = round_half_up(value, decimals) if decimals is not None else value
     number = float(quantized)
     if Decimal(repr(number)) != quantized:
-        raise OutputError(f"数值 {quantized} 位数过多，无法在 JSON 中精确表示")
+        raise OutputError(say(Msg.OUTPUT_JSON_INEXACT, value=quantized))
     return number
 
 
@@ -86,9 +89,9 @@ def _unit(unit: UnitResult, batch: BatchResult, decimals: int) -> dict[str, Any]
         "bonus": exact_number(unit.bonus, decimals),
         "total": exact_number(unit.total, decimals),
         "grade": json_text(unit.grade) if scheme.bands else None,
-        "flags": [json_text(f) for f in unit.flags],
+        "flags": [json_text(f) for f in marks(unit)],
         "complete": unit.complete,
-        "status": "已排名" if unit.rankable else PENDING,
+        "status": RANKED if unit.rankable else PENDING,
         "reason": json_text(unit.pending_reason()) if not unit.rankable else None,
         "categories": [
             {
@@ -141,7 +144,7 @@ def json_writer(batch: BatchResult) -> Callable[[Path], None]:
 
 def _stream(batch: BatchResult, temp: Path) -> None:
     decimals = batch.scheme.settings.decimals
-    head = batch_to_json(_Empty(batch))
+    head = batch_to_json(replace(batch, units=[]))  # the head and tail of the streamed file
 
     def encode(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, allow_nan=False)
@@ -151,10 +154,3 @@ def _stream(batch: BatchResult, temp: Path) -> None:
         for n, unit in enumerate(batch.units):
             handle.write(("," if n else "") + "\n" + encode(_unit(unit, batch, decimals)))
         handle.write('\n], "problems": ' + encode(head["problems"]) + "}\n")
-
-
-class _Empty:
-    """The batch without its units: the head and tail of a streamed file."""
-
-    def __init__(self, batch: BatchResult) -> None:
-        self.scheme, self.problems, self.units = batch.scheme, batch.problems, []

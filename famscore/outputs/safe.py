@@ -1,8 +1,7 @@
 """Writing outputs safely: input text stays text, saves are atomic, outputs never overwrite inputs.
 
 Every string copied from input (unit names, remarks, raw values, file names, and for simplicity every
-other string the summary writes) goes through `clean_text`, then `write_text` (xlsxwriter) or
-`set_text` (openpyxl):
+other string the summary writes) goes through `clean_text`, then `write_text` (xlsxwriter):
 
 - characters XML 1.0 forbids (C0 controls except tab/LF/CR, U+FFFE/U+FFFF, lone surrogates) are
   removed, and so are the ``_x0007_``-style escapes that decode to them (openpyxl returns those
@@ -34,6 +33,7 @@ from pathlib import Path
 
 from famscore import interrupt
 from famscore.errors import OutputError, UsageError
+from famscore.messages import Msg
 
 EXCEL_CELL_LIMIT = 32_767
 # Characters XML 1.0 does not allow, and lone surrogates (which cannot be encoded as UTF-8).
@@ -45,6 +45,12 @@ _ILLEGAL_ESCAPE = re.compile(
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
 XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+
+
+def say(message: Msg, **fields: object) -> str:
+    """A catalogue message as one sentence, its fix following its text (for exceptions and notes)."""
+    text, fix = message.render(**fields)
+    return text + fix
 
 
 @dataclass(frozen=True)
@@ -59,9 +65,9 @@ class CleanText:
         """A Chinese sentence saying what changed, or '' when the text is unchanged."""
         parts = []
         if self.removed:
-            parts.append(f"含有 {self.removed} 个表格文件不允许的控制字符，已删除")
+            parts.append(say(Msg.OUTPUT_NOTE_CHARS_REMOVED, count=self.removed))
         if self.cut_from:
-            parts.append(f"文字长 {self.cut_from} 字，超过 Excel 单元格上限 {EXCEL_CELL_LIMIT} 字，已截断")
+            parts.append(say(Msg.OUTPUT_NOTE_TEXT_CUT, length=self.cut_from, limit=EXCEL_CELL_LIMIT))
         return "；".join(parts)
 
 
@@ -113,14 +119,6 @@ def write_text(sheet: object, row: int, col: int, value: object, cell_format: ob
     return clean
 
 
-def set_text(cell: object, value: object) -> CleanText:
-    """The same for an openpyxl cell: cleaned value, stored with data_type 's'."""
-    clean = clean_text(value)
-    cell.value = clean.text  # type: ignore[attr-defined]
-    cell.data_type = "s"  # type: ignore[attr-defined]
-    return clean
-
-
 # ---------------------------------------------------------------- atomic saves
 
 
@@ -137,10 +135,12 @@ def verify_xlsx(path: Path, parts: Iterable[str] = ()) -> None:
             # every part for its CRC is kept for files small enough that it costs nothing.
             bad = archive.testzip() if path.stat().st_size <= FULL_CHECK_BYTES else None
     except (zipfile.BadZipFile, OSError) as exc:
-        raise OutputError(f"写出的文件「{path.name}」校验失败（{type(exc).__name__}）", path) from exc
+        raise OutputError(
+            say(Msg.OUTPUT_VERIFY_FAILED, name=path.name, why=type(exc).__name__), path
+        ) from exc
     if missing or bad:
         what = f"缺少 {'、'.join(missing)}" if missing else f"{bad} 已损坏"
-        raise OutputError(f"写出的文件「{path.name}」校验失败（{what}）", path)
+        raise OutputError(say(Msg.OUTPUT_VERIFY_FAILED, name=path.name, why=what), path)
 
 
 def verify_json(path: Path) -> None:
@@ -157,7 +157,9 @@ def verify_json(path: Path) -> None:
             if start != b"{" or end.rstrip() != b"}":
                 raise ValueError("incomplete")
     except (OSError, ValueError) as exc:
-        raise OutputError(f"写出的文件「{path.name}」校验失败（{type(exc).__name__}）", path) from exc
+        raise OutputError(
+            say(Msg.OUTPUT_VERIFY_FAILED, name=path.name, why=type(exc).__name__), path
+        ) from exc
 
 
 def _default_verify(path: Path, target: Path) -> None:
@@ -217,7 +219,7 @@ class OutputSet:
         target = Path(target)
         if target.is_dir():
             raise OutputError(
-                f"输出路径「{target}」是一个文件夹。请在后面加上文件名，例如 {target / '汇总.xlsx'}", target
+                say(Msg.OUTPUT_TARGET_IS_FOLDER, target=target, example=target / "汇总.xlsx"), target
             )
         if target in self._temps:
             return self._temps[target]
@@ -263,8 +265,8 @@ class OutputSet:
             raise OutputError(_os_message(target, exc), target) from exc
 
     def nothing_written(self) -> str:
-        kept = "，原来的文件没有改动" if any(t.exists() for t in self._temps) else ""
-        return f"本次没有写出任何文件{kept}。"
+        kept = say(Msg.OUTPUT_PREVIOUS_KEPT) if any(t.exists() for t in self._temps) else ""
+        return say(Msg.OUTPUT_NOTHING_WRITTEN, kept=kept)
 
     def commit(self) -> list[Path]:
         """Replace every target with its temporary file, all or (as far as the system allows) none."""
@@ -291,7 +293,7 @@ class OutputSet:
                 raise
             if stuck:
                 what = "、".join(f"「{t}」" for t in stuck)
-                tail = f"已经换成本次结果的只有 {what}，其余输出仍是原来的文件。"
+                tail = say(Msg.OUTPUT_PARTLY_REPLACED, replaced=what)
             else:
                 tail = self.nothing_written()
             raise OutputError(_os_message(current, os_error) + tail, current) from exc
@@ -384,16 +386,12 @@ def _os_error_in(exc: BaseException) -> OSError | None:
 
 def _os_message(target: Path, error: OSError) -> str:
     if isinstance(error, PermissionError) or error.errno in (errno.EACCES, errno.EPERM):
-        return (
-            f"无法写入「{target}」：文件正被占用（可能已在 Excel/WPS 中打开）或没有写入权限。"
-            f"请先在 Excel/WPS 中关闭该文件后重新运行，或换一个输出文件名。"
-        )
+        return say(Msg.OUTPUT_FILE_BUSY, target=target)
     if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        return f"无法写入「{target}」：磁盘空间不足。请清理磁盘空间或换一个磁盘后重新运行。"
+        return say(Msg.OUTPUT_DISK_FULL, target=target)
     if isinstance(error, FileNotFoundError) and not target.parent.exists():
-        return f"无法写入「{target}」：文件夹「{target.parent}」不存在。请先建立该文件夹，或换一个输出位置。"
-    reason = error.strerror or type(error).__name__
-    return f"无法写入「{target}」（{reason}）。请检查该位置是否可写，或换一个输出位置后重新运行。"
+        return say(Msg.OUTPUT_FOLDER_GONE, target=target, folder=target.parent)
+    return say(Msg.OUTPUT_NOT_WRITABLE, target=target, reason=error.strerror or type(error).__name__)
 
 
 # ---------------------------------------------------------------- outputs vs inputs
@@ -489,14 +487,12 @@ def plan_outputs(
         out = Path(item)
         key, ident = _key(out), _identity(out)
         if out.is_dir():
-            raise UsageError(
-                f"{label}「{out}」是一个文件夹，不能作为输出文件。请写出文件名，例如 {out / '汇总.xlsx'}", out
-            )
+            raise UsageError(say(Msg.OUTPUT_IS_FOLDER, label=label, out=out, example=out / "汇总.xlsx"), out)
         for in_label, source, in_key, in_ident in files:
             if key == in_key or (ident is not None and ident == in_ident):
                 what = "" if in_label == "输入文件" else f"（{in_label}）"
                 raise UsageError(
-                    f"{label}「{out}」就是输入文件「{source}」{what}，不能覆盖输入。请换一个输出文件名", out
+                    say(Msg.OUTPUT_IS_INPUT, label=label, out=out, source=source, what=what), out
                 )
         parent = out.parent if str(out.parent) else Path(".")
         parent_ident = _identity(parent)
@@ -504,29 +500,18 @@ def plan_outputs(
             inside = key == folder.key or key.startswith(folder.key.rstrip(os.sep) + os.sep)
             hit = folder.files.get(ident) if ident is not None else None
             if inside or hit is not None or (parent_ident is not None and parent_ident in folder.folders):
-                suggestion = folder.path.resolve().parent / out.name
-                what = (
-                    f"就是其中的文件「{hit}」，会覆盖它"
-                    if hit is not None
-                    else "在它里面，下次计分时会被当作回表读取"
-                )
-                raise UsageError(
-                    f"{label}「{out}」{what}（{folder.label}「{folder.path}」）。"
-                    f"请把输出放在{folder.label}之外，例如 {suggestion}",
-                    out,
-                )
+                message = Msg.OUTPUT_OVERWRITES_RETURN if hit is not None else Msg.OUTPUT_AMONG_RETURNS
+                fields = {"folder_label": folder.label, "folder": folder.path}
+                example = folder.path.resolve().parent / out.name
+                raise UsageError(say(message, label=label, out=out, hit=hit, example=example, **fields), out)
         for other_label, other, other_key, other_ident in seen:
             # Names differing only in case are one file on Windows and macOS: refused everywhere.
             if key.casefold() == other_key.casefold() or (ident is not None and ident == other_ident):
                 raise UsageError(
-                    f"{label}「{out}」和{other_label}「{other}」是同一个文件；同一次运行的输出不能互相覆盖，"
-                    "请换一个文件名",
-                    out,
+                    say(Msg.OUTPUT_SAME_FILE, label=label, out=out, other_label=other_label, other=other), out
                 )
         if folders_exist and parent_ident is None:
-            raise UsageError(
-                f"{label}「{out}」所在的文件夹「{parent}」不存在。请先建立该文件夹，或换一个输出位置", out
-            )
+            raise UsageError(say(Msg.OUTPUT_FOLDER_MISSING, label=label, out=out, folder=parent), out)
         seen.append((label, out, key, ident))
 
 

@@ -17,8 +17,9 @@ from rich.tree import Tree
 
 from famscore.errors import Problem
 from famscore.numbers import fmt
+from famscore.outputs.view import BreakdownRow, SummaryView, UnitView, flag_text, view_of_batch
 from famscore.scheme.model import BONUS, Scheme
-from famscore.scoring import BatchResult, UnitResult
+from famscore.scoring import BatchResult
 
 # C0/C1 control characters, ESC among them: printed raw, an escape sequence in a cell would colour
 # the terminal, move the cursor or make a link (OSC 8) just as markup would.
@@ -96,10 +97,6 @@ def problems_table(problems: list[Problem], limit: int = PROBLEM_ROWS, full_list
 GRADE_STYLES = ("bold green", "cyan", "yellow", "magenta", "red")
 
 
-def grade_style(scheme: Scheme, grade: str) -> str:
-    return band_style([b.name for b in scheme.bands], grade)
-
-
 def band_style(names: list[str], grade: str) -> str:
     """Top band green, last band red, those between graded; anything else (待定) dim."""
     if grade not in names:
@@ -110,170 +107,89 @@ def band_style(names: list[str], grade: str) -> str:
     return GRADE_STYLES[min(index, len(GRADE_STYLES) - 2)]
 
 
-def ranking_table(batch: BatchResult, limit: int = 60) -> Table:
-    """The ranked grade table: rank, unit, main, bonus, total, grade, flags."""
-    scheme = batch.scheme
-    s = scheme.settings
-    table = Table(title=plain(f"{s.title}  计分结果", style="bold"), header_style="bold")
+def ranking_table(source: BatchResult | SummaryView, limit: int | None = 60) -> Table:
+    """The ranked grade table (rank, unit, main, bonus, total, grade, marks), the one renderer for a
+    batch scored just now and a summary read back (`limit`: rows shown; None shows all)."""
+    view = source if isinstance(source, SummaryView) else view_of_batch(source, limit)
+    s = view.scheme
+    names = [b.name for b in s.bands]
+    d = s.decimals
+    title = (
+        f"{s.title}  版本 {s.version}（{s.generated_at} 计分）" if s.generated_at else f"{s.title}  计分结果"
+    )
+    table = Table(title=plain(title, style="bold"), header_style="bold")
     table.add_column("名次", justify="right", no_wrap=True)
     table.add_column("单位", no_wrap=True)
     table.add_column("主要指标", justify="right", no_wrap=True)
     if s.bonus_points:
         table.add_column("附加分", justify="right", no_wrap=True)
     table.add_column("总分", justify="right", no_wrap=True)
-    if scheme.bands:
+    if names:
         table.add_column("等级", no_wrap=True)
     table.add_column("标记", overflow="fold", min_width=8)
-    caption = f"满分：主要指标 {fmt(s.main_points)}" + (
-        f"，附加分 {fmt(s.bonus_points)}" if s.bonus_points else ""
+    caption = f"满分：主要指标 {_points(s.main_points)}" + (
+        f"，附加分 {_points(s.bonus_points)}" if s.bonus_points else ""
     )
-    caption += f"；按{s.grade_basis}定级，按{s.rank_basis}排名" if scheme.bands else f"；按{s.rank_basis}排名"
-    shown = batch.units if len(batch.units) <= limit else batch.units[:limit]
+    caption += f"；按{s.grade_basis}定级，按{s.rank_basis}排名" if names else f"；按{s.rank_basis}排名"
+    shown = view.units if limit is None else view.units[:limit]
     for unit in shown:
         row: list[Any] = [
             str(unit.rank) if unit.rank is not None else "—",
             plain(unit.unit),
-            _num(unit.main, s.decimals),
+            _num(unit.main, d),
         ]
         if s.bonus_points:
-            row.append(_num(unit.bonus, s.decimals))
-        row.append(plain(_num(unit.total, s.decimals), style="bold"))
-        if scheme.bands:
-            row.append(plain(unit.grade, style=grade_style(scheme, unit.grade)))
+            row.append(_num(unit.bonus, d))
+        row.append(plain(_num(unit.total, d), style="bold"))
+        if names:
+            row.append(plain(unit.grade, style=band_style(names, unit.grade)))
         # The workbook carries the full flag text; the terminal keeps the effect so columns stay aligned.
-        notes = [f.split("（")[0] for f in unit.flags]
+        notes = [f.effect.value for f in unit.flags] + list(unit.notes)
         if not unit.complete:
             notes.insert(0, "有未计分项")
         if unit.held:
-            notes.insert(0, f"待定：{'；'.join(unit.held)}")
+            notes.insert(0, f"待定：{unit.held}")
         row.append(plain("；".join(notes), style="red" if notes else ""))
         table.add_row(*row)
-    if len(shown) < len(batch.units):
-        caption += f"\n只显示前 {limit} 名；共 {len(batch.units)} 个单位，完整排名见汇总工作簿"
+    if len(shown) < view.unit_count:
+        caption += f"\n只显示前 {limit} 名；共 {view.unit_count} 个单位，完整排名见汇总工作簿"
     table.caption = plain(caption, style="table.caption")
     return table
 
 
-def band_counts(batch: BatchResult) -> Text:
-    counts = batch.grade_counts()
+def band_counts(source: BatchResult | SummaryView) -> Text:
+    """'等级分布：优秀 3  良好 5 …' in the bands' colours."""
+    view = source if isinstance(source, SummaryView) else view_of_batch(source, limit=0)
+    names = [b.name for b in view.scheme.bands]
     text = plain("等级分布：")
-    for n, (name, count) in enumerate(counts.items()):
+    for n, (name, count) in enumerate(view.grade_counts().items()):
         if n:
             text.append("  ")
-        text.append(clean(f"{name} {count}"), style=grade_style(batch.scheme, name))
+        text.append(clean(f"{name} {count}"), style=band_style(names, name))
     return text
 
 
-def _num(value: Decimal, decimals: int) -> str:
-    return f"{value:.{decimals}f}"
+def _num(value: Decimal | None, decimals: int) -> str:
+    return "—" if value is None else f"{value:.{decimals}f}"
 
 
-def unit_breakdown(batch: BatchResult, unit: UnitResult) -> Table:
-    """One unit item by item with the reason for each score (famscore explain)."""
-    scheme = batch.scheme
-    d = scheme.settings.decimals
+def _points(value: Decimal | None) -> str:
+    return "—" if value is None else fmt(value)
+
+
+def unit_breakdown(view: SummaryView, unit: UnitView, rows: list[BreakdownRow]) -> Table:
+    """One unit item by item with the reason for each score (famscore explain), the one renderer for
+    a batch scored just now and a summary read back."""
+    d = view.scheme.decimals
     title = f"{unit.unit}  总分 {_num(unit.total, d)}"
     if unit.grade:
         title += f"  {unit.grade}"
     if unit.rank is not None:
         title += f"  第 {unit.rank} 名"
-    for flag in unit.flags:
+    for flag in [*map(flag_text, unit.flags), *unit.notes]:
         title += f"\n⚠ {flag}"
     if not unit.rankable:
-        title += f"\n⚠ 待定：{unit.pending_reason()}"
-    table = Table(title=plain(title, style="bold"), show_lines=True, header_style="bold")
-    table.add_column("编号", no_wrap=True)
-    table.add_column("指标", overflow="fold", max_width=18)
-    table.add_column("满分", justify="right", no_wrap=True)
-    table.add_column("得分", justify="right", no_wrap=True)
-    table.add_column("计分说明", overflow="fold")
-    for cat in scheme.categories:
-        sub = unit.categories.get(cat.id)
-        table.add_row(
-            plain(cat.id, style="bold"),
-            plain(cat.name, style="bold"),
-            fmt(cat.points),
-            plain(_num(sub, d) if sub is not None else "—", style="bold"),
-            "",
-            style="on grey15",
-        )
-        for item in cat.items:
-            s = unit.item(item.id)
-            score = (
-                plain(_num(s.score, d), style="red" if s.score < item.points else "green")
-                if s.score is not None
-                else plain("未计分", style="bold red")
-            )
-            table.add_row(plain(item.id), plain(item.name), fmt(item.points), score, plain(s.explanation))
-    return table
-
-
-def summary_table(data: dict[str, Any]) -> tuple[Table, Text | None]:
-    """The ranked grade table rebuilt from a summary workbook (famscore show)."""
-    scheme = data["scheme"]
-    names = [b["name"] for b in scheme.get("bands", [])]
-    decimals = int(scheme.get("decimals") or 2)
-
-    def style(grade: str) -> str:
-        return band_style(names, grade)
-
-    title = f"{scheme.get('title', '')}  版本 {scheme.get('version', '')}"
-    if scheme.get("generated_at"):
-        title += f"（{scheme['generated_at']} 计分）"
-    table = Table(title=plain(title, style="bold"), header_style="bold")
-    table.add_column("名次", justify="right", no_wrap=True)
-    table.add_column("单位", no_wrap=True)
-    table.add_column("主要指标", justify="right", no_wrap=True)
-    bonus = any(u.get("bonus") for u in data["units"])
-    if bonus:
-        table.add_column("附加分", justify="right", no_wrap=True)
-    table.add_column("总分", justify="right", no_wrap=True)
-    if names:
-        table.add_column("等级", no_wrap=True)
-    table.add_column("标记", overflow="fold")
-    counts: dict[str, int] = dict.fromkeys(names, 0)
-    for unit in data["units"]:
-        row: list[Any] = [
-            str(unit["rank"]) if unit.get("rank") is not None else "—",
-            plain(str(unit["unit"])),
-            _show(unit.get("main"), decimals),
-        ]
-        if bonus:
-            row.append(_show(unit.get("bonus"), decimals))
-        row.append(plain(_show(unit.get("total"), decimals), style="bold"))
-        grade = unit.get("grade") or ""
-        if names:
-            row.append(plain(grade, style=style(grade)))
-            counts[grade] = counts.get(grade, 0) + 1
-        flags = unit.get("flags") or ""
-        row.append(plain(flags if isinstance(flags, str) else "；".join(flags), style="red"))
-        table.add_row(*row)
-    if not names:
-        return table, None
-    text = plain("等级分布：")
-    for n, (name, count) in enumerate(counts.items()):
-        text.append(clean(("  " if n else "") + f"{name} {count}"), style=style(name))
-    return table, text
-
-
-def _show(value: Any, decimals: int) -> str:
-    if value is None or value == "":
-        return "—"
-    return f"{Decimal(str(value)):.{decimals}f}"
-
-
-def audit_breakdown(summary: dict[str, Any], unit: dict[str, Any], rows: list[dict[str, str]]) -> Table:
-    """One unit item by item, rebuilt from a summary workbook's audit (famscore explain 汇总.xlsx)."""
-    decimals = int(summary["scheme"].get("decimals") or 2)
-    title = f"{unit['unit']}  总分 {_show(unit.get('total'), decimals)}"
-    if unit.get("grade"):
-        title += f"  {unit['grade']}"
-    if unit.get("rank") is not None:
-        title += f"  第 {unit['rank']} 名"
-    flags = unit.get("flags") or ""
-    for flag in flags.split("\n") if isinstance(flags, str) else flags:
-        if flag:
-            title += f"\n⚠ {flag}"
+        title += f"\n⚠ 待定：{unit.reason}"
     table = Table(title=plain(title, style="bold"), show_lines=True, header_style="bold")
     table.add_column("编号", no_wrap=True)
     table.add_column("指标", overflow="fold", max_width=18)
@@ -281,13 +197,20 @@ def audit_breakdown(summary: dict[str, Any], unit: dict[str, Any], rows: list[di
     table.add_column("得分", justify="right", no_wrap=True)
     table.add_column("计分说明", overflow="fold")
     for row in rows:
-        score = row.get("得分", "")
-        shown = plain(_show(score, decimals), style="bold") if score else plain("未计分", style="bold red")
-        table.add_row(
-            plain(row.get("指标编号", "")),
-            plain(row.get("指标名称", "")),
-            plain(row.get("满分", "")),
-            shown,
-            plain(row.get("计分说明", "")),
-        )
+        if row.category:
+            table.add_row(
+                plain(row.id, style="bold"),
+                plain(row.name, style="bold"),
+                _points(row.points),
+                plain(_num(row.score, d), style="bold"),
+                "",
+                style="on grey15",
+            )
+            continue
+        if row.score is None:
+            score = plain("未计分", style="bold red")
+        else:
+            low = row.points is not None and row.score < row.points
+            score = plain(_num(row.score, d), style="red" if low else "green")
+        table.add_row(plain(row.id), plain(row.name), _points(row.points), score, plain(row.explanation))
     return table

@@ -11,15 +11,11 @@ from pathlib import Path
 from famscore import interrupt
 from famscore.batch.pool import start_method
 from famscore.errors import OutputError, Problem
+from famscore.messages import Msg
+from famscore.outputs.audit import audit_csv_path, audit_csv_target, audit_csv_writer, no_verify
 from famscore.outputs.jsonout import json_writer
-from famscore.outputs.safe import OutputSet, failure_message, verify_json
-from famscore.outputs.summary import (
-    audit_csv_path,
-    audit_csv_writer,
-    audit_in_workbook,
-    no_verify,
-    summary_writer,
-)
+from famscore.outputs.safe import OutputSet, failure_message, say, verify_json
+from famscore.outputs.summary import summary_writer
 from famscore.scoring import BatchResult
 
 # Below this many units each output takes well under a second and a process costs more than it saves.
@@ -56,8 +52,9 @@ def write_outputs(
         batch, summary, generated_at=generated_at, famscore_version=famscore_version, collected=collected
     )
     side: list[Job] = []
-    if not audit_in_workbook(batch):
-        side.append((audit_csv_path(summary), audit_csv_writer(batch), no_verify))
+    csv_path = audit_csv_target(batch, summary)
+    if csv_path is not None:
+        side.append((csv_path, audit_csv_writer(batch), no_verify))
     if json_file is not None:
         side.append((json_file, json_writer(batch), verify_json))
     with OutputSet() as outputs:
@@ -100,7 +97,7 @@ def _write_parallel(outputs: OutputSet, main: Job, side: list[Job], units: int) 
             try:
                 message = receive.recv()
             except EOFError:
-                message = "写出 " + "、".join(str(target) for target, *_ in group) + " 时程序异常退出。"
+                message = say(Msg.OUTPUT_HELPER_DIED, targets="、".join(str(target) for target, *_ in group))
             process.join()
             if failure is None:
                 try:
@@ -147,7 +144,8 @@ def _write_jobs(
                 return
             except Exception as exc:  # reported in the parent as this output's failure
                 send.send(
-                    failure_message(target, exc) or f"写出「{target}」时出错（{type(exc).__name__}：{exc}）。"
+                    failure_message(target, exc)
+                    or say(Msg.OUTPUT_WRITE_FAILED, target=target, kind=type(exc).__name__, error=exc)
                 )
                 return
         send.send("")

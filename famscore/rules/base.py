@@ -12,6 +12,7 @@ from typing import ClassVar, Self, TypeVar
 
 from famscore.numbers import number_error, to_decimal
 from famscore.rules.expr import MissingInput
+from famscore.rules.flags import Flag
 from famscore.scheme.model import Field, Item
 
 __all__ = [
@@ -54,7 +55,7 @@ class Part:
 
     points: Decimal
     text: str
-    flag: str = ""  # a veto outcome (取消评优 / 排名末位), empty when none
+    flag: Flag | None = None  # a veto outcome (取消评优 / 排名末位), None when none
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from famscore.numbers import fmt, round_half_up
 from famscore.rules.base import MissingInput, Part
+from famscore.rules.flags import Flag
 from famscore.scheme.model import Item
 
 
@@ -20,7 +21,7 @@ class ItemScore(NamedTuple):
     item: Item
     score: Decimal | None
     explanation: str
-    flags: tuple[str, ...] = ()
+    flags: tuple[Flag, ...] = ()
     missing: tuple[str, ...] = ()
 
 
@@ -57,5 +58,5 @@ def score_item(item: Item, values: Mapping[str, object], decimals: int = 2) -> I
     if rounded != score:
         texts.append(f"四舍五入为 {fmt(rounded)}")
     explanation = "；".join(texts) + f" → {fmt(rounded)} 分"
-    flags = tuple(p.flag for p in parts if p.flag)
+    flags = tuple(p.flag for p in parts if p.flag is not None)
     return ItemScore(item, rounded, explanation, flags)

@@ -27,6 +27,7 @@ from famscore.rules.base import (
     split_entries,
 )
 from famscore.rules.expr import Expression, ExpressionError
+from famscore.rules.flags import Effect, Flag
 from famscore.rules.intervals import Interval, gaps, is_covered
 from famscore.scheme.model import (
     CHOICE,
@@ -782,5 +783,5 @@ class Veto(Rule):
     def score(self, values: Mapping[str, object]) -> Part:
         f, effect = self.field, self.effect
         if _value(values, f.id) is True:
-            return Part(Decimal(0), f"「{_label(f)}」为是 → {effect}", flag=f"{effect}（{_label(f)}）")
+            return Part(Decimal(0), f"「{_label(f)}」为是 → {effect}", flag=Flag(Effect(effect), _label(f)))
         return Part(Decimal(0), f"「{_label(f)}」为否")

@@ -1,0 +1,42 @@
+"""The 问题 sheet: every problem of the run, then the notes on text the summary had to clean."""
+
+from __future__ import annotations
+
+from famscore.errors import Problem
+from famscore.outputs.xlsx import ERROR_FILL, WARNING_FILL, Column, Notes, Sheet
+
+
+def problems_sheet(sheet: Sheet, problems: list[Problem], notes: Notes) -> list[Problem]:
+    """Input problems, then the notes on cleaned text; returns those notes."""
+    formats = sheet.formats
+    columns = [
+        Column("文件", "text", 36, 10),
+        Column("工作表", "text", 14, 8),
+        Column("位置", "center", 10, 6),
+        Column("级别", "center", 6, 6),
+        Column("问题", "wrap", 70, 20),
+        Column("处理办法", "wrap", 50, 12),
+    ]
+    sheet.header(0, columns)
+    row = 0
+    taken = notes.take()
+    batch = [*problems, *taken]
+    while batch:
+        for problem in batch:
+            row += 1
+            fill = ERROR_FILL if problem.is_error else WARNING_FILL
+            red = problem.is_error
+            sheet.text(row, 0, problem.file, formats.get("text", fill, red=red))
+            sheet.text(row, 1, problem.sheet, formats.get("text", fill, red=red))
+            sheet.text(row, 2, problem.cell, formats.get("center", fill, red=red))
+            sheet.text(row, 3, problem.severity, formats.get("center", fill, bold=True, red=red))
+            sheet.text(row, 4, problem.message, formats.get("wrap", fill, red=red))
+            sheet.text(row, 5, problem.fix, formats.get("wrap", fill, red=red))
+        batch = notes.take()  # problem texts that themselves had to be cleaned
+        taken.extend(batch)
+    if row == 0:
+        row = 1
+        sheet.text(row, 0, "没有发现问题", formats.get("text"))
+    sheet.ws.autofilter(0, 0, row, len(columns) - 1)
+    sheet.finish(freeze=(1, 0))
+    return taken

@@ -1,0 +1,248 @@
+"""The xlsxwriter toolkit of the summary: formats, text cells, one width measure, sheets written row by row."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from famscore.errors import Problem, cell_name
+from famscore.messages import Msg
+from famscore.numbers import fmt
+from famscore.outputs.safe import CleanText, say, write_text
+
+WIDTH_SAMPLE = 2_000  # rows per sheet measured for column widths
+HEADER_FILL = "4F6D8F"
+PENDING_FILL = "D9D9D9"
+ERROR_FILL = "FFC7CE"
+WARNING_FILL = "FFEB9C"
+
+# Band colours run from green (top band) through yellow to red (last band).
+GREEN, YELLOW, RED = (0xC6, 0xEF, 0xCE), (0xFF, 0xEB, 0x9C), (0xFF, 0xC7, 0xCE)
+
+
+def band_colours(count: int) -> list[str]:
+    """Fill colours for `count` bands: top green, last red, the ones between graded via yellow."""
+    if count <= 0:
+        return []
+    if count == 1:
+        return [_hex(GREEN)]
+    colours = []
+    for index in range(count):
+        t = index / (count - 1)
+        a, b, u = (GREEN, YELLOW, t * 2) if t <= 0.5 else (YELLOW, RED, t * 2 - 1)
+        colours.append(_hex(tuple(round(x + (y - x) * u) for x, y in zip(a, b, strict=True))))
+    return colours
+
+
+def _hex(rgb: tuple[int, ...]) -> str:
+    return "".join(f"{c:02X}" for c in rgb)
+
+
+# East Asian wide and full-width characters (CJK, kana, hangul, full-width forms): 2 columns each.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
+
+
+def line_width(line: str) -> int:
+    """The one width measure of outputs: one line in Excel column units, a CJK (wide) character 2."""
+    return len(line) + len(_WIDE.findall(line))
+
+
+def display_width(text: str) -> int:
+    """Width of the longest line of `text` (see `line_width`)."""
+    return max(map(line_width, text.split("\n")), default=0)
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines `text` takes in a wrapping cell `width` units wide (an estimate)."""
+    usable = max(width - 1, 1)
+    return sum(max(1, -(-line_width(line) // usable)) for line in text.split("\n"))
+
+
+def number_format(decimals: int) -> str:
+    return "0" if decimals <= 0 else "0." + "0" * decimals
+
+
+class Formats:
+    """xlsxwriter formats created once per combination."""
+
+    def __init__(self, book: Any, decimals: int) -> None:
+        self.book = book
+        self.number = number_format(decimals)
+        self._cache: dict[tuple, Any] = {}
+
+    def get(self, kind: str, fill: str | None = None, *, bold: bool = False, red: bool = False) -> Any:
+        key = (kind, fill, bold, red)
+        if key not in self._cache:
+            props: dict[str, Any] = {"valign": "vcenter", "font_size": 10}
+            if kind == "header":
+                props.update(
+                    bold=True,
+                    font_color="FFFFFF",
+                    bg_color=HEADER_FILL,
+                    text_wrap=True,
+                    align="center",
+                    border=1,
+                )
+            elif kind == "title":
+                props.update(bold=True, font_size=14)
+            elif kind == "plain":
+                props.update(text_wrap=True, font_size=11)
+            elif kind == "note":
+                props.update(italic=True, font_color="808080", text_wrap=True)
+            else:
+                props["border"] = 1
+                if kind == "wrap":
+                    props["text_wrap"] = True
+                elif kind == "center":
+                    props["align"] = "center"
+                elif kind == "num":
+                    props["num_format"] = self.number
+                elif kind == "int":
+                    props.update(num_format="0", align="center")
+                elif kind == "pct":
+                    props["num_format"] = "0.0%"
+            if fill:
+                props["bg_color"] = fill
+            if bold:
+                props["bold"] = True
+            if red:
+                props["font_color"] = "9C0006"
+            self._cache[key] = self.book.add_format(props)
+        return self._cache[key]
+
+
+class Notes:
+    """Text that had to be cleaned or cut, reported once per distinct text with its first cell."""
+
+    def __init__(self, file_name: str) -> None:
+        self.file_name = file_name
+        self.seen: dict[tuple[str, str], list] = {}  # (text, note) -> [sheet, cell, count]
+        self.taken = 0
+
+    def add(self, clean: CleanText, sheet: str, cell: str) -> None:
+        key = (clean.text[:40], clean.note())
+        if key in self.seen:
+            self.seen[key][2] += 1
+        else:
+            self.seen[key] = [sheet, cell, 1]
+
+    def take(self) -> list[Problem]:
+        """The notes not taken before, as warnings about the summary file."""
+        fresh = list(self.seen.items())[self.taken :]
+        self.taken += len(fresh)
+        problems = []
+        for (text, note), (sheet, cell, count) in fresh:
+            more = say(Msg.OUTPUT_NOTE_MORE, count=count) if count > 1 else ""
+            problems.append(
+                Msg.OUTPUT_TEXT_CLEANED.problem(
+                    self.file_name, sheet, cell=cell, text=text, note=note, more=more
+                )
+            )
+        return problems
+
+
+@dataclass
+class Column:
+    header: str
+    kind: str = "text"  # text, wrap, center, num, int
+    cap: int = 40
+    minimum: int = 6
+
+
+class Sheet:
+    """One worksheet written in row order, measuring column widths and noting changed text."""
+
+    def __init__(self, book: Any, formats: Formats, name: str, notes: Notes) -> None:
+        self.ws = book.add_worksheet(name)
+        self.name = name
+        self.formats = formats
+        self.notes = notes
+        self.widths: dict[int, int] = {}
+        self.caps: dict[int, int] = {}
+        self.minimums: dict[int, int] = {}
+        self.wrap_cols: set[int] = set()
+        self.overflowed: set[int] = set()  # wrap columns with text wider than their cap
+        self._row = -1
+        self._lines = 1
+
+    def text(self, row: int, col: int, value: object, cell_format: Any = None, *, wrap: bool = False) -> None:
+        clean = write_text(self.ws, row, col, value, cell_format)
+        if clean.removed or clean.cut_from:
+            self.notes.add(clean, self.name, cell_name(row + 1, col + 1))
+        if row < WIDTH_SAMPLE:
+            self._measure(col, clean.text)
+        if (wrap or col in self.wrap_cols) and clean.text:
+            self._fit_height(row, col, clean.text)
+
+    def _fit_height(self, row: int, col: int, text: str) -> None:
+        # LibreOffice and WPS do not grow rows for wrapped text by themselves: set the height.
+        cap = self.caps.get(col, 40)
+        if "\n" not in text and len(text) * 2 < cap - 1:
+            return
+        lines = wrapped_lines(text, cap)
+        if lines > 1:
+            self.overflowed.add(col)
+        if row != self._row:
+            self._row, self._lines = row, 1
+        if lines > self._lines:
+            self._lines = lines
+            self.ws.set_row(row, 13.5 * min(lines, 30) + 3)
+
+    def number(self, row: int, col: int, value: Decimal | int | None, cell_format: Any = None) -> None:
+        if value is None:
+            self.ws.write_blank(row, col, None, cell_format)
+            return
+        self.ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value, cell_format)
+        if row < WIDTH_SAMPLE:
+            self._measure(col, fmt(value) + "00")
+
+    def _measure(self, col: int, text: str) -> None:
+        width = display_width(text[:400]) + 2
+        if width > self.widths.get(col, 0):
+            self.widths[col] = width
+
+    def header(self, row: int, columns: list[Column], start: int = 0) -> None:
+        for offset, column in enumerate(columns):
+            col = start + offset
+            self.caps[col] = column.cap
+            self.minimums[col] = column.minimum
+            if column.kind == "wrap":
+                self.wrap_cols.add(col)
+            self.text(row, col, column.header, self.formats.get("header"), wrap=True)
+        self.overflowed -= {c for c in self.overflowed if c not in self.wrap_cols}
+
+    def finish(
+        self,
+        *,
+        freeze: tuple[int, int] = (1, 0),
+        header_rows: int = 1,
+        last_col: int | None = None,
+        last_row: int | None = None,
+        portrait: bool = False,
+    ) -> None:
+        ws = self.ws
+        for col, width in sorted(self.widths.items()):
+            cap = self.caps.get(col, 40)
+            if col in self.overflowed:
+                width = cap  # row heights were estimated for this width
+            ws.set_column(col, col, max(self.minimums.get(col, 6), min(width, cap)))
+        if freeze != (0, 0):
+            ws.freeze_panes(*freeze)
+        if portrait:
+            ws.set_portrait()
+        else:
+            ws.set_landscape()
+            ws.center_horizontally()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        if header_rows:
+            ws.repeat_rows(0, header_rows - 1)
+        ws.set_footer("&C第 &P 页，共 &N 页")
+        if last_col is not None and last_row is not None:
+            ws.print_area(0, 0, max(last_row, 0), last_col)
