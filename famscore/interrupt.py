@@ -78,7 +78,9 @@ def install() -> None:
     global _FIRED
     _FIRED = False
     for signum in SIGNALS:
-        signal.signal(signum, _raise)
+        # A signal the caller chose to ignore (`nohup`, a background job) stays ignored.
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _raise)
 
 
 @contextlib.contextmanager

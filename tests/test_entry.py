@@ -34,3 +34,20 @@ def test_the_console_script_and_python_m_use_the_early_entry_point() -> None:
     assert "from famscore.entry import main" in (root / "famscore" / "__main__.py").read_text(
         encoding="utf-8"
     )
+
+
+def test_a_signal_the_caller_ignores_stays_ignored() -> None:
+    # `nohup famscore score …` ignores SIGHUP: neither the early nor the run's handlers take it back.
+    code = (
+        "import signal\n"
+        "signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
+        "from famscore.entry import install_early\n"
+        "from famscore import interrupt\n"
+        "install_early()\n"
+        "interrupt.install()\n"
+        "print(signal.getsignal(signal.SIGHUP) is signal.SIG_IGN, signal.getsignal(signal.SIGTERM) is interrupt._raise)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=True
+    )
+    assert done.stdout.split() == ["True", "True"]
