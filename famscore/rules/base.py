@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar, Self, TypeVar
@@ -13,6 +12,7 @@ from typing import ClassVar, Self, TypeVar
 from famscore.numbers import number_error, to_decimal
 from famscore.rules.expr import MissingInput
 from famscore.scheme.model import Field, Item
+from famscore.text import clip, closest, normalise
 
 __all__ = [
     "MissingInput",
@@ -110,11 +110,6 @@ def primary_kinds() -> list[str]:
 _SPLIT = re.compile(r"[;\n]+")
 
 
-def normalise(text: str) -> str:
-    """NFKC folds full-width ；：＝ and digits that authors type in Chinese IMEs."""
-    return unicodedata.normalize("NFKC", text or "").strip()
-
-
 def split_entries(text: str) -> list[str]:
     return [e.strip() for e in _SPLIT.split(normalise(text)) if e.strip()]
 
@@ -181,8 +176,7 @@ def field_list(
     for fid in ids:
         resolve = fields.get(fid)
         if resolve is None:
-            shown = fid if len(fid) <= 40 else fid[:39] + "…"
-            raise RuleSpecError("字段", f"字段「{shown}」在「字段」表中不存在", _near_miss(fid, fields))
+            raise RuleSpecError("字段", f"字段「{clip(fid)}」在「字段」表中不存在", near_miss(fid, fields))
         if resolve.type not in allowed_types:
             raise RuleSpecError(
                 "字段",
@@ -193,13 +187,7 @@ def field_list(
     return tuple(resolved)
 
 
-def _near_miss(name: str, known: Mapping[str, object]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f"是否想写「{close[0]}」？" if close else "请检查拼写，或先在「字段」表中添加该字段"
-
-
-def near_miss(name: str, known: Mapping[str, object] | list[str]) -> str:
-    mapping = known if isinstance(known, Mapping) else dict.fromkeys(known)
-    return _near_miss(name, mapping)
+def near_miss(name: str, known: Iterable[str]) -> str:
+    """The fix for an unknown id or name: the near miss when there is one."""
+    close = closest(name, known)
+    return f"是否想写「{close}」？" if close is not None else "请检查拼写，或先在「字段」表中添加该字段"

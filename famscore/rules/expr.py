@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
 from famscore.numbers import fmt, number_error, to_decimal
+from famscore.text import clip
 
 # Authors type ×, ÷ and full-width brackets in Excel; normalise them to Python operators.
 _TRANSLATE = str.maketrans({"×": "*", "÷": "/", "（": "(", "）": ")", "，": ","})
@@ -19,10 +20,6 @@ _FUNCS: dict[str, Callable[..., Decimal]] = {"min": min, "max": max, "最小": m
 # 10^12, cannot overflow a Decimal in MAX_LENGTH characters of operators).
 MAX_LENGTH = 500
 MAX_DEPTH = 30
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _depth(tree: ast.AST) -> int:
@@ -63,16 +60,16 @@ class Expression:
         source = self.text.translate(_TRANSLATE)
         if len(source) > MAX_LENGTH:
             raise ExpressionError(
-                f"算式「{_clip(self.text)}」过长（{len(source)} 个字符，最多 {MAX_LENGTH} 个）"
+                f"算式「{clip(self.text)}」过长（{len(source)} 个字符，最多 {MAX_LENGTH} 个）"
             )
         try:
             tree = ast.parse(source, mode="eval")
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-            raise ExpressionError(f"算式「{_clip(self.text)}」无法识别") from exc
+            raise ExpressionError(f"算式「{clip(self.text)}」无法识别") from exc
         self._tree = tree.body
         # _check and _eval recurse: bound the nesting before either runs (------x is 6 levels deep).
         if _depth(self._tree) > MAX_DEPTH:
-            raise ExpressionError(f"算式「{_clip(self.text)}」嵌套过深（超过 {MAX_DEPTH} 层）")
+            raise ExpressionError(f"算式「{clip(self.text)}」嵌套过深（超过 {MAX_DEPTH} 层）")
         names: list[str] = []
         self._check(self._tree, names)
         self.names = tuple(dict.fromkeys(names))
@@ -90,7 +87,7 @@ class Expression:
         elif isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
             if to_decimal(node.value) is None:  # 1e999 is inf; the format's range applies here too
                 raise ExpressionError(
-                    f"算式「{_clip(self.text)}」中的数 {_clip(str(node.value), 20)} {number_error(node.value)}"
+                    f"算式「{clip(self.text)}」中的数 {clip(str(node.value), 20)} {number_error(node.value)}"
                 )
         elif isinstance(node, ast.Name):
             names.append(node.id)
@@ -104,9 +101,7 @@ class Expression:
             for arg in node.args:
                 self._check(arg, names)
         else:
-            raise ExpressionError(
-                f"算式「{_clip(self.text)}」只能包含字段编号、数字、+ - × ÷、括号和 min/max"
-            )
+            raise ExpressionError(f"算式「{clip(self.text)}」只能包含字段编号、数字、+ - × ÷、括号和 min/max")
 
     def evaluate(self, values: Mapping[str, object]) -> Decimal:
         return self._eval(self._tree, values)
@@ -140,7 +135,7 @@ class Expression:
             names: list[str] = []
             self._check(node.right, names)
             raise DivisionByZeroInput(
-                f"算式「{_clip(self.text)}」的除数「{_clip(divisor)}」为 0", tuple(dict.fromkeys(names))
+                f"算式「{clip(self.text)}」的除数「{clip(divisor)}」为 0", tuple(dict.fromkeys(names))
             ) from exc
 
     def describe(self, values: Mapping[str, object], labels: Mapping[str, str]) -> str:
