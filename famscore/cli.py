@@ -224,7 +224,7 @@ def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: boo
     scheme = _load(scheme_path)
     expected = None
     if units_file is not None:
-        from famscore.templates import read_units_file
+        from famscore.units import read_units_file
 
         expected = read_units_file(units_file)
     with Progress(
@@ -272,7 +272,8 @@ def template(
     """
     from famscore.names import name_key
     from famscore.outputs.safe import plan_outputs
-    from famscore.templates import build_templates, read_units_file, template_paths
+    from famscore.templates import build_templates, template_paths
+    from famscore.units import read_units_file
 
     if unit and units_file is not None:
         err.print("[bold red]--unit 和 --units-file 只能用一个。[/]")
