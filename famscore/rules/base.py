@@ -11,6 +11,7 @@ from typing import ClassVar, Self, TypeVar
 
 from famscore.numbers import number_error, to_decimal
 from famscore.rules.expr import MissingInput
+from famscore.scheme.format import COL_FIELDS, COL_PARAMS
 from famscore.scheme.model import Field, Item
 from famscore.text import clip, closest, normalise
 
@@ -120,14 +121,18 @@ def parse_keyvalues(text: str, allowed: set[str]) -> dict[str, str]:
     for entry in split_entries(text):
         if "=" not in entry:
             raise RuleSpecError(
-                "参数", f"参数「{entry}」缺少等号", f"请写成 名称=值，可用名称：{'、'.join(sorted(allowed))}"
+                COL_PARAMS,
+                f"参数「{entry}」缺少等号",
+                f"请写成 名称=值，可用名称：{'、'.join(sorted(allowed))}",
             )
         key, _, value = entry.partition("=")
         key, value = key.strip(), value.strip()
         if key not in allowed:
-            raise RuleSpecError("参数", f"不认识的参数「{key}」", f"可用参数：{'、'.join(sorted(allowed))}")
+            raise RuleSpecError(
+                COL_PARAMS, f"不认识的参数「{key}」", f"可用参数：{'、'.join(sorted(allowed))}"
+            )
         if key in result:
-            raise RuleSpecError("参数", f"参数「{key}」写了两次", "每个参数只写一次")
+            raise RuleSpecError(COL_PARAMS, f"参数「{key}」写了两次", "每个参数只写一次")
         result[key] = value
     return result
 
@@ -136,7 +141,7 @@ def number_param(params: Mapping[str, str], key: str, *, positive: bool = True) 
     """A required numeric parameter ('98', '0.2', '3分', '95%')."""
     number = optional_number_param(params, key, positive=positive)
     if number is None:
-        raise RuleSpecError("参数", f"缺少参数「{key}」", f"请在参数中写 {key}=数值")
+        raise RuleSpecError(COL_PARAMS, f"缺少参数「{key}」", f"请在参数中写 {key}=数值")
     return number
 
 
@@ -148,9 +153,9 @@ def optional_number_param(params: Mapping[str, str], key: str, *, positive: bool
     number = to_decimal(raw.rstrip("%分"))
     if number is None:
         why = number_error(raw.rstrip("%分")) or "不是数值"  # says so when it is out of the format's range
-        raise RuleSpecError("参数", f"参数「{key}={raw}」{why}", f"请写成 {key}=数值")
+        raise RuleSpecError(COL_PARAMS, f"参数「{key}={raw}」{why}", f"请写成 {key}=数值")
     if positive and number <= 0:
-        raise RuleSpecError("参数", f"参数「{key}={raw}」应大于 0", "扣分、步长等参数请写正数")
+        raise RuleSpecError(COL_PARAMS, f"参数「{key}={raw}」应大于 0", "扣分、步长等参数请写正数")
     return number
 
 
@@ -166,20 +171,22 @@ def field_list(
     ids = [p.strip() for p in re.split(r"[,、\s]+", normalise(spec.fields)) if p.strip()]
     if len(ids) < minimum:
         raise RuleSpecError(
-            "字段", f"「{spec.kind}」规则需要填写字段编号", "在「字段」列写本规则读取的字段编号"
+            COL_FIELDS, f"「{spec.kind}」规则需要填写字段编号", "在「字段」列写本规则读取的字段编号"
         )
     if maximum is not None and len(ids) > maximum:
         raise RuleSpecError(
-            "字段", f"「{spec.kind}」规则只能读取 {maximum} 个字段", "多余的字段请拆成另一行规则"
+            COL_FIELDS, f"「{spec.kind}」规则只能读取 {maximum} 个字段", "多余的字段请拆成另一行规则"
         )
     resolved = []
     for fid in ids:
         resolve = fields.get(fid)
         if resolve is None:
-            raise RuleSpecError("字段", f"字段「{clip(fid)}」在「字段」表中不存在", near_miss(fid, fields))
+            raise RuleSpecError(
+                COL_FIELDS, f"字段「{clip(fid)}」在「字段」表中不存在", near_miss(fid, fields)
+            )
         if resolve.type not in allowed_types:
             raise RuleSpecError(
-                "字段",
+                COL_FIELDS,
                 f"字段「{fid}」的类型是「{resolve.type}」，「{spec.kind}」规则需要{'/'.join(allowed_types)}类型",
                 "请改字段类型或换用合适的规则类型",
             )

@@ -14,6 +14,57 @@ from famscore.errors import ERROR, WARNING, Problem, SchemeError, cell_name
 from famscore.numbers import fmt, number_error, to_decimal
 from famscore.rules import RuleSpec, RuleSpecError, kinds, primary_kinds
 from famscore.rules.base import near_miss
+from famscore.scheme.format import (
+    BANDS,
+    CHOICES,
+    COL_BAND,
+    COL_CATEGORY,
+    COL_CHOICE,
+    COL_CONTENT,
+    COL_CRITERIA,
+    COL_DEPARTMENT,
+    COL_FIELD_ID,
+    COL_FIELDS,
+    COL_HELP,
+    COL_ID,
+    COL_ITEM,
+    COL_ITEM_ID,
+    COL_KIND,
+    COL_LABEL,
+    COL_LIST,
+    COL_LOWEST,
+    COL_MAX,
+    COL_MIN,
+    COL_NOTE,
+    COL_PARAMS,
+    COL_POINTS,
+    COL_READING,
+    COL_REQUIRED,
+    COL_RULE_KIND,
+    COL_SETTING,
+    COL_TYPE,
+    COL_UNIT,
+    FIELDS,
+    HEADERS,
+    INDICATORS,
+    NEGATIVE_WORDS,
+    OPTIONAL_SHEETS,
+    REQUIRED_NO,
+    REQUIRED_YES,
+    RULES,
+    SET_BONUS_POINTS,
+    SET_DECIMALS,
+    SET_GRADE_BASIS,
+    SET_MAIN_POINTS,
+    SET_NOTE,
+    SET_RANK_BASIS,
+    SET_TARGET,
+    SET_TITLE,
+    SET_VERSION,
+    SET_YEAR,
+    SETTING_KEYS,
+    SETTINGS,
+)
 from famscore.scheme.model import (
     BASIS_MAIN,
     BASIS_TOTAL,
@@ -48,36 +99,6 @@ from famscore.workbook import (
     suggest_sheet,
 )
 
-SETTINGS = "设置"
-BANDS = "等级"
-INDICATORS = "指标"
-FIELDS = "字段"
-CHOICES = "选项"
-RULES = "规则"
-
-HEADERS: dict[str, tuple[str, ...]] = {
-    SETTINGS: ("项目", "内容"),
-    BANDS: ("等级", "最低分"),
-    INDICATORS: ("编号", "一级指标", "二级指标", "分值"),
-    FIELDS: ("字段编号", "指标编号", "填报项目", "类型"),
-    CHOICES: ("列表", "选项"),
-    RULES: ("指标编号", "规则类型", "字段", "参数"),
-}
-OPTIONAL_SHEETS = (BANDS, CHOICES)
-
-SETTING_KEYS = (
-    "标题",
-    "年度",
-    "考核对象",
-    "版本",
-    "小数位数",
-    "主要指标满分",
-    "附加分满分",
-    "定级依据",
-    "排名依据",
-    "说明",
-)
-NEGATIVE_WORDS = ("不限", "可为负分", "无下限", "上不封顶")
 # Field ids appear inside 算式 (托位总数/总人口*1000), so they must be identifier-like.
 FIELD_ID = re.compile(r"^[^\W\d]\w*$")
 
@@ -185,13 +206,13 @@ def _settings(table: Table | None, out: _Collector) -> Settings | None:
         return None
     values: dict[str, tuple[str, int]] = {}
     notes: list[str] = []
-    value_col = table.column_number("内容")
+    value_col = table.column_number(COL_CONTENT)
     for row, cells in table:
-        key = table.key(cells, "项目")
+        key = table.key(cells, COL_SETTING)
         if not key:
             continue
-        value = table.text(cells, "内容")
-        if key == "说明":
+        value = table.text(cells, COL_CONTENT)
+        if key == SET_NOTE:
             if value:
                 notes.append(value)
             continue
@@ -199,14 +220,18 @@ def _settings(table: Table | None, out: _Collector) -> Settings | None:
             out.add(
                 table.sheet,
                 row,
-                table.column_number("项目"),
+                table.column_number(COL_SETTING),
                 f"不认识的设置项「{key}」",
                 f"可用设置项：{'、'.join(SETTING_KEYS)}",
             )
             continue
         if key in values:
             out.add(
-                table.sheet, row, table.column_number("项目"), f"设置项「{key}」写了两次", "删除重复的一行"
+                table.sheet,
+                row,
+                table.column_number(COL_SETTING),
+                f"设置项「{key}」写了两次",
+                "删除重复的一行",
             )
         values[key] = (value, row)
 
@@ -222,9 +247,9 @@ def _settings(table: Table | None, out: _Collector) -> Settings | None:
             )
         return value, row
 
-    title, _ = need("标题")
-    version, _ = need("版本")
-    year_text, year_row = values.get("年度", ("", None))
+    title, _ = need(SET_TITLE)
+    version, _ = need(SET_VERSION)
+    year_text, year_row = values.get(SET_YEAR, ("", None))
     year = None
     if year_text:
         year_number = to_decimal(year_text)
@@ -233,32 +258,32 @@ def _settings(table: Table | None, out: _Collector) -> Settings | None:
         else:
             year = int(year_number)
     decimals = 2
-    dec_text, dec_row = values.get("小数位数", ("", None))
+    dec_text, dec_row = values.get(SET_DECIMALS, ("", None))
     if dec_text:
         number = to_decimal(dec_text)
         if number is None or number != int(number) or not 0 <= number <= 6:
             out.add(table.sheet, dec_row, value_col, f"小数位数「{dec_text}」应为 0 到 6 的整数", "通常写 2")
         else:
             decimals = int(number)
-    main_text, main_row = need("主要指标满分")
+    main_text, main_row = need(SET_MAIN_POINTS)
     main_points = to_decimal(main_text) if main_text else None
     if main_text and (main_points is None or main_points <= 0):
         why = _refused(main_text) if main_points is None else "不是正数"
         out.add(table.sheet, main_row, value_col, f"主要指标满分「{main_text}」{why}", "例如 100")
-    bonus_text, bonus_row = values.get("附加分满分", ("", None))
+    bonus_text, bonus_row = values.get(SET_BONUS_POINTS, ("", None))
     bonus_points = to_decimal(bonus_text) if bonus_text else Decimal(0)
     if bonus_points is None or bonus_points < 0:
         why = _refused(bonus_text) if bonus_points is None else "不是数值"
         out.add(table.sheet, bonus_row, value_col, f"附加分满分「{bonus_text}」{why}", "没有附加分时写 0")
         bonus_points = Decimal(0)
-    grade_basis = _basis(values, "定级依据", BASIS_MAIN, table, value_col, out)
-    rank_basis = _basis(values, "排名依据", BASIS_TOTAL, table, value_col, out)
+    grade_basis = _basis(values, SET_GRADE_BASIS, BASIS_MAIN, table, value_col, out)
+    rank_basis = _basis(values, SET_RANK_BASIS, BASIS_TOTAL, table, value_col, out)
     if not title or not version or main_points is None or main_points <= 0:
         return None
     return Settings(
         title,
         year,
-        values.get("考核对象", ("", 0))[0],
+        values.get(SET_TARGET, ("", 0))[0],
         version,
         decimals,
         main_points,
@@ -285,14 +310,14 @@ def _bands(table: Table | None, out: _Collector) -> list[Band]:
     if table is None:
         return []
     bands: list[Band] = []
-    col = table.column_number("最低分")
+    col = table.column_number(COL_LOWEST)
     for row, cells in table:
-        name = table.text(cells, "等级")
-        lower_text = table.key(cells, "最低分")
+        name = table.text(cells, COL_BAND)
+        lower_text = table.key(cells, COL_LOWEST)
         if not name and not lower_text:
             continue
         if not name:
-            out.add(table.sheet, row, table.column_number("等级"), "等级名称为空", "填写等级名称，如 优秀")
+            out.add(table.sheet, row, table.column_number(COL_BAND), "等级名称为空", "填写等级名称，如 优秀")
             continue
         lower = to_decimal(lower_text) if lower_text else None
         if lower_text and lower is None:
@@ -305,7 +330,9 @@ def _bands(table: Table | None, out: _Collector) -> list[Band]:
             )
             continue
         if any(b.name == name for b in bands):
-            out.add(table.sheet, row, table.column_number("等级"), f"等级「{name}」重复", "每个等级只写一行")
+            out.add(
+                table.sheet, row, table.column_number(COL_BAND), f"等级「{name}」重复", "每个等级只写一行"
+            )
         if bands and bands[-1].lower is None:
             out.add(
                 table.sheet,
@@ -322,7 +349,7 @@ def _bands(table: Table | None, out: _Collector) -> list[Band]:
                 f"等级顺序不对：「{name}」的最低分 {fmt(lower)} 不低于上一档「{bands[-1].name}」的 {fmt(bands[-1].lower)}",
                 "等级按最低分从高到低排列",
             )
-        bands.append(Band(name, lower, table.text(cells, "说明"), Source(table.sheet, row)))
+        bands.append(Band(name, lower, table.text(cells, COL_NOTE), Source(table.sheet, row)))
     return bands
 
 
@@ -332,13 +359,13 @@ def _choice_lists(table: Table | None, out: _Collector) -> dict[str, list[str]]:
         return lists
     current = ""
     for row, cells in table:
-        name = table.key(cells, "列表") or current
-        value = table.text(cells, "选项")
+        name = table.key(cells, COL_LIST) or current
+        value = table.text(cells, COL_CHOICE)
         if not value:
             continue
         if not name:
             out.add(
-                table.sheet, row, table.column_number("列表"), "选项没有所属列表", "在「列表」列写列表名称"
+                table.sheet, row, table.column_number(COL_LIST), "选项没有所属列表", "在「列表」列写列表名称"
             )
             continue
         current = name
@@ -346,7 +373,7 @@ def _choice_lists(table: Table | None, out: _Collector) -> dict[str, list[str]]:
             out.add(
                 table.sheet,
                 row,
-                table.column_number("选项"),
+                table.column_number(COL_CHOICE),
                 f"列表「{name}」中选项「{value}」重复",
                 "删除重复项",
             )
@@ -364,18 +391,18 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
     for row, cells in table:
         if is_blank(cells):
             continue
-        ident = table.key(cells, "编号")
-        cat_name = table.text(cells, "一级指标")
-        item_name = table.text(cells, "二级指标")
-        points_text = table.key(cells, "分值")
+        ident = table.key(cells, COL_ID)
+        cat_name = table.text(cells, COL_CATEGORY)
+        item_name = table.text(cells, COL_ITEM)
+        points_text = table.key(cells, COL_POINTS)
         if not ident:
-            out.add(table.sheet, row, col("编号"), "编号为空", "每个一级、二级指标都要有唯一编号")
+            out.add(table.sheet, row, col(COL_ID), "编号为空", "每个一级、二级指标都要有唯一编号")
             continue
         if ident in seen:
             out.add(
                 table.sheet,
                 row,
-                col("编号"),
+                col(COL_ID),
                 f"编号「{ident}」重复（第 {seen[ident]} 行已使用）",
                 "改为唯一编号",
             )
@@ -384,24 +411,24 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
         points = to_decimal(points_text)
         if points is None or points <= 0:
             why = _refused(points_text) if points is None and points_text else "不是正数"
-            out.add(table.sheet, row, col("分值"), f"分值「{points_text}」{why}", "填写该指标的满分")
+            out.add(table.sheet, row, col(COL_POINTS), f"分值「{points_text}」{why}", "填写该指标的满分")
             points = Decimal(0)
         if cat_name and item_name:
             out.add(
                 table.sheet,
                 row,
-                col("二级指标"),
+                col(COL_ITEM),
                 "同一行同时写了一级指标和二级指标",
                 "一级指标单独占一行，其下各二级指标各占一行",
             )
             continue
         if cat_name:
-            kind = table.key(cells, "计分类别") or MAIN
+            kind = table.key(cells, COL_KIND) or MAIN
             if kind not in (MAIN, BONUS):
                 out.add(
                     table.sheet,
                     row,
-                    col("计分类别"),
+                    col(COL_KIND),
                     f"计分类别「{kind}」无法识别",
                     f"请写「{MAIN}」或「{BONUS}」",
                 )
@@ -409,20 +436,18 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
             categories.append(Category(ident, cat_name, points, kind, (), Source(table.sheet, row)))
             continue
         if not item_name:
-            out.add(
-                table.sheet, row, col("二级指标"), "一级指标和二级指标都为空", "填写指标名称，或删除这一行"
-            )
+            out.add(table.sheet, row, col(COL_ITEM), "一级指标和二级指标都为空", "填写指标名称，或删除这一行")
             continue
         if not categories:
             out.add(
                 table.sheet,
                 row,
-                col("一级指标"),
+                col(COL_CATEGORY),
                 f"二级指标「{item_name}」前面没有一级指标",
                 "先写一行一级指标",
             )
             continue
-        floor_text = table.key(cells, "最低分")
+        floor_text = table.key(cells, COL_LOWEST)
         floor: Decimal | None = Decimal(0)
         if floor_text in NEGATIVE_WORDS:
             floor = None
@@ -432,7 +457,7 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
                 out.add(
                     table.sheet,
                     row,
-                    col("最低分"),
+                    col(COL_LOWEST),
                     f"最低分「{floor_text}」无法识别{_why(floor_text)}",
                     "留空表示最低 0 分；写「不限」表示扣分上不封顶、可为负分",
                 )
@@ -446,9 +471,9 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
                 points,
                 cat.kind,
                 floor,
-                table.text(cells, "评分标准"),
-                table.text(cells, "考核部门"),
-                table.text(cells, "说明"),
+                table.text(cells, COL_CRITERIA),
+                table.text(cells, COL_DEPARTMENT),
+                table.text(cells, COL_NOTE),
                 (),
                 Source(table.sheet, row),
             )
@@ -472,30 +497,30 @@ def _fields(
     for row, cells in table:
         if is_blank(cells):
             continue
-        fid = table.key(cells, "字段编号")
-        item_id = table.key(cells, "指标编号")
-        label = table.text(cells, "填报项目")
-        ftype = table.key(cells, "类型")
+        fid = table.key(cells, COL_FIELD_ID)
+        item_id = table.key(cells, COL_ITEM_ID)
+        label = table.text(cells, COL_LABEL)
+        ftype = table.key(cells, COL_TYPE)
         if not fid:
-            out.add(table.sheet, row, col("字段编号"), "字段编号为空", "每个字段都要有唯一编号，如 B3_rate")
+            out.add(table.sheet, row, col(COL_FIELD_ID), "字段编号为空", "每个字段都要有唯一编号，如 B3_rate")
             continue
         if not FIELD_ID.match(fid):
             out.add(
                 table.sheet,
                 row,
-                col("字段编号"),
+                col(COL_FIELD_ID),
                 f"字段编号「{fid}」不能用作编号",
                 "只用字母、汉字、数字和下划线，且不以数字开头，如 B3_完成率",
             )
             continue
         if fid in fields:
-            out.add(table.sheet, row, col("字段编号"), f"字段编号「{fid}」重复", "改为唯一编号")
+            out.add(table.sheet, row, col(COL_FIELD_ID), f"字段编号「{fid}」重复", "改为唯一编号")
             continue
         if item_id not in items:
             out.add(
                 table.sheet,
                 row,
-                col("指标编号"),
+                col(COL_ITEM_ID),
                 f"指标编号「{item_id}」在「指标」表中不存在",
                 near_miss(item_id, items),
             )
@@ -504,17 +529,15 @@ def _fields(
             out.add(
                 table.sheet,
                 row,
-                col("类型"),
+                col(COL_TYPE),
                 f"字段类型「{ftype}」无法识别",
                 f"可用类型：{'、'.join(FIELD_TYPES)}",
             )
             continue
-        minimum = _bound(table, cells, row, "最小值", out)
-        maximum = _bound(table, cells, row, "最大值", out)
+        minimum = _bound(table, cells, row, COL_MIN, out)
+        maximum = _bound(table, cells, row, COL_MAX, out)
         if ftype in (YESNO, CHOICE, DATE, TEXT) and (minimum is not None or maximum is not None):
-            out.add(
-                table.sheet, row, col("最小值"), f"「{ftype}」类型的字段不能设最小值/最大值", "清空这两列"
-            )
+            out.add(table.sheet, row, col(COL_MIN), f"「{ftype}」类型的字段不能设最小值/最大值", "清空这两列")
         if ftype == SCORE and minimum is None:
             minimum = Decimal(0)
         if ftype == PERCENT and minimum is None:
@@ -522,23 +545,23 @@ def _fields(
         if ftype == INTEGER:
             for bound in (minimum, maximum):
                 if bound is not None and bound != int(bound):
-                    out.add(table.sheet, row, col("最小值"), "整数字段的范围应为整数", "改为整数")
+                    out.add(table.sheet, row, col(COL_MIN), "整数字段的范围应为整数", "改为整数")
         if minimum is not None and maximum is not None and minimum > maximum:
             out.add(
                 table.sheet,
                 row,
-                col("最大值"),
+                col(COL_MAX),
                 f"最大值 {fmt(maximum)} 小于最小值 {fmt(minimum)}",
                 "交换或改正这两个值",
             )
         choices: tuple[str, ...] = ()
-        list_name = table.text(cells, "选项")
+        list_name = table.text(cells, COL_CHOICE)
         if ftype == CHOICE:
             if not list_name:
                 out.add(
                     table.sheet,
                     row,
-                    col("选项"),
+                    col(COL_CHOICE),
                     "选项字段没有指定选项列表",
                     "在「选项」列写「选项」表中的列表名",
                 )
@@ -546,7 +569,7 @@ def _fields(
                 out.add(
                     table.sheet,
                     row,
-                    col("选项"),
+                    col(COL_CHOICE),
                     f"选项列表「{list_name}」在「选项」表中不存在",
                     near_miss(list_name, choice_lists),
                 )
@@ -556,26 +579,26 @@ def _fields(
             out.warn(
                 table.sheet,
                 row,
-                col("选项"),
+                col(COL_CHOICE),
                 f"「{ftype}」类型的字段不使用选项列表",
                 "清空「选项」列，或把类型改为「选项」",
             )
-        required_text = table.key(cells, "必填")
-        if required_text not in ("", "是", "否"):
+        required_text = table.key(cells, COL_REQUIRED)
+        if required_text not in ("", REQUIRED_YES, REQUIRED_NO):
             out.add(
                 table.sheet,
                 row,
-                col("必填"),
+                col(COL_REQUIRED),
                 f"必填「{required_text}」无法识别",
                 "写「是」或「否」，留空表示是",
             )
-        reading = table.key(cells, "读法")
+        reading = table.key(cells, COL_READING)
         if reading and (ftype != PERCENT or reading not in READINGS):
             what = f"读法「{reading}」无法识别" if reading not in READINGS else "只有百分比字段能写读法"
             out.add(
                 table.sheet,
                 row,
-                col("读法"),
+                col(COL_READING),
                 what,
                 f"百分比字段可写「{READINGS[0]}」（0.8 读作 0.8%）或「{READINGS[1]}」（0.8 读作 80%），或留空",
             )
@@ -585,13 +608,13 @@ def _fields(
             item_id,
             label,
             ftype,
-            table.text(cells, "单位"),
+            table.text(cells, COL_UNIT),
             minimum,
             maximum,
             choices,
             list_name,
-            required_text != "否",
-            table.text(cells, "填报说明"),
+            required_text != REQUIRED_NO,
+            table.text(cells, COL_HELP),
             Source(table.sheet, row),
             reading,
             years,
@@ -637,14 +660,14 @@ def _rules(
     for row, cells in table:
         if is_blank(cells):
             continue
-        item_id = table.key(cells, "指标编号")
-        kind = table.key(cells, "规则类型")
+        item_id = table.key(cells, COL_ITEM_ID)
+        kind = table.key(cells, COL_RULE_KIND)
         item = item_by_id.get(item_id)
         if item is None:
             out.add(
                 table.sheet,
                 row,
-                col("指标编号"),
+                col(COL_ITEM_ID),
                 f"指标编号「{item_id}」在「指标」表中不存在",
                 near_miss(item_id, item_by_id),
             )
@@ -654,7 +677,7 @@ def _rules(
             out.add(
                 table.sheet,
                 row,
-                col("规则类型"),
+                col(COL_RULE_KIND),
                 f"不认识的规则类型「{kind}」",
                 f"可用规则类型：{'、'.join(primary_kinds())}",
             )
@@ -662,9 +685,9 @@ def _rules(
         spec = RuleSpec(
             item_id,
             kind,
-            table.text(cells, "字段"),
-            table.text(cells, "参数"),
-            table.text(cells, "说明"),
+            table.text(cells, COL_FIELDS),
+            table.text(cells, COL_PARAMS),
+            table.text(cells, COL_NOTE),
             table.sheet,
             row,
         )
@@ -690,8 +713,8 @@ def _setting_cell(table: Table | None, key: str) -> tuple[str, int | None, int |
     if table is None:
         return SETTINGS, None, None
     for row, cells in table:
-        if table.key(cells, "项目") == key:
-            return table.sheet, row, table.column_number("内容")
+        if table.key(cells, COL_SETTING) == key:
+            return table.sheet, row, table.column_number(COL_CONTENT)
     return table.sheet, None, None
 
 
@@ -718,7 +741,7 @@ def _check_points(
     main = sum((c.points for c in categories if c.kind == MAIN), Decimal(0))
     if categories and main != settings.main_points:
         out.add(
-            *_setting_cell(settings_table, "主要指标满分"),
+            *_setting_cell(settings_table, SET_MAIN_POINTS),
             f"主要指标满分为 {fmt(settings.main_points)}，但「主要」一级指标合计 {fmt(main)}",
             "改正「设置」表的主要指标满分，或各一级指标的分值",
         )
@@ -734,7 +757,7 @@ def _check_points(
         settings = replace(settings, bonus_points=bonus)
     elif settings.bonus_points and not bonus:
         out.warn(
-            *_setting_cell(settings_table, "附加分满分"),
+            *_setting_cell(settings_table, SET_BONUS_POINTS),
             "写了附加分满分，但没有计分类别为「附加」的一级指标",
             "检查「指标」表的计分类别",
         )
