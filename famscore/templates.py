@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from famscore.entry_sheet import (
     CRITERIA_HEADER,
@@ -186,7 +186,7 @@ def build_template(scheme: Scheme, unit: str | None, path: Path | str, generated
 
     path = Path(path)
     book = Workbook()
-    guide = book.active
+    guide = cast("Worksheet", book.active)  # a new workbook has one sheet
     guide.title = GUIDE_SHEET
     entry = book.create_sheet(ENTRY_SHEET)
     lists = _ChoiceLists(book)
@@ -328,7 +328,7 @@ def _write_entry_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None, lists
                 )
                 row += 1
 
-    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     _protect(sheet)
     _print_setup(sheet, scheme, unit, repeat=f"{HEADER_ROW}:{HEADER_ROW}")
 
@@ -458,7 +458,8 @@ def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
             error="文字过长，请精简到 2000 字以内。",
             **common,
         )
-    kind = "whole" if f.type == INTEGER else "decimal"
+    kind: Literal["whole", "decimal"] = "whole" if f.type == INTEGER else "decimal"
+    operator: Literal["between", "greaterThanOrEqual", "lessThanOrEqual"]
     low, high = f.minimum, f.maximum
     if low is not None and high is not None:
         operator, formula1, formula2 = "between", fmt(low), fmt(high)
@@ -591,20 +592,24 @@ def _protect(sheet: Worksheet) -> None:
 
 
 def _print_setup(sheet: Worksheet, scheme: Scheme, unit: str | None, repeat: str | None) -> None:
+    from openpyxl.worksheet.properties import PageSetupProperties
+
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
     sheet.page_margins.header = sheet.page_margins.footer = 0.3
     if repeat:
         sheet.print_title_rows = repeat
-    sheet.oddHeader.left.text = _header_text(unit or "空白填报表")
-    sheet.oddHeader.right.text = _header_text(f"版本 {scheme.version}")
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    header: Any = sheet.oddHeader  # openpyxl makes them with the sheet; typed as optional
+    footer: Any = sheet.oddFooter
+    header.left.text = _header_text(unit or "空白填报表")
+    header.right.text = _header_text(f"版本 {scheme.version}")
+    footer.center.text = "第 &P 页，共 &N 页"
 
 
 def _header_text(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from famscore.errors import UsageError
@@ -25,6 +26,7 @@ def read_units_file(path: Path | str) -> list[str]:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise UsageError(f"找不到单位名单文件 {path}", path)
+    lines: Sequence[tuple[int, object]]
     if suffix in UNITS_SUFFIXES_TEXT:
         lines = _text_lines(path, csv_file=suffix == ".csv")
     elif suffix in UNITS_SUFFIXES_BOOK:

@@ -92,7 +92,9 @@ def read_table(
             for col, header in enumerate(headers):
                 if header and header not in columns:
                     columns[header] = col
-            data = [(index + 2 + n, list(r)) for n, r in enumerate(rows[index + 1 :])]
+            data: list[tuple[int, list[object]]] = [
+                (index + 2 + n, list(r)) for n, r in enumerate(rows[index + 1 :])
+            ]
             return Table(sheet, index + 1, columns, data)
     return None
 

@@ -22,7 +22,17 @@ def test_ruff_clean(args: tuple[str, ...]) -> None:
 
 
 # Modules that are mypy-clean under pyproject's [tool.mypy]; the rest of the package is not yet.
-MYPY_CLEAN = ("famscore/rules",)
+MYPY_CLEAN = (
+    "famscore/rules",
+    "famscore/scheme",
+    "famscore/templates.py",
+    "famscore/workbook.py",
+    "famscore/names.py",
+    "famscore/cli_zh.py",
+    "famscore/text.py",
+    "famscore/entry_sheet.py",
+    "famscore/units.py",
+)
 
 
 def test_mypy_clean_where_typed() -> None:

@@ -25,7 +25,7 @@ def write_scheme(sheets: Mapping[str, Sequence[Mapping[str, object]]], path: Pat
 
     path = Path(path)
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="4F6D8F")
     category_fill = PatternFill("solid", fgColor="DCE6F1")
