@@ -7,8 +7,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
+from famscore.messages import Msg
 from famscore.numbers import number_error, to_decimal
 from famscore.rules.expr import MissingInput
 from famscore.scheme.format import COL_FIELDS, COL_PARAMS
@@ -40,13 +41,19 @@ class RuleSpec:
 
 
 class RuleSpecError(ValueError):
-    """A rule row is wrong; `column` names the 规则 sheet column to fix."""
+    """A rule row is wrong; `column` names the 规则 sheet column to fix, `msg` and `fields` what is wrong.
 
-    def __init__(self, column: str, message: str, fix: str = "") -> None:
-        super().__init__(message)
+    A plain `message` and `fix` are carried as Msg.SCHEME_RULE_INVALID.
+    """
+
+    def __init__(self, column: str, message: str | Msg, fix: str = "", **fields: Any) -> None:
+        if isinstance(message, Msg):
+            self.msg, self.fields = message, fields
+        else:
+            self.msg, self.fields = Msg.SCHEME_RULE_INVALID, {"message": message, "fix": fix}
+        self.message, self.fix = self.msg.render(**self.fields)
+        super().__init__(self.message)
         self.column = column
-        self.message = message
-        self.fix = fix
 
 
 @dataclass(frozen=True)
@@ -121,18 +128,16 @@ def parse_keyvalues(text: str, allowed: set[str]) -> dict[str, str]:
     for entry in split_entries(text):
         if "=" not in entry:
             raise RuleSpecError(
-                COL_PARAMS,
-                f"参数「{entry}」缺少等号",
-                f"请写成 名称=值，可用名称：{'、'.join(sorted(allowed))}",
+                COL_PARAMS, Msg.RULE_PARAM_NO_EQUALS, entry=entry, accepted="、".join(sorted(allowed))
             )
         key, _, value = entry.partition("=")
         key, value = key.strip(), value.strip()
         if key not in allowed:
             raise RuleSpecError(
-                COL_PARAMS, f"不认识的参数「{key}」", f"可用参数：{'、'.join(sorted(allowed))}"
+                COL_PARAMS, Msg.RULE_PARAM_UNKNOWN, key=key, accepted="、".join(sorted(allowed))
             )
         if key in result:
-            raise RuleSpecError(COL_PARAMS, f"参数「{key}」写了两次", "每个参数只写一次")
+            raise RuleSpecError(COL_PARAMS, Msg.RULE_PARAM_TWICE, key=key)
         result[key] = value
     return result
 
@@ -141,7 +146,7 @@ def number_param(params: Mapping[str, str], key: str, *, positive: bool = True) 
     """A required numeric parameter ('98', '0.2', '3分', '95%')."""
     number = optional_number_param(params, key, positive=positive)
     if number is None:
-        raise RuleSpecError(COL_PARAMS, f"缺少参数「{key}」", f"请在参数中写 {key}=数值")
+        raise RuleSpecError(COL_PARAMS, Msg.RULE_PARAM_MISSING, key=key)
     return number
 
 
@@ -153,9 +158,9 @@ def optional_number_param(params: Mapping[str, str], key: str, *, positive: bool
     number = to_decimal(raw.rstrip("%分"))
     if number is None:
         why = number_error(raw.rstrip("%分")) or "不是数值"  # says so when it is out of the format's range
-        raise RuleSpecError(COL_PARAMS, f"参数「{key}={raw}」{why}", f"请写成 {key}=数值")
+        raise RuleSpecError(COL_PARAMS, Msg.RULE_PARAM_NOT_NUMBER, key=key, raw=raw, why=why)
     if positive and number <= 0:
-        raise RuleSpecError(COL_PARAMS, f"参数「{key}={raw}」应大于 0", "扣分、步长等参数请写正数")
+        raise RuleSpecError(COL_PARAMS, Msg.RULE_PARAM_NOT_POSITIVE, key=key, raw=raw)
     return number
 
 
@@ -170,25 +175,24 @@ def field_list(
     """Resolve the 字段 column (ids separated by commas or 、) and check their types."""
     ids = [p.strip() for p in re.split(r"[,、\s]+", normalise(spec.fields)) if p.strip()]
     if len(ids) < minimum:
-        raise RuleSpecError(
-            COL_FIELDS, f"「{spec.kind}」规则需要填写字段编号", "在「字段」列写本规则读取的字段编号"
-        )
+        raise RuleSpecError(COL_FIELDS, Msg.RULE_FIELDS_MISSING, kind=spec.kind)
     if maximum is not None and len(ids) > maximum:
-        raise RuleSpecError(
-            COL_FIELDS, f"「{spec.kind}」规则只能读取 {maximum} 个字段", "多余的字段请拆成另一行规则"
-        )
+        raise RuleSpecError(COL_FIELDS, Msg.RULE_FIELDS_TOO_MANY, kind=spec.kind, most=maximum)
     resolved = []
     for fid in ids:
         resolve = fields.get(fid)
         if resolve is None:
             raise RuleSpecError(
-                COL_FIELDS, f"字段「{clip(fid)}」在「字段」表中不存在", near_miss(fid, fields)
+                COL_FIELDS, Msg.RULE_FIELD_UNKNOWN, id=clip(fid), suggestion=near_miss(fid, fields)
             )
         if resolve.type not in allowed_types:
             raise RuleSpecError(
                 COL_FIELDS,
-                f"字段「{fid}」的类型是「{resolve.type}」，「{spec.kind}」规则需要{'/'.join(allowed_types)}类型",
-                "请改字段类型或换用合适的规则类型",
+                Msg.RULE_FIELD_TYPE,
+                id=fid,
+                type=resolve.type,
+                kind=spec.kind,
+                accepted="/".join(allowed_types),
             )
         resolved.append(resolve)
     return tuple(resolved)
