@@ -209,6 +209,22 @@ class Msg(Enum):
     )
     RULE_DEADLINE_DATE_INVALID = Detail("期限「{entry}」的日期无法识别", "每个期限写成 2024-04-30:1.5")
 
+    # --- the scheme workbook: templates and roster (famscore.templates, famscore.units) -----------
+    UNITS_FILE_MISSING = Detail("找不到单位名单文件 {path}")
+    UNITS_FILE_KIND_UNKNOWN = Detail(
+        "单位名单 {file} 的格式无法识别", "请用 .txt（每行一个单位）或 .xlsx（第一列为单位名称）"
+    )
+    UNITS_DUPLICATE = Detail(
+        "单位名单 {file} 第 {line} 行：单位「{name}」重复（第 {first_line} 行已有{as_written}）",
+        "请删除重复的一行",
+    )
+    UNITS_EMPTY = Detail("单位名单 {file} 中没有单位名称", "请每行写一个单位")
+    UNITS_ENCODING_UNKNOWN = Detail("单位名单 {file} 的文字编码无法识别", "请另存为 UTF-8 编码的文本文件")
+    UNITS_BOOK_UNREADABLE = Detail("单位名单 {file}：{why}", "{fix}")
+    TEMPLATE_UNIT_NOT_A_FILE_NAME = Detail("单位名称「{unit}」不能用作文件名")
+    TEMPLATE_SAME_FILE_NAME = Detail("单位「{unit}」和「{other}」会生成同名文件 {name}", "请改正单位名称")
+    TEMPLATE_FOLDER_NOT_MADE = Detail("无法建立文件夹「{folder}」（{reason}）")
+
     # --- outputs (famscore.outputs) ----------------------------------------------------------------
     OUTPUT_TEXT_CLEANED = Detail("文字「{text}」{note}{more}", "", WARNING)
 

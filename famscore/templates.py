@@ -36,6 +36,7 @@ from famscore.entry_sheet import (
     find_header,
 )
 from famscore.errors import OutputError, UsageError
+from famscore.messages import Msg
 from famscore.numbers import MAX_DIGITS, MAX_PLACES, fmt
 from famscore.rules.kinds import NEVER
 from famscore.scheme.model import (
@@ -54,6 +55,7 @@ from famscore.scheme.model import (
 )
 from famscore.text import clip, xml_safe
 from famscore.text import width as display_width
+from famscore.units import one_line
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -126,7 +128,7 @@ def template_filename(scheme: Scheme, unit: str | None) -> str:
     year = [str(scheme.settings.year)] if scheme.settings.year is not None else []
     name = safe_filename_part(unit) if unit is not None else BLANK_UNIT
     if not name:
-        raise UsageError(f"单位名称「{unit}」不能用作文件名", None)
+        raise UsageError(one_line(Msg.TEMPLATE_UNIT_NOT_A_FILE_NAME, unit=unit), None)
     full = "_".join([title, *year, name]) + ".xlsx"
     if _name_fits(full):
         return full
@@ -173,7 +175,7 @@ def template_paths(
         name = template_filename(scheme, unit)
         if name.lower() in names:
             raise UsageError(
-                f"单位「{unit}」和「{names[name.lower()]}」会生成同名文件 {name}；请改正单位名称", None
+                one_line(Msg.TEMPLATE_SAME_FILE_NAME, unit=unit, other=names[name.lower()], name=name), None
             )
         names[name.lower()] = unit
     return [(unit, out_dir / template_filename(scheme, unit)) for unit in wanted]
@@ -215,8 +217,9 @@ def _save_atomically(book: Any, path: Path) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
         raise OutputError(
-            f"无法建立文件夹「{path.parent}」（{exc.strerror or type(exc).__name__}）", path
+            one_line(Msg.TEMPLATE_FOLDER_NOT_MADE, folder=path.parent, reason=reason), path
         ) from exc
     return atomic_write(path, book.save)
 

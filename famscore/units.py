@@ -6,8 +6,10 @@ import csv
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from famscore.errors import UsageError
+from famscore.messages import Msg
 from famscore.names import name_key
 from famscore.text import display
 
@@ -25,17 +27,14 @@ def read_units_file(path: Path | str) -> list[str]:
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise UsageError(f"找不到单位名单文件 {path}", path)
+        raise UsageError(one_line(Msg.UNITS_FILE_MISSING, path=path), path)
     lines: Sequence[tuple[int, object]]
     if suffix in UNITS_SUFFIXES_TEXT:
         lines = _text_lines(path, csv_file=suffix == ".csv")
     elif suffix in UNITS_SUFFIXES_BOOK:
         lines = _book_lines(path)
     else:
-        raise UsageError(
-            f"单位名单 {path.name} 的格式无法识别；请用 .txt（每行一个单位）或 .xlsx（第一列为单位名称）",
-            path,
-        )
+        raise UsageError(one_line(Msg.UNITS_FILE_KIND_UNKNOWN, file=path.name), path)
     units: list[str] = []
     # By name_key: 新泾镇（虹桥） and 新泾镇(虹桥) are one unit written twice. Names are kept as written.
     first_line: dict[str, tuple[int, str]] = {}
@@ -51,15 +50,27 @@ def read_units_file(path: Path | str) -> list[str]:
             seen_line, seen = first_line[key]
             as_written = "" if seen == name else f"（写作「{seen}」）"
             raise UsageError(
-                f"单位名单 {path.name} 第 {line_no} 行：单位「{name}」重复"
-                f"（第 {seen_line} 行已有{as_written}）；请删除重复的一行",
+                one_line(
+                    Msg.UNITS_DUPLICATE,
+                    file=path.name,
+                    line=line_no,
+                    name=name,
+                    first_line=seen_line,
+                    as_written=as_written,
+                ),
                 path,
             )
         first_line[key] = (line_no, name)
         units.append(name)
     if not units:
-        raise UsageError(f"单位名单 {path.name} 中没有单位名称；请每行写一个单位", path)
+        raise UsageError(one_line(Msg.UNITS_EMPTY, file=path.name), path)
     return units
+
+
+def one_line(msg: Msg, **fields: Any) -> str:
+    """`msg` as the one line a UsageError or OutputError prints: the problem, then how to fix it."""
+    text, fix = msg.render(**fields)
+    return f"{text}；{fix}" if fix else text
 
 
 def _text_lines(path: Path, csv_file: bool) -> list[tuple[int, str]]:
@@ -71,7 +82,7 @@ def _text_lines(path: Path, csv_file: bool) -> list[tuple[int, str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise UsageError(f"单位名单 {path.name} 的文字编码无法识别；请另存为 UTF-8 编码的文本文件", path)
+        raise UsageError(one_line(Msg.UNITS_ENCODING_UNKNOWN, file=path.name), path)
     lines = text.splitlines()
     if not csv_file:
         return list(enumerate(lines, start=1))
@@ -87,7 +98,7 @@ def _book_lines(path: Path) -> list[tuple[int, object]]:
 
     book, (message, fix) = open_spreadsheet(path)
     if book is None:
-        raise UsageError(f"单位名单 {path.name}：{message}；{fix}", path)
+        raise UsageError(one_line(Msg.UNITS_BOOK_UNREADABLE, file=path.name, why=message, fix=fix), path)
     rows = book.get_sheet_by_name(book.sheet_names[0]).to_python(skip_empty_area=False)
     return [(row_no, cells[0] if cells else None) for row_no, cells in enumerate(rows, start=1)]
 
