@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from famscore.errors import WARNING, Problem, cell_name
+from famscore.errors import Problem, cell_name
+from famscore.messages import Msg
 from famscore.text import display, header_key, normalise
 from famscore.workbook import find_sheet, suggest_sheet
 
@@ -83,45 +84,28 @@ def find_entry_sheet(
         and header_key(name) not in skipped
         and find_header(rows_of(name, HEADER_SEARCH_ROWS)) is not None
     ]
-    headers = f"「{KEY_HEADER}」和「{VALUE_HEADER}」"
+    words: dict[str, Any] = {"entry": ENTRY_SHEET, "key": KEY_HEADER, "value": VALUE_HEADER}
     if len(others) == 1:
         sheet = others[0]
-        why = f"工作表「{named}」中没有表头{headers}" if named else f"找不到工作表「{ENTRY_SHEET}」"
         rows = rows_of(sheet, None)
         found = find_header(rows)
         assert found is not None  # the same rows, read in full
-        return (sheet, rows, found), Problem(
-            file,
-            sheet,
-            "",
-            WARNING,
-            f"{why}，已改用有这两个表头的工作表「{sheet}」",
-            f"请核对这张工作表就是填报表；以后请不要改动工作表名称和表头（应为「{ENTRY_SHEET}」）",
+        if named:
+            return (sheet, rows, found), Msg.RETURN_ENTRY_SHEET_WITHOUT_HEADER_OTHER_USED.problem(
+                file, sheet, named=named, sheet_used=sheet, **words
+            )
+        return (sheet, rows, found), Msg.RETURN_ENTRY_SHEET_RENAMED.problem(
+            file, sheet, sheet_used=sheet, **words
         )
     if len(others) > 1:
         listed = "、".join(f"「{n}」" for n in others)
-        return None, Problem(
-            file,
-            named or ENTRY_SHEET,
-            "",
-            message=f"找不到有表头{headers}的工作表「{ENTRY_SHEET}」，而工作表 {listed} 都有这样的表头，"
-            "无法确定用哪一张，本文件未计分",
-            fix=f"请把要计分的那张工作表改名为「{ENTRY_SHEET}」，删除其余的",
+        return None, Msg.RETURN_ENTRY_SHEET_AMBIGUOUS.problem(
+            file, named or ENTRY_SHEET, listed=listed, **words
         )
     if named is not None:
-        return None, Problem(
-            file,
-            named,
-            "",
-            message=f"找不到表头{headers}，本文件未计分",
-            fix="请不要删除或改动填报表的表头行",
-        )
-    return None, Problem(
-        file,
-        ENTRY_SHEET,
-        "",
-        message=f"找不到工作表「{ENTRY_SHEET}」，本文件未计分",
-        fix=suggest_sheet(names, ENTRY_SHEET),
+        return None, Msg.RETURN_ENTRY_HEADER_MISSING.problem(file, named, **words)
+    return None, Msg.RETURN_ENTRY_SHEET_MISSING.problem(
+        file, ENTRY_SHEET, suggestion=suggest_sheet(names, ENTRY_SHEET), **words
     )
 
 

@@ -209,7 +209,7 @@ class Msg(Enum):
     )
     RULE_DEADLINE_DATE_INVALID = Detail("期限「{entry}」的日期无法识别", "每个期限写成 2024-04-30:1.5")
 
-    # --- the scheme workbook: templates and roster (famscore.templates, famscore.units) -----------
+    # --- the scheme workbook: templates, roster, entry sheet (templates, units, entry_sheet) ------
     UNITS_FILE_MISSING = Detail("找不到单位名单文件 {path}")
     UNITS_FILE_KIND_UNKNOWN = Detail(
         "单位名单 {file} 的格式无法识别", "请用 .txt（每行一个单位）或 .xlsx（第一列为单位名称）"
@@ -224,6 +224,26 @@ class Msg(Enum):
     TEMPLATE_UNIT_NOT_A_FILE_NAME = Detail("单位名称「{unit}」不能用作文件名")
     TEMPLATE_SAME_FILE_NAME = Detail("单位「{unit}」和「{other}」会生成同名文件 {name}", "请改正单位名称")
     TEMPLATE_FOLDER_NOT_MADE = Detail("无法建立文件夹「{folder}」（{reason}）")
+    # The entry-sheet contract as the reader finds it (famscore.entry_sheet).
+    RETURN_ENTRY_SHEET_WITHOUT_HEADER_OTHER_USED = Detail(
+        "工作表「{named}」中没有表头「{key}」和「{value}」，已改用有这两个表头的工作表「{sheet_used}」",
+        "请核对这张工作表就是填报表；以后请不要改动工作表名称和表头（应为「{entry}」）",
+        WARNING,
+    )
+    RETURN_ENTRY_SHEET_RENAMED = Detail(
+        "找不到工作表「{entry}」，已改用有这两个表头的工作表「{sheet_used}」",
+        "请核对这张工作表就是填报表；以后请不要改动工作表名称和表头（应为「{entry}」）",
+        WARNING,
+    )
+    RETURN_ENTRY_SHEET_AMBIGUOUS = Detail(
+        "找不到有表头「{key}」和「{value}」的工作表「{entry}」，而工作表 {listed} 都有这样的表头，"
+        "无法确定用哪一张，本文件未计分",
+        "请把要计分的那张工作表改名为「{entry}」，删除其余的",
+    )
+    RETURN_ENTRY_HEADER_MISSING = Detail(
+        "找不到表头「{key}」和「{value}」，本文件未计分", "请不要删除或改动填报表的表头行"
+    )
+    RETURN_ENTRY_SHEET_MISSING = Detail("找不到工作表「{entry}」，本文件未计分", "{suggestion}")
 
     # --- outputs (famscore.outputs) ----------------------------------------------------------------
     OUTPUT_TEXT_CLEANED = Detail("文字「{text}」{note}{more}", "", WARNING)
