@@ -190,7 +190,20 @@ class Msg(Enum):
     )
     RULE_DEADLINES_MISSING = Detail("期限扣分规则没有写期限", "例如 2024-04-30:1.5；2024-07-31:1.5")
     RULE_DEADLINES_ORDER = Detail("期限应按日期从早到晚写", "调整期限的先后顺序")
-    RULE_EXPRESSION_INVALID = Detail("{error}", "算式只能用字段编号、数字、+ - × ÷ 和括号")
+    EXPRESSION_TOO_LONG = Detail(
+        "算式「{text}」过长（{length} 个字符，最多 {most} 个）", "算式只能用字段编号、数字、+ - × ÷ 和括号"
+    )
+    EXPRESSION_UNREADABLE = Detail("算式「{text}」无法识别", "算式只能用字段编号、数字、+ - × ÷ 和括号")
+    EXPRESSION_TOO_DEEP = Detail(
+        "算式「{text}」嵌套过深（超过 {most} 层）", "算式只能用字段编号、数字、+ - × ÷ 和括号"
+    )
+    EXPRESSION_NUMBER_REFUSED = Detail(
+        "算式「{text}」中的数 {number} {why}", "算式只能用字段编号、数字、+ - × ÷ 和括号"
+    )
+    EXPRESSION_NOT_ALLOWED = Detail(
+        "算式「{text}」只能包含字段编号、数字、+ - × ÷、括号和 min/max",
+        "算式只能用字段编号、数字、+ - × ÷ 和括号",
+    )
     RULE_FIELD_NOT_NUMERIC = Detail(
         "字段「{name}」不是数值类型，不能参与计算", "数值/整数/百分比/评分类型才能参与计算"
     )

@@ -134,7 +134,7 @@ class Measure:
         try:
             expr = Expression(text)
         except ExpressionError as exc:
-            raise RuleSpecError(COL_FIELDS, Msg.RULE_EXPRESSION_INVALID, error=str(exc)) from exc
+            raise RuleSpecError(COL_FIELDS, exc.msg, **exc.fields) from exc
         used = []
         for name in expr.names:
             f = fields.get(name)
