@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 from famscore.errors import Problem, cell_name
 from famscore.messages import Msg
 from famscore.text import display, header_key, normalise
-from famscore.workbook import find_sheet, suggest_sheet
+from famscore.workbook import find_sheet, listed_sheets, near_sheet
 
 # Sheets of a data-entry workbook.
 ENTRY_SHEET = "填报"
@@ -104,8 +104,11 @@ def find_entry_sheet(
         )
     if named is not None:
         return None, Msg.RETURN_ENTRY_HEADER_MISSING.problem(file, named, **words)
+    near = near_sheet(names, ENTRY_SHEET)
+    if near is not None:
+        return None, Msg.RETURN_ENTRY_SHEET_MISSING_NEAR.problem(file, ENTRY_SHEET, near=near, **words)
     return None, Msg.RETURN_ENTRY_SHEET_MISSING.problem(
-        file, ENTRY_SHEET, suggestion=suggest_sheet(names, ENTRY_SHEET), **words
+        file, ENTRY_SHEET, names=listed_sheets(names), **words
     )
 
 

@@ -43,7 +43,12 @@ class Msg(Enum):
     SCHEME_UNREADABLE = Detail(
         "无法打开考评表（{error}）", "请确认它是 Excel/WPS 保存的 .xlsx/.xls/.ods 文件，并且没有设置打开密码"
     )
-    SCHEME_SHEET_MISSING = Detail("缺少工作表「{wanted}」", "{suggestion}")
+    SCHEME_SHEET_MISSING = Detail(
+        "缺少工作表「{wanted}」", "现有工作表：{names}；请添加名为「{wanted}」的工作表"
+    )
+    SCHEME_SHEET_MISSING_NEAR = Detail(
+        "缺少工作表「{wanted}」", "是否是工作表「{near}」？请把它改名为「{wanted}」"
+    )
     SCHEME_HEADERS_MISSING = Detail("找不到表头「{missing}」", "第一行应包含表头：{headers}")
     SCHEME_SETTING_UNKNOWN = Detail("不认识的设置项「{key}」", "可用设置项：{accepted}")
     SCHEME_SETTING_TWICE = Detail("设置项「{key}」写了两次", "删除重复的一行")
@@ -256,7 +261,12 @@ class Msg(Enum):
     RETURN_ENTRY_HEADER_MISSING = Detail(
         "找不到表头「{key}」和「{value}」，本文件未计分", "请不要删除或改动填报表的表头行"
     )
-    RETURN_ENTRY_SHEET_MISSING = Detail("找不到工作表「{entry}」，本文件未计分", "{suggestion}")
+    RETURN_ENTRY_SHEET_MISSING = Detail(
+        "找不到工作表「{entry}」，本文件未计分", "现有工作表：{names}；请添加名为「{entry}」的工作表"
+    )
+    RETURN_ENTRY_SHEET_MISSING_NEAR = Detail(
+        "找不到工作表「{entry}」，本文件未计分", "是否是工作表「{near}」？请把它改名为「{entry}」"
+    )
 
     # --- outputs (famscore.outputs) ----------------------------------------------------------------
     OUTPUT_TEXT_CLEANED = Detail("文字「{text}」{note}{more}", "", WARNING)

@@ -68,12 +68,15 @@ def find_sheet(names: Sequence[str], wanted: str) -> str | None:
     return None
 
 
-def suggest_sheet(names: Sequence[str], wanted: str) -> str:
+def near_sheet(names: Sequence[str], wanted: str) -> str | None:
+    """The sheet most likely meant to be `wanted` (misspelt or renamed), or None."""
     close = closest(wanted, [header_key(n) for n in names], cutoff=0.4)
-    if close is not None:
-        original = next(n for n in names if header_key(n) == close)
-        return f"是否是工作表「{original}」？请把它改名为「{wanted}」"
-    return f"现有工作表：{'、'.join(names) or '（无）'}；请添加名为「{wanted}」的工作表"
+    return None if close is None else next(n for n in names if header_key(n) == close)
+
+
+def listed_sheets(names: Sequence[str]) -> str:
+    """The sheets there are, for a message naming them: '说明、_meta', or '（无）'."""
+    return "、".join(names) or "（无）"
 
 
 def read_table(

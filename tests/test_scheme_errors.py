@@ -243,7 +243,7 @@ def test_a_missing_sheet_suggests_the_near_name(scheme_file: Callable[[str], Pat
     assert scheme is None
     assert_reported(
         problems,
-        ("规则", None, None, "error", "SCHEME_SHEET_MISSING"),
+        ("规则", None, None, "error", "SCHEME_SHEET_MISSING_NEAR"),
         "是否是工作表「计分规则」？请把它改名为「规则」",
     )
 

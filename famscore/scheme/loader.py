@@ -98,9 +98,10 @@ from famscore.workbook import (
     clean_text,
     find_sheet,
     is_blank,
+    listed_sheets,
+    near_sheet,
     open_workbook,
     read_table,
-    suggest_sheet,
 )
 
 # Field ids appear inside 算式 (托位总数/总人口*1000), so they must be identifier-like.
@@ -143,14 +144,13 @@ def load_scheme(path: Path | str) -> Scheme:
         actual = find_sheet(book.sheet_names, sheet)
         if actual is None:
             if sheet not in OPTIONAL_SHEETS:
-                out.add(
-                    Msg.SCHEME_SHEET_MISSING,
-                    sheet,
-                    None,
-                    None,
-                    wanted=sheet,
-                    suggestion=suggest_sheet(book.sheet_names, sheet),
-                )
+                near = near_sheet(book.sheet_names, sheet)
+                if near is not None:
+                    out.add(Msg.SCHEME_SHEET_MISSING_NEAR, sheet, wanted=sheet, near=near)
+                else:
+                    out.add(
+                        Msg.SCHEME_SHEET_MISSING, sheet, wanted=sheet, names=listed_sheets(book.sheet_names)
+                    )
             tables[sheet] = None
             continue
         table = read_table(book, actual, headers)
