@@ -85,13 +85,19 @@ class Msg(Enum):
         "字段编号「{id}」不能用作编号", "只用字母、汉字、数字和下划线，且不以数字开头，如 B3_完成率"
     )
     SCHEME_FIELD_ID_TWICE = Detail("字段编号「{id}」重复", "改为唯一编号")
-    SCHEME_ITEM_ID_UNKNOWN = Detail("指标编号「{id}」在「指标」表中不存在", "{suggestion}")
+    SCHEME_ITEM_ID_UNKNOWN = Detail(
+        "指标编号「{id}」在「指标」表中不存在", "请检查拼写，或先在「指标」表中添加该指标"
+    )
+    SCHEME_ITEM_ID_UNKNOWN_NEAR = Detail("指标编号「{id}」在「指标」表中不存在", "是否想写「{near}」？")
     SCHEME_FIELD_TYPE_UNKNOWN = Detail("字段类型「{type}」无法识别", "可用类型：{accepted}")
     SCHEME_FIELD_RANGE_NOT_ALLOWED = Detail("「{type}」类型的字段不能设最小值/最大值", "清空这两列")
     SCHEME_FIELD_RANGE_NOT_INTEGER = Detail("整数字段的范围应为整数", "改为整数")
     SCHEME_FIELD_RANGE_REVERSED = Detail("最大值 {maximum} 小于最小值 {minimum}", "交换或改正这两个值")
     SCHEME_FIELD_LIST_MISSING = Detail("选项字段没有指定选项列表", "在「选项」列写「选项」表中的列表名")
-    SCHEME_FIELD_LIST_UNKNOWN = Detail("选项列表「{list}」在「选项」表中不存在", "{suggestion}")
+    SCHEME_FIELD_LIST_UNKNOWN = Detail(
+        "选项列表「{list}」在「选项」表中不存在", "请检查拼写，或先在「选项」表中添加该列表"
+    )
+    SCHEME_FIELD_LIST_UNKNOWN_NEAR = Detail("选项列表「{list}」在「选项」表中不存在", "是否想写「{near}」？")
     SCHEME_FIELD_LIST_UNUSED = Detail(
         "「{type}」类型的字段不使用选项列表", "清空「选项」列，或把类型改为「选项」", WARNING
     )
@@ -155,11 +161,17 @@ class Msg(Enum):
     RULE_PARAM_NOT_POSITIVE = Detail("参数「{key}={raw}」应大于 0", "扣分、步长等参数请写正数")
     RULE_FIELDS_MISSING = Detail("「{kind}」规则需要填写字段编号", "在「字段」列写本规则读取的字段编号")
     RULE_FIELDS_TOO_MANY = Detail("「{kind}」规则只能读取 {most} 个字段", "多余的字段请拆成另一行规则")
-    RULE_FIELD_UNKNOWN = Detail("字段「{id}」在「字段」表中不存在", "{suggestion}")
+    RULE_FIELD_UNKNOWN = Detail(
+        "字段「{id}」在「字段」表中不存在", "请检查拼写，或先在「字段」表中添加该字段"
+    )
+    RULE_FIELD_UNKNOWN_NEAR = Detail("字段「{id}」在「字段」表中不存在", "是否想写「{near}」？")
     RULE_FIELD_TYPE = Detail(
         "字段「{id}」的类型是「{type}」，「{kind}」规则需要{accepted}类型", "请改字段类型或换用合适的规则类型"
     )
-    RULE_OUTCOME_UNKNOWN = Detail("得分「{text}」既不是数值也不是字段编号", "{suggestion}")
+    RULE_OUTCOME_UNKNOWN = Detail(
+        "得分「{text}」既不是数值也不是字段编号", "请检查拼写，或先在「字段」表中添加该字段"
+    )
+    RULE_OUTCOME_UNKNOWN_NEAR = Detail("得分「{text}」既不是数值也不是字段编号", "是否想写「{near}」？")
     RULE_OUTCOME_FIELD_UNBOUNDED = Detail(
         "评定字段「{text}」须为带最大值的数值字段", "在「字段」表写明它的最大值"
     )

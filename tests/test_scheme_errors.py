@@ -110,13 +110,13 @@ CASES = [
     pytest.param(
         TIER_RULE,
         "| A1 | 分档 | A1_评价 | ≥95:5；≥90:4；其他:0 |",
-        (("规则", 2, 3, "error", "RULE_FIELD_UNKNOWN"), ["「A1_评价」", "是否想写「A1_评估」"]),
+        (("规则", 2, 3, "error", "RULE_FIELD_UNKNOWN_NEAR"), ["「A1_评价」", "是否想写「A1_评估」"]),
         id="unknown-field-reference",
     ),
     pytest.param(
         TIER_RULE,
         "| A3 | 分档 | A1_评估 | ≥95:5；≥90:4；其他:0 |",
-        (("规则", 2, 1, "error", "SCHEME_ITEM_ID_UNKNOWN"), ["「A3」"]),
+        (("规则", 2, 1, "error", "SCHEME_ITEM_ID_UNKNOWN"), ["「A3」", "先在「指标」表中添加该指标"]),
         id="unknown-item-reference",
     ),
     pytest.param(
@@ -279,7 +279,7 @@ def test_every_mistake_is_reported_in_one_pass(check_md: CheckMd) -> None:
         ("等级", 3, 2, "error", "SCHEME_BAND_ORDER"),
         ("字段", 4, 1, "error", "SCHEME_FIELD_ID_TWICE"),
         ("规则", 2, 2, "error", "SCHEME_RULE_KIND_UNKNOWN"),
-        ("规则", 3, 3, "error", "RULE_FIELD_UNKNOWN"),
+        ("规则", 3, 3, "error", "RULE_FIELD_UNKNOWN_NEAR"),
         ("指标", 2, None, "error", "SCHEME_CATEGORY_POINTS_MISMATCH"),
         # the two items whose rule rows were refused, and the fields only those rules read
         ("指标", 3, None, "error", "SCHEME_ITEM_WITHOUT_RULES"),
@@ -287,7 +287,7 @@ def test_every_mistake_is_reported_in_one_pass(check_md: CheckMd) -> None:
         ("字段", 2, None, "warning", "SCHEME_FIELD_UNUSED"),
         ("字段", 3, None, "warning", "SCHEME_FIELD_UNUSED"),
     ]
-    assert_reported(problems, ("规则", 3, 3, "error", "RULE_FIELD_UNKNOWN"), "是否想写「A2_质量」")
+    assert_reported(problems, ("规则", 3, 3, "error", "RULE_FIELD_UNKNOWN_NEAR"), "是否想写「A2_质量」")
 
 
 # ---------------------------------------------------------------- famscore check

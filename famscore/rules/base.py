@@ -182,9 +182,8 @@ def field_list(
     for fid in ids:
         resolve = fields.get(fid)
         if resolve is None:
-            raise RuleSpecError(
-                COL_FIELDS, Msg.RULE_FIELD_UNKNOWN, id=clip(fid), suggestion=near_miss(fid, fields)
-            )
+            msg, near = unknown(Msg.RULE_FIELD_UNKNOWN, Msg.RULE_FIELD_UNKNOWN_NEAR, fid, fields)
+            raise RuleSpecError(COL_FIELDS, msg, id=clip(fid), near=near)
         if resolve.type not in allowed_types:
             raise RuleSpecError(
                 COL_FIELDS,
@@ -198,7 +197,8 @@ def field_list(
     return tuple(resolved)
 
 
-def near_miss(name: str, known: Iterable[str]) -> str:
-    """The fix for an unknown id or name: the near miss when there is one."""
+def unknown(msg: Msg, near_msg: Msg, name: str, known: Iterable[str]) -> tuple[Msg, str]:
+    """How to report an unknown id or name: `near_msg` with the name most likely meant when one is
+    close, else `msg`; and that name ('' when none)."""
     close = closest(name, known)
-    return f"是否想写「{close}」？" if close is not None else "请检查拼写，或先在「字段」表中添加该字段"
+    return (msg, "") if close is None else (near_msg, close)

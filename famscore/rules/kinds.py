@@ -19,13 +19,13 @@ from famscore.rules.base import (
     RuleSpec,
     RuleSpecError,
     field_list,
-    near_miss,
     normalise,
     number_param,
     optional_number_param,
     parse_keyvalues,
     register,
     split_entries,
+    unknown,
 )
 from famscore.rules.expr import Expression, ExpressionError
 from famscore.rules.intervals import Interval, gaps, is_covered
@@ -110,9 +110,8 @@ def _outcome(text: str, fields: Mapping[str, Field]) -> Outcome:
         return Fixed(number)
     target = fields.get(text)
     if target is None:
-        raise RuleSpecError(
-            COL_PARAMS, Msg.RULE_OUTCOME_UNKNOWN, text=text, suggestion=near_miss(text, fields)
-        )
+        msg, near = unknown(Msg.RULE_OUTCOME_UNKNOWN, Msg.RULE_OUTCOME_UNKNOWN_NEAR, text, fields)
+        raise RuleSpecError(COL_PARAMS, msg, text=text, near=near)
     if target.type not in NUMERIC_TYPES or target.maximum is None:
         raise RuleSpecError(COL_PARAMS, Msg.RULE_OUTCOME_FIELD_UNBOUNDED, text=text)
     return FromField(target)
@@ -139,9 +138,8 @@ class Measure:
         for name in expr.names:
             f = fields.get(name)
             if f is None:
-                raise RuleSpecError(
-                    COL_FIELDS, Msg.RULE_FIELD_UNKNOWN, id=name, suggestion=near_miss(name, fields)
-                )
+                msg, near = unknown(Msg.RULE_FIELD_UNKNOWN, Msg.RULE_FIELD_UNKNOWN_NEAR, name, fields)
+                raise RuleSpecError(COL_FIELDS, msg, id=name, near=near)
             if f.type not in NUMERIC_TYPES:
                 raise RuleSpecError(COL_FIELDS, Msg.RULE_FIELD_NOT_NUMERIC, name=name)
             used.append(f)

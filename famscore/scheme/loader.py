@@ -15,7 +15,7 @@ from famscore.errors import Problem, SchemeError
 from famscore.messages import Msg
 from famscore.numbers import fmt, number_error, to_decimal
 from famscore.rules import RuleSpec, RuleSpecError, kinds, primary_kinds
-from famscore.rules.base import near_miss
+from famscore.rules.base import unknown
 from famscore.scheme.format import (
     BANDS,
     CHOICES,
@@ -489,14 +489,8 @@ def _fields(
             out.add(Msg.SCHEME_FIELD_ID_TWICE, table.sheet, row, col(COL_FIELD_ID), id=fid)
             continue
         if item_id not in items:
-            out.add(
-                Msg.SCHEME_ITEM_ID_UNKNOWN,
-                table.sheet,
-                row,
-                col(COL_ITEM_ID),
-                id=item_id,
-                suggestion=near_miss(item_id, items),
-            )
+            msg, near = unknown(Msg.SCHEME_ITEM_ID_UNKNOWN, Msg.SCHEME_ITEM_ID_UNKNOWN_NEAR, item_id, items)
+            out.add(msg, table.sheet, row, col(COL_ITEM_ID), id=item_id, near=near)
             continue
         if ftype not in FIELD_TYPES:
             out.add(
@@ -535,14 +529,10 @@ def _fields(
             if not list_name:
                 out.add(Msg.SCHEME_FIELD_LIST_MISSING, table.sheet, row, col(COL_CHOICE))
             elif list_name not in choice_lists:
-                out.add(
-                    Msg.SCHEME_FIELD_LIST_UNKNOWN,
-                    table.sheet,
-                    row,
-                    col(COL_CHOICE),
-                    list=list_name,
-                    suggestion=near_miss(list_name, choice_lists),
+                msg, near = unknown(
+                    Msg.SCHEME_FIELD_LIST_UNKNOWN, Msg.SCHEME_FIELD_LIST_UNKNOWN_NEAR, list_name, choice_lists
                 )
+                out.add(msg, table.sheet, row, col(COL_CHOICE), list=list_name, near=near)
             else:
                 choices = tuple(choice_lists[list_name])
         elif list_name:
@@ -628,14 +618,10 @@ def _rules(
         kind = table.key(cells, COL_RULE_KIND)
         item = item_by_id.get(item_id)
         if item is None:
-            out.add(
-                Msg.SCHEME_ITEM_ID_UNKNOWN,
-                table.sheet,
-                row,
-                col(COL_ITEM_ID),
-                id=item_id,
-                suggestion=near_miss(item_id, item_by_id),
+            msg, near = unknown(
+                Msg.SCHEME_ITEM_ID_UNKNOWN, Msg.SCHEME_ITEM_ID_UNKNOWN_NEAR, item_id, item_by_id
             )
+            out.add(msg, table.sheet, row, col(COL_ITEM_ID), id=item_id, near=near)
             continue
         cls = registry.get(kind)
         if cls is None:
