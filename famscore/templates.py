@@ -200,8 +200,8 @@ def build_template(scheme: Scheme, unit: str | None, path: Path | str, generated
     # Sheets cannot be renamed, moved, deleted or unhidden by accident; no password, so a
     # commission clerk can still lift it (审阅 → 保护工作簿).
     book.security = WorkbookProtection(lockStructure=True)
-    book.properties.title = f"{scheme.title} 填报表"
-    book.properties.subject = unit or BLANK_UNIT
+    book.properties.title = xml_safe(f"{scheme.title} 填报表")
+    book.properties.subject = xml_safe(unit or BLANK_UNIT)
     book.properties.creator = "famscore"
     return _save_atomically(book, path)
 
@@ -428,7 +428,7 @@ def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
     """The Excel data validation for a field's value cell, with a Chinese prompt and error alert."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    title = clip(f.label or f.id, 32)
+    title = clip(xml_safe(f.label or f.id), 32)
     common: dict[str, Any] = {
         "allow_blank": True,
         "showInputMessage": True,
@@ -443,7 +443,11 @@ def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
         prompt = "请点单元格右侧的下拉箭头选择：" + "、".join(choices)
         error = "请从下拉列表中选择：" + "、".join(choices)
         return DataValidation(
-            type="list", formula1=source, prompt=clip(prompt, 250), error=clip(error, 220), **common
+            type="list",
+            formula1=source,
+            prompt=clip(xml_safe(prompt), 250),
+            error=clip(xml_safe(error), 220),
+            **common,
         )
     if f.type == DATE:
         first, last = f"DATE({f.years[0]},1,1)", f"DATE({f.years[1]},12,31)"  # the years the reader accepts
@@ -487,8 +491,8 @@ def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
         operator=operator,
         formula1=formula1,
         formula2=formula2,
-        prompt=clip(prompt, 250),
-        error=clip(error, 220),
+        prompt=clip(xml_safe(prompt), 250),
+        error=clip(xml_safe(error), 220),
         **common,
     )
 
@@ -616,7 +620,7 @@ def _print_setup(sheet: Worksheet, scheme: Scheme, unit: str | None, repeat: str
 
 
 def _header_text(text: str) -> str:
-    return text.replace("&", "&&")  # '&' starts a code in Excel header text
+    return xml_safe(text).replace("&", "&&")  # '&' starts a code in Excel header text
 
 
 # ---------------------------------------------------------------- cell helpers and sizing

@@ -529,3 +529,11 @@ def test_unit_list_of_unknown_format_or_missing_is_a_usage_error(tmp_path: Path)
         read_units_file(tmp_path / "units.docx")
     with pytest.raises(UsageError, match="找不到"):
         read_units_file(tmp_path / "none.txt")
+
+
+def test_characters_an_xlsx_cannot_hold_are_left_out_of_the_template(load_md: LoadMd, tmp_path: Path) -> None:
+    # U+FFFE/U+FFFF are illegal in XML like the C0 controls: written as they are, the file is broken.
+    scheme = load_md(MINI.replace("| 评估结果 |", "| 评估\uffff结\ufffe果 |"))
+    book = load_workbook(build_template(scheme, "新华街道", tmp_path / "t.xlsx", generated=GENERATED))
+    labels = [row[1].value for row in book["填报"].iter_rows(min_row=4) if row[0].value == "A1_score"]
+    assert labels == ["* 评估结果"]
