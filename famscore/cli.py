@@ -230,7 +230,7 @@ def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: boo
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from famscore.batch import NoReturns, score_folder
-    from famscore.templates import read_units_file
+    from famscore.units import read_units_file
 
     scheme = _load(scheme_path)
     units = read_units_file(units_file) if units_file is not None else None
@@ -270,7 +270,8 @@ def template(
     """
     from famscore.names import name_key
     from famscore.outputs.safe import plan_outputs
-    from famscore.templates import build_templates, read_units_file, template_paths
+    from famscore.templates import build_templates, template_paths
+    from famscore.units import read_units_file
 
     if unit and units_file is not None:
         raise refuse(Msg.CLI_UNIT_AND_UNITS_FILE)

@@ -18,6 +18,8 @@ from rich.text import Text
 from typer import _click
 from typer._click import exceptions as errors
 
+from famscore.text import closest as closest_name
+
 # Every Chinese string of the command-line layer, in one table so a message catalogue can absorb it.
 ZH: dict[str, str] = {
     # Help: usage line, panel titles, labels.
@@ -145,7 +147,7 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
 
 def near_miss(word: str, names: Sequence[str]) -> str:
     """The sentence 是不是「新华街道」？ for a unit name typed almost right; empty when nothing is close."""
-    name = closest(word, names)
+    name = closest_name(word, names, loose=True)
     return ZH["near_miss"].format(name=name) if name is not None else ""
 
 

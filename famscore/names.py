@@ -7,6 +7,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from famscore.text import display, normalise
+
 # NFKC folds （）［］｛｝ to ()[]{}; the bracket styles it leaves alone fold here, all to ().
 _BRACKETS = str.maketrans(
     {
@@ -25,7 +27,6 @@ _BRACKETS = str.maketrans(
     }
 )
 _OTHER_BRACKETS = re.compile("[\\[\\]{}【】〔〕〖〗⦅⦆]")
-_HIDDEN = ("Cc", "Cf")  # control and format characters (zero-width spaces, BOM, direction marks)
 # Whitespace, control characters and the format characters text picks up in practice (soft hyphen,
 # zero-width spaces and joiners, direction marks, word joiners, BOM, tags): one regex, as this runs
 # for every return and a per-character loop cost more than the rest of the identity check.
@@ -44,20 +45,14 @@ def name_key(text: str) -> str:
     bracket styles fold to (), and Latin letters fold case. Every comparison of names or titles
     (roster, _meta, file name, scheme title) goes through this one function.
     """
-    text = _DROPPED.sub("", unicodedata.normalize("NFKC", text))
+    text = _DROPPED.sub("", normalise(text))
     if _OTHER_BRACKETS.search(text):  # translate() with a table is slow; most names need none
         text = text.translate(_BRACKETS)
     return text.casefold()
 
 
-def display_name(raw: object) -> str:
-    """A name as its author wrote it, for printing: invisible characters gone, spaces single."""
-    if raw is None:
-        return ""
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    text = "".join(ch for ch in str(raw) if unicodedata.category(ch) not in _HIDDEN)
-    return " ".join(text.split())
+# A name as its author wrote it, for printing (kept under this name for the modules that print names).
+display_name = display
 
 
 # ---------------------------------------------------------------- file names

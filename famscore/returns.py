@@ -12,9 +12,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from famscore.entry_sheet import (
+    KEY_HEADER,
+    META_ROWS_READ,
+    META_SHEET,
+    VALUE_HEADER,
+    Header,
+    find_entry_sheet,
+    read_meta,
+)
+from famscore.entry_sheet import find_header as _find_header
 from famscore.errors import ERROR, WARNING, Problem, Severity, cell_name, column_letter
 from famscore.messages import Msg
-from famscore.names import display_name, name_key
+from famscore.names import name_key
 
 # At module level, not in _read: forked workers then start with it loaded (30 ms each otherwise).
 from famscore.safety import Refusal, open_return, oversized_sheet, scan_sheet, sheet_members
@@ -28,15 +38,9 @@ from famscore.values import (
     parse_value,
     shown,
 )
-from famscore.workbook import clean_header, find_sheet, suggest_sheet
+from famscore.workbook import find_sheet
 
-ENTRY_SHEET = "填报"
-META_SHEET = "_meta"
-KEY_HEADER = "字段编号"
-VALUE_HEADER = "填报值"
-REMARK_HEADER = "备注"
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et", ".xltx", ".xlsb"}
-HEADER_SEARCH_ROWS = 30
 MAX_UNKNOWN_REPORTED = 20  # unknown field ids listed one by one; the rest are counted
 _FORMULA_OR_ERROR = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?f[\s>/]|\st="e"')
 
@@ -157,9 +161,6 @@ def _read(
     )
 
 
-Header = tuple[int, int, int, int | None]  # row index, key column, value column, remark column
-
-
 def _rows(book: Any, sheet: str, nrows: int | None = None) -> list[list[object]]:
     return _sheet(book, sheet).to_python(skip_empty_area=False, nrows=nrows)
 
@@ -205,81 +206,15 @@ class _Book:
 def _entry_sheet(
     book: Any, names: list[str], data: ReturnData
 ) -> tuple[str, list[list[object]], Header] | None:
-    """The 填报 sheet, its rows and header; else the one sheet that has the header row, with a warning."""
-    named = find_sheet(names, ENTRY_SHEET)
-    if named is not None:
-        rows = _rows(book, named)
-        header = _find_header(rows)
-        if header is not None:
-            return named, rows, header
-    others = [
-        name
-        for name in names
-        if name != named
-        and clean_header(name) not in (clean_header(META_SHEET), "_lists")
-        and _find_header(_rows(book, name, HEADER_SEARCH_ROWS)) is not None
-    ]
-    headers = f"「{KEY_HEADER}」和「{VALUE_HEADER}」"
-    if len(others) == 1:
-        sheet = others[0]
-        why = f"工作表「{named}」中没有表头{headers}" if named else f"找不到工作表「{ENTRY_SHEET}」"
-        data.problem(
-            sheet,
-            "",
-            f"{why}，已改用有这两个表头的工作表「{sheet}」",
-            f"请核对这张工作表就是填报表；以后请不要改动工作表名称和表头（应为「{ENTRY_SHEET}」）",
-            WARNING,
-        )
-        rows = _rows(book, sheet)
-        return sheet, rows, _find_header(rows)  # type: ignore[return-value]
-    if len(others) > 1:
-        listed = "、".join(f"「{n}」" for n in others)
-        data.problem(
-            named or ENTRY_SHEET,
-            "",
-            f"找不到有表头{headers}的工作表「{ENTRY_SHEET}」，而工作表 {listed} 都有这样的表头，"
-            "无法确定用哪一张，本文件未计分",
-            f"请把要计分的那张工作表改名为「{ENTRY_SHEET}」，删除其余的",
-        )
-        return None
-    if named is not None:
-        data.problem(
-            named,
-            "",
-            f"找不到表头{headers}，本文件未计分",
-            "请不要删除或改动填报表的表头行",
-        )
-        return None
-    data.problem(
-        ENTRY_SHEET,
-        "",
-        f"找不到工作表「{ENTRY_SHEET}」，本文件未计分",
-        suggest_sheet(names, ENTRY_SHEET),
-    )
-    return None
-
-
-def _find_header(rows: list[list[object]]) -> Header | None:
-    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        headers = [clean_header(c) for c in cells]
-        if KEY_HEADER in headers and VALUE_HEADER in headers:
-            remark = headers.index(REMARK_HEADER) if REMARK_HEADER in headers else None
-            return index, headers.index(KEY_HEADER), headers.index(VALUE_HEADER), remark
-    return None
+    """The 填报 sheet, its rows and header (see famscore.entry_sheet.find_entry_sheet)."""
+    found, problem = find_entry_sheet(names, lambda name, nrows: _rows(book, name, nrows), data.file)
+    if problem is not None:
+        data.problems.append(problem)
+    return found
 
 
 def _read_meta(book: Any, sheet: str) -> tuple[dict[str, str], str]:
-    """_meta's key/value rows, values as written (a unit is printed as its template wrote it), and
-    the address of the unit's name."""
-    meta: dict[str, str] = {}
-    unit_cell = ""
-    for row, cells in enumerate(_rows(book, sheet, 200), start=1):
-        if len(cells) >= 2 and normalise_text(cells[0]):
-            key = clean_header(cells[0])
-            meta[key] = display_name(cells[1])
-            if key == "单位" and not unit_cell:
-                unit_cell = cell_name(row, 2)
-    return meta, unit_cell
+    return read_meta(_rows(book, sheet, META_ROWS_READ))
 
 
 def _identify(scheme: Scheme, data: ReturnData, path: Path) -> None:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import math
 import re
 import unicodedata
@@ -13,10 +11,32 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, cast
 
+from famscore.entry_sheet import (
+    CRITERIA_HEADER,
+    ENTRY_SHEET,
+    GUIDE_SHEET,
+    HEADER_SEARCH_ROWS,
+    HINT_HEADER,
+    KEY_HEADER,
+    LABEL_HEADER,
+    LISTS_SHEET,
+    META_FAMSCORE,
+    META_FINGERPRINT,
+    META_GENERATED,
+    META_SHEET,
+    META_TITLE,
+    META_UNIT,
+    META_VERSION,
+    META_YEAR,
+    POINTS_HEADER,
+    REMARK_HEADER,
+    VALUE_HEADER,
+    find_header,
+)
 from famscore.errors import OutputError, UsageError
-from famscore.names import name_key
+from famscore.messages import Msg
 from famscore.numbers import MAX_DIGITS, MAX_PLACES, fmt
 from famscore.rules.kinds import NEVER
 from famscore.scheme.model import (
@@ -33,35 +53,28 @@ from famscore.scheme.model import (
     Field,
     Scheme,
 )
+from famscore.text import clip, xml_safe
+from famscore.text import width as display_width
+from famscore.units import one_line
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 # 宋体 is on every Chinese Windows and in WPS; row heights below are estimated for it at 11 pt.
 FONT_NAME = "宋体"
-ENTRY_SHEET = "填报"
-GUIDE_SHEET = "说明"
-META_SHEET = "_meta"
-LISTS_SHEET = "_lists"
-KEY_HEADER = "字段编号"
-VALUE_HEADER = "填报值"
-REMARK_HEADER = "备注"
 BLANK_UNIT = "空白"
 YES, NO = "是", "否"
 REQUIRED_MARK = "* "
-UNIT_HEADERS = ("单位", "单位名称", "被考核单位", "考核对象", "名称")
-UNITS_SUFFIXES_TEXT = (".txt", ".csv")
-UNITS_SUFFIXES_BOOK = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
 
 # Columns of the 填报 sheet: header and width in Excel units (a CJK character is about 2).
 COLUMNS: tuple[tuple[str, int], ...] = (
     (KEY_HEADER, 16),
-    ("填报项目", 30),
-    ("单位/类型", 32),
+    (LABEL_HEADER, 30),
+    (HINT_HEADER, 32),
     (VALUE_HEADER, 14),
     (REMARK_HEADER, 18),
-    ("分值", 6),
-    ("评分标准", 56),
+    (POINTS_HEADER, 6),
+    (CRITERIA_HEADER, 56),
 )
 COL = {header: index for index, (header, _) in enumerate(COLUMNS, start=1)}
 TITLE_ROW, INFO_ROW, HEADER_ROW = 1, 2, 3
@@ -115,7 +128,7 @@ def template_filename(scheme: Scheme, unit: str | None) -> str:
     year = [str(scheme.settings.year)] if scheme.settings.year is not None else []
     name = safe_filename_part(unit) if unit is not None else BLANK_UNIT
     if not name:
-        raise UsageError(f"单位名称「{unit}」不能用作文件名", None)
+        raise UsageError(one_line(Msg.TEMPLATE_UNIT_NOT_A_FILE_NAME, unit=unit), None)
     full = "_".join([title, *year, name]) + ".xlsx"
     if _name_fits(full):
         return full
@@ -137,90 +150,6 @@ def _cut(text: str, chars: int, size: int) -> str:
     while len(text.encode()) > size:
         text = text[:-1]
     return text.rstrip(" .")
-
-
-def read_units_file(path: Path | str) -> list[str]:
-    """Unit names, one per line of a .txt/.csv or in the first column of a workbook's first sheet.
-
-    Blank lines and a header such as 单位 or 单位名称 are skipped; a duplicate or an empty list is a
-    UsageError naming the file and line.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise UsageError(f"找不到单位名单文件 {path}", path)
-    if suffix in UNITS_SUFFIXES_TEXT:
-        lines = _text_lines(path, csv_file=suffix == ".csv")
-    elif suffix in UNITS_SUFFIXES_BOOK:
-        lines = _book_lines(path)
-    else:
-        raise UsageError(
-            f"单位名单 {path.name} 的格式无法识别；请用 .txt（每行一个单位）或 .xlsx（第一列为单位名称）",
-            path,
-        )
-    units: list[str] = []
-    # By name_key: 新泾镇（虹桥） and 新泾镇(虹桥) are one unit written twice. Names are kept as written.
-    first_line: dict[str, tuple[int, str]] = {}
-    for line_no, raw in lines:
-        name = _clean_unit(raw)
-        if not name:
-            continue
-        if not first_line and name in UNIT_HEADERS:
-            first_line[""] = (line_no, name)  # the header line, e.g. 单位名称; nothing to keep
-            continue
-        key = name_key(name)
-        if key in first_line:
-            seen_line, seen = first_line[key]
-            as_written = "" if seen == name else f"（写作「{seen}」）"
-            raise UsageError(
-                f"单位名单 {path.name} 第 {line_no} 行：单位「{name}」重复"
-                f"（第 {seen_line} 行已有{as_written}）；请删除重复的一行",
-                path,
-            )
-        first_line[key] = (line_no, name)
-        units.append(name)
-    if not units:
-        raise UsageError(f"单位名单 {path.name} 中没有单位名称；请每行写一个单位", path)
-    return units
-
-
-def _clean_unit(raw: object) -> str:
-    if raw is None:
-        return ""
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    text = "".join(ch for ch in str(raw) if unicodedata.category(ch) not in ("Cc", "Cf"))
-    return " ".join(text.split())
-
-
-def _text_lines(path: Path, csv_file: bool) -> list[tuple[int, str]]:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):  # Notepad on Chinese Windows saves GBK ("ANSI")
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UsageError(f"单位名单 {path.name} 的文字编码无法识别；请另存为 UTF-8 编码的文本文件", path)
-    lines = text.splitlines()
-    if not csv_file:
-        return list(enumerate(lines, start=1))
-    rows = []
-    for line_no, line in enumerate(lines, start=1):
-        cells = next(csv.reader(io.StringIO(line)), [])
-        rows.append((line_no, cells[0] if cells else ""))
-    return rows
-
-
-def _book_lines(path: Path) -> list[tuple[int, object]]:
-    from famscore.safety import open_spreadsheet
-
-    book, (message, fix) = open_spreadsheet(path)
-    if book is None:
-        raise UsageError(f"单位名单 {path.name}：{message}；{fix}", path)
-    rows = book.get_sheet_by_name(book.sheet_names[0]).to_python(skip_empty_area=False)
-    return [(row_no, cells[0] if cells else None) for row_no, cells in enumerate(rows, start=1)]
 
 
 # ---------------------------------------------------------------- building
@@ -246,7 +175,7 @@ def template_paths(
         name = template_filename(scheme, unit)
         if name.lower() in names:
             raise UsageError(
-                f"单位「{unit}」和「{names[name.lower()]}」会生成同名文件 {name}；请改正单位名称", None
+                one_line(Msg.TEMPLATE_SAME_FILE_NAME, unit=unit, other=names[name.lower()], name=name), None
             )
         names[name.lower()] = unit
     return [(unit, out_dir / template_filename(scheme, unit)) for unit in wanted]
@@ -259,7 +188,7 @@ def build_template(scheme: Scheme, unit: str | None, path: Path | str, generated
 
     path = Path(path)
     book = Workbook()
-    guide = book.active
+    guide = cast("Worksheet", book.active)  # a new workbook has one sheet
     guide.title = GUIDE_SHEET
     entry = book.create_sheet(ENTRY_SHEET)
     lists = _ChoiceLists(book)
@@ -271,8 +200,8 @@ def build_template(scheme: Scheme, unit: str | None, path: Path | str, generated
     # Sheets cannot be renamed, moved, deleted or unhidden by accident; no password, so a
     # commission clerk can still lift it (审阅 → 保护工作簿).
     book.security = WorkbookProtection(lockStructure=True)
-    book.properties.title = f"{scheme.title} 填报表"
-    book.properties.subject = unit or BLANK_UNIT
+    book.properties.title = xml_safe(f"{scheme.title} 填报表")
+    book.properties.subject = xml_safe(unit or BLANK_UNIT)
     book.properties.creator = "famscore"
     return _save_atomically(book, path)
 
@@ -288,8 +217,9 @@ def _save_atomically(book: Any, path: Path) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
         raise OutputError(
-            f"无法建立文件夹「{path.parent}」（{exc.strerror or type(exc).__name__}）", path
+            one_line(Msg.TEMPLATE_FOLDER_NOT_MADE, folder=path.parent, reason=reason), path
         ) from exc
     return atomic_write(path, book.save)
 
@@ -381,12 +311,12 @@ def _write_entry_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None, lists
             name = f"{item.id}　{item.name}"
             _heading_row(sheet, row, name, item.points, criteria, styles.item_font, styles.item_fill, styles)
             sheet.row_dimensions[row].height = _height(
-                [(name, widths[COL["填报项目"] - 1]), (criteria, widths[COL["评分标准"] - 1])]
+                [(name, widths[COL[LABEL_HEADER] - 1]), (criteria, widths[COL[CRITERIA_HEADER] - 1])]
             )
             row += 1
             fields = scheme.fields_of(item.id)
             if not fields:
-                cell = sheet.cell(row, COL["填报项目"], "（本项无需填报）")
+                cell = sheet.cell(row, COL[LABEL_HEADER], "（本项无需填报）")
                 for col in range(1, last_col + 1):
                     sheet.cell(row, col).border = styles.thin
                     sheet.cell(row, col).font = styles.body_font
@@ -397,11 +327,11 @@ def _write_entry_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None, lists
                 _field_row(sheet, row, f, lists, styles, unlocked)
                 hint = type_hint(f)
                 sheet.row_dimensions[row].height = _height(
-                    [(_label(f), widths[COL["填报项目"] - 1]), (hint, widths[COL["单位/类型"] - 1])]
+                    [(_label(f), widths[COL[LABEL_HEADER] - 1]), (hint, widths[COL[HINT_HEADER] - 1])]
                 )
                 row += 1
 
-    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     _protect(sheet)
     _print_setup(sheet, scheme, unit, repeat=f"{HEADER_ROW}:{HEADER_ROW}")
 
@@ -420,12 +350,12 @@ def _heading_row(
         cell = sheet.cell(row, col)
         cell.fill, cell.border, cell.alignment = fill, styles.thin, styles.wrap_top
         cell.font = styles.body_font
-    name = _put_text(sheet.cell(row, COL["填报项目"]), label)
+    name = _put_text(sheet.cell(row, COL[LABEL_HEADER]), label)
     name.font = font
-    points_cell = sheet.cell(row, COL["分值"], _number(points))
+    points_cell = sheet.cell(row, COL[POINTS_HEADER], _number(points))
     points_cell.font, points_cell.alignment = font, styles.centre
     if criteria:
-        _put_text(sheet.cell(row, COL["评分标准"]), criteria)
+        _put_text(sheet.cell(row, COL[CRITERIA_HEADER]), criteria)
 
 
 def _field_row(
@@ -433,8 +363,8 @@ def _field_row(
 ) -> None:
     key = _put_text(sheet.cell(row, COL[KEY_HEADER]), f.id)
     key.font = styles.key_font
-    _put_text(sheet.cell(row, COL["填报项目"]), _label(f))
-    _put_text(sheet.cell(row, COL["单位/类型"]), type_hint(f))
+    _put_text(sheet.cell(row, COL[LABEL_HEADER]), _label(f))
+    _put_text(sheet.cell(row, COL[HINT_HEADER]), type_hint(f))
     for col in range(1, len(COLUMNS) + 1):
         cell = sheet.cell(row, col)
         cell.border, cell.alignment = styles.thin, styles.wrap_top
@@ -498,7 +428,7 @@ def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
     """The Excel data validation for a field's value cell, with a Chinese prompt and error alert."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    title = _clip(f.label or f.id, 32)
+    title = clip(xml_safe(f.label or f.id), 32)
     common: dict[str, Any] = {
         "allow_blank": True,
         "showInputMessage": True,
@@ -513,7 +443,11 @@ def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
         prompt = "请点单元格右侧的下拉箭头选择：" + "、".join(choices)
         error = "请从下拉列表中选择：" + "、".join(choices)
         return DataValidation(
-            type="list", formula1=source, prompt=_clip(prompt, 250), error=_clip(error, 220), **common
+            type="list",
+            formula1=source,
+            prompt=clip(xml_safe(prompt), 250),
+            error=clip(xml_safe(error), 220),
+            **common,
         )
     if f.type == DATE:
         first, last = f"DATE({f.years[0]},1,1)", f"DATE({f.years[1]},12,31)"  # the years the reader accepts
@@ -531,7 +465,8 @@ def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
             error="文字过长，请精简到 2000 字以内。",
             **common,
         )
-    kind = "whole" if f.type == INTEGER else "decimal"
+    kind: Literal["whole", "decimal"] = "whole" if f.type == INTEGER else "decimal"
+    operator: Literal["between", "greaterThanOrEqual", "lessThanOrEqual"]
     low, high = f.minimum, f.maximum
     if low is not None and high is not None:
         operator, formula1, formula2 = "between", fmt(low), fmt(high)
@@ -556,8 +491,8 @@ def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
         operator=operator,
         formula1=formula1,
         formula2=formula2,
-        prompt=_clip(prompt, 250),
-        error=_clip(error, 220),
+        prompt=clip(xml_safe(prompt), 250),
+        error=clip(xml_safe(error), 220),
         **common,
     )
 
@@ -583,7 +518,7 @@ class _ChoiceLists:
             letter = get_column_letter(col)
             for row, choice in enumerate(choices, start=1):
                 _put_text(self.sheet.cell(row, col), choice)
-            self.sheet.column_dimensions[letter].width = min(60, max(_width(c) for c in choices) + 2)
+            self.sheet.column_dimensions[letter].width = min(60, max(display_width(c) for c in choices) + 2)
             self.ranges[choices] = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(choices)}"
         return self.ranges[choices]
 
@@ -635,13 +570,13 @@ def _write_meta_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None, genera
     from famscore import __version__
 
     rows = [
-        ("标题", scheme.title),
-        ("年度", "" if scheme.settings.year is None else str(scheme.settings.year)),
-        ("版本", scheme.version),
-        ("指纹", scheme.fingerprint),
-        ("单位", unit or ""),
-        ("famscore 版本", __version__),
-        ("生成时间", generated),
+        (META_TITLE, scheme.title),
+        (META_YEAR, "" if scheme.settings.year is None else str(scheme.settings.year)),
+        (META_VERSION, scheme.version),
+        (META_FINGERPRINT, scheme.fingerprint),
+        (META_UNIT, unit or ""),
+        (META_FAMSCORE, __version__),
+        (META_GENERATED, generated),
     ]
     for row, (key, value) in enumerate(rows, start=1):
         sheet.cell(row, 1, key)
@@ -664,56 +599,47 @@ def _protect(sheet: Worksheet) -> None:
 
 
 def _print_setup(sheet: Worksheet, scheme: Scheme, unit: str | None, repeat: str | None) -> None:
+    from openpyxl.worksheet.properties import PageSetupProperties
+
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
     sheet.page_margins.header = sheet.page_margins.footer = 0.3
     if repeat:
         sheet.print_title_rows = repeat
-    sheet.oddHeader.left.text = _header_text(unit or "空白填报表")
-    sheet.oddHeader.right.text = _header_text(f"版本 {scheme.version}")
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    header: Any = sheet.oddHeader  # openpyxl makes them with the sheet; typed as optional
+    footer: Any = sheet.oddFooter
+    header.left.text = _header_text(unit or "空白填报表")
+    header.right.text = _header_text(f"版本 {scheme.version}")
+    footer.center.text = "第 &P 页，共 &N 页"
 
 
 def _header_text(text: str) -> str:
-    return text.replace("&", "&&")  # '&' starts a code in Excel header text
+    return xml_safe(text).replace("&", "&&")  # '&' starts a code in Excel header text
 
 
 # ---------------------------------------------------------------- cell helpers and sizing
 
 
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 def _put_text(cell: Any, value: object) -> Any:
     """Store `value` as a text cell: never a formula ('=…') or error ('#N/A'), no XML-illegal chars."""
-    cell.value = _ILLEGAL_XML.sub("", str(value))
+    cell.value = xml_safe(str(value))
     cell.data_type = "s"
     return cell
-
-
-def _clip(text: str, limit: int) -> str:
-    """Excel refuses validation titles and messages over its limits (32 / 255 characters)."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _width(text: str) -> int:
-    """Display width in Excel column units: CJK and full-width characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
-
-
 def _lines(text: str, width: float) -> int:
     usable = max(width - 1.5, 4)
-    return sum(max(1, math.ceil(_width(part) * 1.05 / usable)) for part in text.split("\n"))
+    return sum(max(1, math.ceil(display_width(part) * 1.05 / usable)) for part in text.split("\n"))
 
 
 def _height(cells: list[tuple[str, float]], minimum: float = 18) -> float:
@@ -723,7 +649,7 @@ def _height(cells: list[tuple[str, float]], minimum: float = 18) -> float:
 
 def _column_widths(scheme: Scheme) -> list[int]:
     widths = [width for _, width in COLUMNS]
-    key_width = max((_width(f.id) for f in scheme.fields.values()), default=8)
+    key_width = max((display_width(f.id) for f in scheme.fields.values()), default=8)
     # field ids are in a 9 pt font; allow them the room they need, within reason
     widths[COL[KEY_HEADER] - 1] = min(28, max(10, math.ceil(key_width * 0.85) + 2))
     return widths
@@ -753,10 +679,14 @@ def fill_template(
 
     book = load_workbook(path)
     sheet = book[ENTRY_SHEET]
-    header_row, columns = _find_header(sheet)
+    header = find_header(
+        [list(cells) for cells in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
+    )
+    if header is None:
+        raise KeyError(f"{ENTRY_SHEET}: no header row with {KEY_HEADER} and {VALUE_HEADER}")
     rows: dict[str, int] = {}
-    for row in range(header_row + 1, sheet.max_row + 1):
-        key = sheet.cell(row, columns[KEY_HEADER]).value
+    for row in range(header.row + 2, sheet.max_row + 1):
+        key = sheet.cell(row, header.key + 1).value
         if key is not None and str(key).strip():
             rows[str(key).strip()] = row
     for source in (values, remarks or {}):
@@ -764,27 +694,15 @@ def fill_template(
             if key not in rows:
                 raise KeyError(key)
     for key, value in values.items():
-        _set(sheet.cell(rows[key], columns[VALUE_HEADER]), value)
+        _set(sheet.cell(rows[key], header.value + 1), value)
     if remarks:
-        if REMARK_HEADER not in columns:
+        if header.remark is None:
             raise KeyError(REMARK_HEADER)
         for key, text in remarks.items():
-            _set(sheet.cell(rows[key], columns[REMARK_HEADER]), text)
+            _set(sheet.cell(rows[key], header.remark + 1), text)
     if unit is not None:
         _rename_unit(book, unit)
     return _save_atomically(book, Path(out))
-
-
-def _find_header(sheet: Worksheet) -> tuple[int, dict[str, int]]:
-    for row in range(1, min(sheet.max_row, 30) + 1):
-        headers: dict[str, int] = {}
-        for col in range(1, sheet.max_column + 1):
-            value = sheet.cell(row, col).value
-            if value is not None:
-                headers.setdefault("".join(unicodedata.normalize("NFKC", str(value)).split()), col)
-        if KEY_HEADER in headers and VALUE_HEADER in headers:
-            return row, headers
-    raise KeyError(f"{ENTRY_SHEET}: no header row with {KEY_HEADER} and {VALUE_HEADER}")
 
 
 def _set(cell: Any, value: object) -> None:
@@ -803,11 +721,11 @@ def _set(cell: Any, value: object) -> None:
 def _rename_unit(book: Any, unit: str) -> None:
     meta = book[META_SHEET]
     for row in range(1, meta.max_row + 1):
-        if meta.cell(row, 1).value == "单位":
+        if meta.cell(row, 1).value == META_UNIT:
             _put_text(meta.cell(row, 2), unit)
             break
     else:
-        meta.append(["单位"])
+        meta.append([META_UNIT])
         _put_text(meta.cell(meta.max_row, 2), unit)
     book.properties.subject = unit
     entry = book[ENTRY_SHEET]
@@ -829,7 +747,6 @@ __all__ = [
     "build_template",
     "build_templates",
     "fill_template",
-    "read_units_file",
     "template_filename",
     "type_hint",
 ]

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import python_calamine as calamine
 
-
-def clean_header(value: object) -> str:
-    """Header text compared loosely: NFKC, no spaces, so '填报值 ' and '填 报 值' match."""
-    return "".join(unicodedata.normalize("NFKC", str(value)).split())
+from famscore.text import closest, header_key, normalise
 
 
 def clean_text(value: object) -> str:
@@ -27,7 +22,7 @@ def clean_text(value: object) -> str:
 
 def clean_key(value: object) -> str:
     """Text compared or parsed (ids, types, numbers): NFKC folds full-width letters and digits."""
-    return unicodedata.normalize("NFKC", clean_text(value)).strip()
+    return normalise(clean_text(value))
 
 
 @dataclass
@@ -66,19 +61,22 @@ def open_workbook(path: Path) -> calamine.CalamineWorkbook:
 
 def find_sheet(names: Sequence[str], wanted: str) -> str | None:
     """The sheet named `wanted`, forgiving stray spaces and full-width letters."""
-    target = clean_header(wanted)
+    target = header_key(wanted)
     for name in names:
-        if clean_header(name) == target:
+        if header_key(name) == target:
             return name
     return None
 
 
-def suggest_sheet(names: Sequence[str], wanted: str) -> str:
-    close = difflib.get_close_matches(wanted, [clean_header(n) for n in names], n=1, cutoff=0.4)
-    if close:
-        original = next(n for n in names if clean_header(n) == close[0])
-        return f"是否是工作表「{original}」？请把它改名为「{wanted}」"
-    return f"现有工作表：{'、'.join(names) or '（无）'}；请添加名为「{wanted}」的工作表"
+def near_sheet(names: Sequence[str], wanted: str) -> str | None:
+    """The sheet most likely meant to be `wanted` (misspelt or renamed), or None."""
+    close = closest(wanted, [header_key(n) for n in names], cutoff=0.4)
+    return None if close is None else next(n for n in names if header_key(n) == close)
+
+
+def listed_sheets(names: Sequence[str]) -> str:
+    """The sheets there are, for a message naming them: '说明、_meta', or '（无）'."""
+    return "、".join(names) or "（无）"
 
 
 def read_table(
@@ -89,15 +87,17 @@ def read_table(
     Returns None when no such header row exists; the caller reports which headers are missing.
     """
     rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    wanted = [clean_header(h) for h in required]
+    wanted = [header_key(h) for h in required]
     for index, cells in enumerate(rows[:search_rows]):
-        headers = [clean_header(c) for c in cells]
+        headers = [header_key(c) for c in cells]
         if all(h in headers for h in wanted):
             columns: dict[str, int] = {}
             for col, header in enumerate(headers):
                 if header and header not in columns:
                     columns[header] = col
-            data = [(index + 2 + n, list(r)) for n, r in enumerate(rows[index + 1 :])]
+            data: list[tuple[int, list[object]]] = [
+                (index + 2 + n, list(r)) for n, r in enumerate(rows[index + 1 :])
+            ]
             return Table(sheet, index + 1, columns, data)
     return None
 
@@ -107,10 +107,10 @@ def best_header_row(
 ) -> tuple[int, list[str]]:
     """For messages: the row that looks most like a header, and which required headers it lacks."""
     rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)[:search_rows]
-    wanted = [clean_header(h) for h in required]
+    wanted = [header_key(h) for h in required]
     best, best_missing = 1, list(required)
     for index, cells in enumerate(rows):
-        headers = [clean_header(c) for c in cells]
+        headers = [header_key(c) for c in cells]
         missing = [r for r, w in zip(required, wanted, strict=True) if w not in headers]
         if len(missing) < len(best_missing):
             best, best_missing = index + 1, missing

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from stable import stable_bytes
 
-from famscore.scheme.loader import BANDS, CHOICES, FIELDS, INDICATORS, RULES, SETTING_KEYS, SETTINGS
+from famscore.scheme.format import BANDS, CHOICES, FIELDS, INDICATORS, RULES, SETTING_KEYS, SETTINGS
 from famscore.scheme.markdown import read_markdown_sheets
 from famscore.scheme.writer import write_scheme
 

@@ -16,7 +16,8 @@ from stable import stable_bytes
 
 from famscore.scheme.loader import load_scheme
 from famscore.scheme.model import Scheme
-from famscore.templates import build_template, fill_template, read_units_file, template_filename
+from famscore.templates import build_template, fill_template, template_filename
+from famscore.units import read_units_file
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -27,7 +27,8 @@ from famscore.cli import app
 from famscore.rules.flags import Effect, Flag
 from famscore.scheme.loader import load_scheme
 from famscore.scoring import BatchResult, UnitResult, score_batch
-from famscore.templates import build_template, read_units_file, template_filename
+from famscore.templates import build_template, template_filename
+from famscore.units import read_units_file
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

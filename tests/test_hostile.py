@@ -548,6 +548,7 @@ def test_a_missing_entry_sheet_is_reported_with_the_sheets_there_are(
         ERROR,
         "找不到工作表「填报」，本文件未计分",
         "现有工作表：说明、_meta；请添加名为「填报」的工作表",
+        code="RETURN_ENTRY_SHEET_MISSING",
     )
 
 
@@ -567,6 +568,7 @@ def test_a_renamed_entry_sheet_with_the_header_is_used_with_a_warning(
         WARNING,
     )
     assert problem.message == "找不到工作表「填报」，已改用有这两个表头的工作表「Sheet1」"
+    assert problem.code == "RETURN_ENTRY_SHEET_RENAMED"
     assert "不要改动工作表名称" in problem.fix
 
 
@@ -579,6 +581,7 @@ def test_two_candidate_sheets_and_no_entry_sheet_is_an_error(
     book.save(tmp_path / "新华街道.xlsx")
     problem = only(read(tmp_path / "新华街道.xlsx", scheme))
     assert (problem.sheet, problem.cell, problem.severity) == ("填报", "", ERROR)
+    assert problem.code == "RETURN_ENTRY_SHEET_AMBIGUOUS"
     assert problem.message == (
         "找不到有表头「字段编号」和「填报值」的工作表「填报」，而工作表 「Sheet1」、「Sheet2」 都有这样的表头，"
         "无法确定用哪一张，本文件未计分"

@@ -28,7 +28,8 @@ from famscore.outputs.terminal import ranking_table
 from famscore.scheme.loader import load_scheme
 from famscore.scheme.model import Scheme
 from famscore.scoring import PENDING, BatchResult, score_batch
-from famscore.templates import build_template, fill_template, read_units_file, template_filename
+from famscore.templates import build_template, fill_template, template_filename
+from famscore.units import read_units_file
 
 UNITS = ["新华街道", "江苏街道", "华阳街道"]
 

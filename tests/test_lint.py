@@ -21,35 +21,10 @@ def test_ruff_clean(args: tuple[str, ...]) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-# Modules that are mypy-clean under pyproject's [tool.mypy]; the rest of the package is not yet.
-MYPY_CLEAN = (
-    "famscore/rules",
-    "famscore/outputs",
-    "famscore/values.py",
-    "famscore/safety.py",
-    "famscore/numbers.py",
-    "famscore/errors.py",
-    "famscore/messages.py",
-    "famscore/cli.py",
-    "famscore/cli_zh.py",
-    "famscore/interrupt.py",
-    "famscore/batch",
-    "famscore/scoring.py",
-    "famscore/returns.py",
-    "famscore/__init__.py",
-    "famscore/_version.py",
-    "famscore/scheme/model.py",
-)
-
-
-def test_mypy_clean_where_typed() -> None:
+def test_mypy_clean() -> None:
+    """The whole package type-checks under pyproject's [tool.mypy] (files = famscore)."""
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", *MYPY_CLEAN], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, check=False
     )
-    # mypy follows imports and reports their errors too; only the listed modules are held to it here.
-    errors = [
-        line for line in result.stdout.splitlines() if line.startswith(MYPY_CLEAN) and ": error:" in line
-    ]
-    summary = result.stdout.rstrip().rpartition("\n")[2]
-    assert summary.startswith(("Success", "Found")), result.stdout + result.stderr  # mypy ran
-    assert errors == []
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("Success"), result.stdout

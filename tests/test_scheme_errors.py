@@ -1,7 +1,8 @@
 """Scheme mistakes an author makes, each reported by `check_scheme` at its sheet and cell.
 
 A valid scheme is written as markdown tables; each case changes one line of it and checks the
-problem the user would read: sheet, cell (as Excel shows it), severity and the message with its fix.
+problem as data: sheet, row and column (as Excel numbers them), severity and code, and the
+particulars the message must name.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import famscore.cli
-from famscore.errors import ERROR, WARNING, Problem
+from famscore.errors import Problem
 from famscore.rules import primary_kinds, score_item
 from famscore.scheme.loader import check_scheme
 from famscore.scheme.model import Scheme
@@ -70,9 +71,12 @@ TIER_RULE = "| A1 | 分档 | A1_评估 | ≥95:5；≥90:4；其他:0 |"
 LEVEL_RULE = "| A2 | 选档 | A2_质量 | 较高:5；一般:3；未开展:0 |"
 
 
-def flatten(problems: list[Problem]) -> list[tuple[str, str, str, str]]:
-    """Problems as (sheet, cell, severity, message with fix), the way they are compared here."""
-    return [(p.sheet, p.cell, p.severity, p.as_dict()["message"]) for p in problems]
+Place = tuple[str, int | None, int | None, str, str]  # sheet, row, column, level, code
+
+
+def flatten(problems: list[Problem]) -> list[Place]:
+    """Problems as (sheet, row, column, level, code), the way they are compared here."""
+    return [(p.sheet, p.row, p.column, p.level, p.code) for p in problems]
 
 
 def mutate(text: str, old: str, new: str) -> str:
@@ -81,12 +85,12 @@ def mutate(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-def assert_reported(problems: list[Problem], sheet: str, cell: str, severity: str, *words: str) -> Problem:
-    """The one problem at sheet/cell with this severity whose message (with fix) has every word."""
-    here = [p for p in problems if (p.sheet, p.cell, p.severity) == (sheet, cell, severity)]
-    assert here, f"nothing reported at {sheet} {cell} ({severity}); got {flatten(problems)}"
-    hits = [p for p in here if all(w in p.as_dict()["message"] for w in words)]
-    assert len(hits) == 1, f"expected {words} at {sheet} {cell}; got {flatten(here)}"
+def assert_reported(problems: list[Problem], place: Place, *words: str) -> Problem:
+    """The one problem at `place` (sheet, row, column, level, code); its message with fix names every word."""
+    hits = [p for p in problems if (p.sheet, p.row, p.column, p.level, p.code) == place]
+    assert len(hits) == 1, f"expected one {place}; got {flatten(problems)}"
+    message = hits[0].as_dict()["message"]
+    assert all(w in message for w in words), (words, message)
     return hits[0]
 
 
@@ -100,94 +104,90 @@ CASES = [
     pytest.param(
         TIER_RULE,
         "| A1 | 分段 | A1_评估 | ≥95:5；≥90:4；其他:0 |",
-        ("规则", "B2", ERROR, ["不认识的规则类型「分段」", "可用规则类型：", *primary_kinds()]),
+        (("规则", 2, 2, "error", "SCHEME_RULE_KIND_UNKNOWN"), ["「分段」", *primary_kinds()]),
         id="unknown-rule-kind",
     ),
     pytest.param(
         TIER_RULE,
         "| A1 | 分档 | A1_评价 | ≥95:5；≥90:4；其他:0 |",
-        ("规则", "C2", ERROR, ["字段「A1_评价」在「字段」表中不存在", "是否想写「A1_评估」"]),
+        (("规则", 2, 3, "error", "RULE_FIELD_UNKNOWN_NEAR"), ["「A1_评价」", "是否想写「A1_评估」"]),
         id="unknown-field-reference",
     ),
     pytest.param(
         TIER_RULE,
         "| A3 | 分档 | A1_评估 | ≥95:5；≥90:4；其他:0 |",
-        ("规则", "A2", ERROR, ["指标编号「A3」在「指标」表中不存在"]),
+        (("规则", 2, 1, "error", "SCHEME_ITEM_ID_UNKNOWN"), ["「A3」", "先在「指标」表中添加该指标"]),
         id="unknown-item-reference",
     ),
     pytest.param(
         "| A1 | | 免费药具 | 5 |",
         "| A1 | | 免费药具 | 4 |",
-        ("指标", "第 2 行", ERROR, ["一级指标「基础工作」分值为 10，但其二级指标合计 9", "使两者相等"]),
+        (("指标", 2, None, "error", "SCHEME_CATEGORY_POINTS_MISMATCH"), ["「基础工作」分值为 10", "合计 9"]),
         id="items-do-not-add-up-to-category",
     ),
     pytest.param(
         "| 主要指标满分 | 10 |",
         "| 主要指标满分 | 12 |",
-        ("设置", "B4", ERROR, ["主要指标满分为 12，但「主要」一级指标合计 10"]),
+        (("设置", 4, 2, "error", "SCHEME_MAIN_POINTS_MISMATCH"), ["满分为 12", "合计 10"]),
         id="categories-do-not-add-up-to-main-points",
     ),
     pytest.param(
         LEVEL_RULE,
         "| A2 | 选档 | A2_质量 | 较高:6；一般:3；未开展:0 |",
         (
-            "规则",
-            "第 3 行",
-            WARNING,
-            ["「人口家庭发展调研」（A2）本项分值 5", "最多可得 6 分", "改正「指标」表第 4 行的分值"],
+            ("规则", 3, None, "warning", "SCHEME_RULES_ABOVE_POINTS"),
+            ["（A2）本项分值 5", "可得 6 分", "第 4 行"],
         ),
         id="rule-awards-more-than-item-points",
     ),
     pytest.param(
         TIER_RULE,
         "| A1 | 分档 | A1_评估 | ≥90:6；≥95:8；其他:0 |",
-        ("规则", "D2", ERROR, ["第 2 档「≥95」与前面的档位重叠，永远不会命中"]),
+        (("规则", 2, 4, "error", "RULE_TIER_NEVER_HIT"), ["第 2 档「≥95」"]),
         id="overlapping-tiers",
     ),
     pytest.param(
         TIER_RULE,
         "| A1 | 分档 | A1_评估 | 95-100:5；90-94:4；其他:0 |",
-        ("规则", "D2", ERROR, ["档位之间有空档：94 与 95 之间"]),
+        (("规则", 2, 4, "error", "RULE_TIER_GAP"), ["94 与 95 之间"]),
         id="gapped-tiers-on-a-decimal-field",
     ),
     pytest.param(
         TIER_RULE,
         "| A1 | 分档 | A1_评估 | ≥95:5；≥90:4 |",
-        ("规则", "D2", ERROR, ["分档缺少「其他」档", "其他:0"]),
+        (("规则", 2, 4, "error", "RULE_TIER_OTHER_MISSING"), []),
         id="missing-other-tier",
     ),
     pytest.param(
         TIER_RULE,
         "| A1 | 满分 | | |\n| A1 | 低于标准扣分 | A1_评估 | 标准=98；每=1；扣=0.2 |",
-        ("规则", "D3", ERROR, ["没有写明扣分方式", "方式=按比例", "方式=按整档"]),
+        (("规则", 3, 4, "error", "RULE_DEDUCTION_MODE_MISSING"), []),
         id="deduction-without-mode",
     ),
     pytest.param(
         "| 良好 | 8 |",
         "| 良好 | 9.5 |",
-        ("等级", "B3", ERROR, ["等级顺序不对：「良好」的最低分 9.5 不低于上一档「优秀」的 9"]),
+        (("等级", 3, 2, "error", "SCHEME_BAND_ORDER"), ["「良好」的最低分 9.5", "「优秀」的 9"]),
         id="bands-out-of-order",
     ),
     pytest.param(
         "| A2 | | 人口家庭发展调研 | 5 |",
         "| A1 | | 人口家庭发展调研 | 5 |",
-        ("指标", "A4", ERROR, ["编号「A1」重复（第 3 行已使用）"]),
+        (("指标", 4, 1, "error", "SCHEME_INDICATOR_ID_TWICE"), ["「A1」", "第 3 行"]),
         id="duplicate-item-id",
     ),
     pytest.param(
         "| A2_质量 | A2 | 调查工作质量 | 选项 | | | | 调研质量 |",
         "| A1_评估 | A2 | 调查工作质量 | 选项 | | | | 调研质量 |",
-        ("字段", "A3", ERROR, ["字段编号「A1_评估」重复"]),
+        (("字段", 3, 1, "error", "SCHEME_FIELD_ID_TWICE"), ["「A1_评估」"]),
         id="duplicate-field-id",
     ),
     pytest.param(
         LEVEL_RULE,
         "",
         (
-            "指标",
-            "第 4 行",
-            ERROR,
-            ["二级指标「人口家庭发展调研」（A2）没有计分规则", "在「规则」表为 A2 添加"],
+            ("指标", 4, None, "error", "SCHEME_ITEM_WITHOUT_RULES"),
+            ["「人口家庭发展调研」（A2）", "为 A2 添加"],
         ),
         id="item-without-rules",
     ),
@@ -196,15 +196,15 @@ CASES = [
 
 @pytest.mark.parametrize(("old", "new", "expected"), CASES)
 def test_a_scheme_mistake_is_reported_where_it_is(
-    check_md: CheckMd, old: str, new: str, expected: tuple[str, str, str, list[str]]
+    check_md: CheckMd, old: str, new: str, expected: tuple[Place, list[str]]
 ) -> None:
-    sheet, cell, severity, words = expected
+    place, words = expected
     scheme, problems = check_md(mutate(VALID, old, new))
-    assert_reported(problems, sheet, cell, severity, *words)
+    assert_reported(problems, place, *words)
     errors = [p for p in problems if p.is_error]
     # an error makes the scheme unusable; a warning alone leaves it usable
     assert (scheme is None) == bool(errors)
-    assert (scheme is None) == (severity == ERROR)
+    assert (scheme is None) == (place[3] == "error")
 
 
 def test_gapped_ranges_on_an_integer_field_have_no_gap(check_md: CheckMd) -> None:
@@ -230,7 +230,7 @@ def test_an_unused_field_is_a_warning(check_md: CheckMd) -> None:
     )
     scheme, problems = check_md(text)
     assert scheme is not None
-    assert_reported(problems, "字段", "第 4 行", WARNING, "字段「A2_篇数」没有被任何规则使用", "改为「文本」")
+    assert_reported(problems, ("字段", 4, None, "warning", "SCHEME_FIELD_UNUSED"), "「A2_篇数」")
     assert [p for p in problems if p.is_error] == []
 
 
@@ -242,7 +242,9 @@ def test_a_missing_sheet_suggests_the_near_name(scheme_file: Callable[[str], Pat
     scheme, problems = check_scheme(path)
     assert scheme is None
     assert_reported(
-        problems, "规则", "", ERROR, "缺少工作表「规则」", "是否是工作表「计分规则」？请把它改名为「规则」"
+        problems,
+        ("规则", None, None, "error", "SCHEME_SHEET_MISSING_NEAR"),
+        "是否是工作表「计分规则」？请把它改名为「规则」",
     )
 
 
@@ -254,7 +256,10 @@ def test_a_missing_header_is_located(scheme_file: Callable[[str], Path]) -> None
     scheme, problems = check_scheme(path)
     assert scheme is None
     assert_reported(
-        problems, "规则", "第 1 行", ERROR, "找不到表头「参数」", "指标编号、规则类型、字段、参数"
+        problems,
+        ("规则", 1, None, "error", "SCHEME_HEADERS_MISSING"),
+        "「参数」",
+        "指标编号、规则类型、字段、参数",
     )
 
 
@@ -270,11 +275,19 @@ def test_every_mistake_is_reported_in_one_pass(check_md: CheckMd) -> None:
     text = mutate(text, LEVEL_RULE, "| A2 | 选档 | A2_质粮 | 较高:5；一般:3；未开展:0 |")
     scheme, problems = check_md(text)
     assert scheme is None
-    assert_reported(problems, "等级", "B3", ERROR, "等级顺序不对")
-    assert_reported(problems, "指标", "第 2 行", ERROR, "其二级指标合计 9")
-    assert_reported(problems, "字段", "A4", ERROR, "字段编号「A2_质量」重复")
-    assert_reported(problems, "规则", "B2", ERROR, "不认识的规则类型「分段」")
-    assert_reported(problems, "规则", "C3", ERROR, "是否想写「A2_质量」")
+    assert flatten(problems) == [
+        ("等级", 3, 2, "error", "SCHEME_BAND_ORDER"),
+        ("字段", 4, 1, "error", "SCHEME_FIELD_ID_TWICE"),
+        ("规则", 2, 2, "error", "SCHEME_RULE_KIND_UNKNOWN"),
+        ("规则", 3, 3, "error", "RULE_FIELD_UNKNOWN_NEAR"),
+        ("指标", 2, None, "error", "SCHEME_CATEGORY_POINTS_MISMATCH"),
+        # the two items whose rule rows were refused, and the fields only those rules read
+        ("指标", 3, None, "error", "SCHEME_ITEM_WITHOUT_RULES"),
+        ("指标", 4, None, "error", "SCHEME_ITEM_WITHOUT_RULES"),
+        ("字段", 2, None, "warning", "SCHEME_FIELD_UNUSED"),
+        ("字段", 3, None, "warning", "SCHEME_FIELD_UNUSED"),
+    ]
+    assert_reported(problems, ("规则", 3, 3, "error", "RULE_FIELD_UNKNOWN_NEAR"), "是否想写「A2_质量」")
 
 
 # ---------------------------------------------------------------- famscore check

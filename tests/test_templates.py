@@ -16,6 +16,18 @@ import python_calamine as calamine
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from famscore.entry_sheet import (
+    ENTRY_SHEET,
+    KEY_HEADER,
+    META_FINGERPRINT,
+    META_KEYS,
+    META_SHEET,
+    META_UNIT,
+    REMARK_HEADER,
+    VALUE_HEADER,
+    find_entry_sheet,
+    read_meta,
+)
 from famscore.errors import UsageError
 from famscore.returns import read_return
 from famscore.rules.kinds import NEVER
@@ -24,9 +36,10 @@ from famscore.templates import (
     build_template,
     build_templates,
     fill_template,
-    read_units_file,
     template_filename,
 )
+from famscore.text import header_key
+from famscore.units import read_units_file
 
 LoadMd = Callable[[str], Scheme]
 GENERATED = "2024-01-15 09:00:00"
@@ -347,6 +360,25 @@ def test_meta_is_hidden_and_identifies_scheme_and_unit(rich: Scheme, tmp_path: P
     assert values["famscore 版本"]
 
 
+def test_the_reader_finds_what_the_writer_wrote_through_one_contract(rich: Scheme, tmp_path: Path) -> None:
+    """famscore.entry_sheet is both sides: the template's sheets, header and _meta as the reader sees them."""
+    path = build_template(rich, "新华街道", tmp_path / "t.xlsx", generated=GENERATED)
+    book = calamine.CalamineWorkbook.from_path(str(path))
+
+    def rows_of(name: str, nrows: int | None) -> list[list[object]]:
+        return book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=nrows)
+
+    found, problem = find_entry_sheet(book.sheet_names, rows_of, path.name)
+    assert problem is None and found is not None
+    sheet, rows, header = found
+    assert sheet == ENTRY_SHEET
+    assert [rows[header.row][i] for i in (header.key, header.value)] == [KEY_HEADER, VALUE_HEADER]
+    assert header.remark is not None and rows[header.row][header.remark] == REMARK_HEADER
+    meta, unit_cell = read_meta(rows_of(META_SHEET, None))
+    assert set(meta) == {header_key(key) for key in META_KEYS}  # keys are read folded: 'famscore版本'
+    assert (meta[META_UNIT], meta[META_FINGERPRINT], unit_cell) == ("新华街道", rich.fingerprint, "B5")
+
+
 def test_blank_template_has_no_unit_and_same_generated_time_gives_same_content(
     mini: Scheme, tmp_path: Path
 ) -> None:
@@ -497,3 +529,11 @@ def test_unit_list_of_unknown_format_or_missing_is_a_usage_error(tmp_path: Path)
         read_units_file(tmp_path / "units.docx")
     with pytest.raises(UsageError, match="找不到"):
         read_units_file(tmp_path / "none.txt")
+
+
+def test_characters_an_xlsx_cannot_hold_are_left_out_of_the_template(load_md: LoadMd, tmp_path: Path) -> None:
+    # U+FFFE/U+FFFF are illegal in XML like the C0 controls: written as they are, the file is broken.
+    scheme = load_md(MINI.replace("| 评估结果 |", "| 评估\uffff结\ufffe果 |"))
+    book = load_workbook(build_template(scheme, "新华街道", tmp_path / "t.xlsx", generated=GENERATED))
+    labels = [row[1].value for row in book["填报"].iter_rows(min_row=4) if row[0].value == "A1_score"]
+    assert labels == ["* 评估结果"]

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
+from famscore.messages import Msg
 from famscore.numbers import number_error, to_decimal
 from famscore.rules.expr import MissingInput
 from famscore.rules.flags import Flag
+from famscore.scheme.format import COL_FIELDS, COL_PARAMS
 from famscore.scheme.model import Field, Item
+from famscore.text import clip, closest, normalise
 
 __all__ = [
     "MissingInput",
@@ -40,13 +42,19 @@ class RuleSpec:
 
 
 class RuleSpecError(ValueError):
-    """A rule row is wrong; `column` names the 规则 sheet column to fix."""
+    """A rule row is wrong; `column` names the 规则 sheet column to fix, `msg` and `fields` what is wrong.
 
-    def __init__(self, column: str, message: str, fix: str = "") -> None:
-        super().__init__(message)
+    A plain `message` and `fix` are carried as Msg.SCHEME_RULE_INVALID.
+    """
+
+    def __init__(self, column: str, message: str | Msg, fix: str = "", **fields: Any) -> None:
+        if isinstance(message, Msg):
+            self.msg, self.fields = message, fields
+        else:
+            self.msg, self.fields = Msg.SCHEME_RULE_INVALID, {"message": message, "fix": fix}
+        self.message, self.fix = self.msg.render(**self.fields)
+        super().__init__(self.message)
         self.column = column
-        self.message = message
-        self.fix = fix
 
 
 @dataclass(frozen=True)
@@ -111,11 +119,6 @@ def primary_kinds() -> list[str]:
 _SPLIT = re.compile(r"[;\n]+")
 
 
-def normalise(text: str) -> str:
-    """NFKC folds full-width ；：＝ and digits that authors type in Chinese IMEs."""
-    return unicodedata.normalize("NFKC", text or "").strip()
-
-
 def split_entries(text: str) -> list[str]:
     return [e.strip() for e in _SPLIT.split(normalise(text)) if e.strip()]
 
@@ -126,14 +129,16 @@ def parse_keyvalues(text: str, allowed: set[str]) -> dict[str, str]:
     for entry in split_entries(text):
         if "=" not in entry:
             raise RuleSpecError(
-                "参数", f"参数「{entry}」缺少等号", f"请写成 名称=值，可用名称：{'、'.join(sorted(allowed))}"
+                COL_PARAMS, Msg.RULE_PARAM_NO_EQUALS, entry=entry, accepted="、".join(sorted(allowed))
             )
         key, _, value = entry.partition("=")
         key, value = key.strip(), value.strip()
         if key not in allowed:
-            raise RuleSpecError("参数", f"不认识的参数「{key}」", f"可用参数：{'、'.join(sorted(allowed))}")
+            raise RuleSpecError(
+                COL_PARAMS, Msg.RULE_PARAM_UNKNOWN, key=key, accepted="、".join(sorted(allowed))
+            )
         if key in result:
-            raise RuleSpecError("参数", f"参数「{key}」写了两次", "每个参数只写一次")
+            raise RuleSpecError(COL_PARAMS, Msg.RULE_PARAM_TWICE, key=key)
         result[key] = value
     return result
 
@@ -142,7 +147,7 @@ def number_param(params: Mapping[str, str], key: str, *, positive: bool = True) 
     """A required numeric parameter ('98', '0.2', '3分', '95%')."""
     number = optional_number_param(params, key, positive=positive)
     if number is None:
-        raise RuleSpecError("参数", f"缺少参数「{key}」", f"请在参数中写 {key}=数值")
+        raise RuleSpecError(COL_PARAMS, Msg.RULE_PARAM_MISSING, key=key)
     return number
 
 
@@ -154,9 +159,9 @@ def optional_number_param(params: Mapping[str, str], key: str, *, positive: bool
     number = to_decimal(raw.rstrip("%分"))
     if number is None:
         why = number_error(raw.rstrip("%分")) or "不是数值"  # says so when it is out of the format's range
-        raise RuleSpecError("参数", f"参数「{key}={raw}」{why}", f"请写成 {key}=数值")
+        raise RuleSpecError(COL_PARAMS, Msg.RULE_PARAM_NOT_NUMBER, key=key, raw=raw, why=why)
     if positive and number <= 0:
-        raise RuleSpecError("参数", f"参数「{key}={raw}」应大于 0", "扣分、步长等参数请写正数")
+        raise RuleSpecError(COL_PARAMS, Msg.RULE_PARAM_NOT_POSITIVE, key=key, raw=raw)
     return number
 
 
@@ -171,36 +176,30 @@ def field_list(
     """Resolve the 字段 column (ids separated by commas or 、) and check their types."""
     ids = [p.strip() for p in re.split(r"[,、\s]+", normalise(spec.fields)) if p.strip()]
     if len(ids) < minimum:
-        raise RuleSpecError(
-            "字段", f"「{spec.kind}」规则需要填写字段编号", "在「字段」列写本规则读取的字段编号"
-        )
+        raise RuleSpecError(COL_FIELDS, Msg.RULE_FIELDS_MISSING, kind=spec.kind)
     if maximum is not None and len(ids) > maximum:
-        raise RuleSpecError(
-            "字段", f"「{spec.kind}」规则只能读取 {maximum} 个字段", "多余的字段请拆成另一行规则"
-        )
+        raise RuleSpecError(COL_FIELDS, Msg.RULE_FIELDS_TOO_MANY, kind=spec.kind, most=maximum)
     resolved = []
     for fid in ids:
         resolve = fields.get(fid)
         if resolve is None:
-            shown = fid if len(fid) <= 40 else fid[:39] + "…"
-            raise RuleSpecError("字段", f"字段「{shown}」在「字段」表中不存在", _near_miss(fid, fields))
+            msg, near = unknown(Msg.RULE_FIELD_UNKNOWN, Msg.RULE_FIELD_UNKNOWN_NEAR, fid, fields)
+            raise RuleSpecError(COL_FIELDS, msg, id=clip(fid), near=near)
         if resolve.type not in allowed_types:
             raise RuleSpecError(
-                "字段",
-                f"字段「{fid}」的类型是「{resolve.type}」，「{spec.kind}」规则需要{'/'.join(allowed_types)}类型",
-                "请改字段类型或换用合适的规则类型",
+                COL_FIELDS,
+                Msg.RULE_FIELD_TYPE,
+                id=fid,
+                type=resolve.type,
+                kind=spec.kind,
+                accepted="/".join(allowed_types),
             )
         resolved.append(resolve)
     return tuple(resolved)
 
 
-def _near_miss(name: str, known: Mapping[str, object]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f"是否想写「{close[0]}」？" if close else "请检查拼写，或先在「字段」表中添加该字段"
-
-
-def near_miss(name: str, known: Mapping[str, object] | list[str]) -> str:
-    mapping = known if isinstance(known, Mapping) else dict.fromkeys(known)
-    return _near_miss(name, mapping)
+def unknown(msg: Msg, near_msg: Msg, name: str, known: Iterable[str]) -> tuple[Msg, str]:
+    """How to report an unknown id or name: `near_msg` with the name most likely meant when one is
+    close, else `msg`; and that name ('' when none)."""
+    close = closest(name, known)
+    return (msg, "") if close is None else (near_msg, close)

@@ -6,8 +6,11 @@ import ast
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, DivisionByZero, InvalidOperation
+from typing import Any
 
+from famscore.messages import Msg
 from famscore.numbers import fmt, number_error, to_decimal
+from famscore.text import clip
 
 # Authors type ×, ÷ and full-width brackets in Excel; normalise them to Python operators.
 _TRANSLATE = str.maketrans({"×": "*", "÷": "/", "（": "(", "）": ")", "，": ","})
@@ -21,10 +24,6 @@ MAX_LENGTH = 500
 MAX_DEPTH = 30
 
 
-def _clip(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _depth(tree: ast.AST) -> int:
     """Nesting depth of `tree`, found without recursion."""
     deepest, stack = 0, [(tree, 1)]
@@ -36,7 +35,11 @@ def _depth(tree: ast.AST) -> int:
 
 
 class ExpressionError(ValueError):
-    """The expression text is not valid; the message is in Chinese."""
+    """The expression text is not valid: `msg` and `fields` say why (the message is in Chinese)."""
+
+    def __init__(self, msg: Msg, **fields: Any) -> None:
+        self.msg, self.fields = msg, fields
+        super().__init__(msg.render(**fields)[0])
 
 
 class MissingInput(Exception):
@@ -63,16 +66,16 @@ class Expression:
         source = self.text.translate(_TRANSLATE)
         if len(source) > MAX_LENGTH:
             raise ExpressionError(
-                f"算式「{_clip(self.text)}」过长（{len(source)} 个字符，最多 {MAX_LENGTH} 个）"
+                Msg.EXPRESSION_TOO_LONG, text=clip(self.text), length=len(source), most=MAX_LENGTH
             )
         try:
             tree = ast.parse(source, mode="eval")
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-            raise ExpressionError(f"算式「{_clip(self.text)}」无法识别") from exc
+            raise ExpressionError(Msg.EXPRESSION_UNREADABLE, text=clip(self.text)) from exc
         self._tree = tree.body
         # _check and _eval recurse: bound the nesting before either runs (------x is 6 levels deep).
         if _depth(self._tree) > MAX_DEPTH:
-            raise ExpressionError(f"算式「{_clip(self.text)}」嵌套过深（超过 {MAX_DEPTH} 层）")
+            raise ExpressionError(Msg.EXPRESSION_TOO_DEEP, text=clip(self.text), most=MAX_DEPTH)
         names: list[str] = []
         self._check(self._tree, names)
         self.names = tuple(dict.fromkeys(names))
@@ -90,7 +93,10 @@ class Expression:
         elif isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
             if to_decimal(node.value) is None:  # 1e999 is inf; the format's range applies here too
                 raise ExpressionError(
-                    f"算式「{_clip(self.text)}」中的数 {_clip(str(node.value), 20)} {number_error(node.value)}"
+                    Msg.EXPRESSION_NUMBER_REFUSED,
+                    text=clip(self.text),
+                    number=clip(str(node.value), 20),
+                    why=number_error(node.value),
                 )
         elif isinstance(node, ast.Name):
             names.append(node.id)
@@ -104,9 +110,7 @@ class Expression:
             for arg in node.args:
                 self._check(arg, names)
         else:
-            raise ExpressionError(
-                f"算式「{_clip(self.text)}」只能包含字段编号、数字、+ - × ÷、括号和 min/max"
-            )
+            raise ExpressionError(Msg.EXPRESSION_NOT_ALLOWED, text=clip(self.text))
 
     def evaluate(self, values: Mapping[str, object]) -> Decimal:
         return self._eval(self._tree, values)
@@ -122,10 +126,10 @@ class Expression:
         if isinstance(node, ast.UnaryOp):
             operand = self._eval(node.operand, values)
             return -operand if isinstance(node.op, ast.USub) else operand
-        if isinstance(node, ast.Call):
-            assert isinstance(node.func, ast.Name)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             return _FUNCS[node.func.id](*(self._eval(a, values) for a in node.args))
-        assert isinstance(node, ast.BinOp)
+        if not isinstance(node, ast.BinOp):  # _check admitted nothing else
+            raise TypeError(f"unexpected {type(node).__name__} in a checked expression")
         left, right = self._eval(node.left, values), self._eval(node.right, values)
         if isinstance(node.op, ast.Add):
             return left + right
@@ -140,7 +144,7 @@ class Expression:
             names: list[str] = []
             self._check(node.right, names)
             raise DivisionByZeroInput(
-                f"算式「{_clip(self.text)}」的除数「{_clip(divisor)}」为 0", tuple(dict.fromkeys(names))
+                f"算式「{clip(self.text)}」的除数「{clip(divisor)}」为 0", tuple(dict.fromkeys(names))
             ) from exc
 
     def describe(self, values: Mapping[str, object], labels: Mapping[str, str]) -> str:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import ClassVar, Self, TypeAlias
 
+from famscore.messages import Msg
 from famscore.numbers import fmt, to_decimal
 from famscore.rules.base import (
     MissingInput,
@@ -18,17 +19,18 @@ from famscore.rules.base import (
     RuleSpec,
     RuleSpecError,
     field_list,
-    near_miss,
     normalise,
     number_param,
     optional_number_param,
     parse_keyvalues,
     register,
     split_entries,
+    unknown,
 )
 from famscore.rules.expr import Expression, ExpressionError
 from famscore.rules.flags import Effect, Flag
 from famscore.rules.intervals import Interval, gaps, is_covered
+from famscore.scheme.format import COL_FIELDS, COL_PARAMS
 from famscore.scheme.model import (
     CHOICE,
     DATE,
@@ -109,9 +111,10 @@ def _outcome(text: str, fields: Mapping[str, Field]) -> Outcome:
         return Fixed(number)
     target = fields.get(text)
     if target is None:
-        raise RuleSpecError("参数", f"得分「{text}」既不是数值也不是字段编号", near_miss(text, fields))
+        msg, near = unknown(Msg.RULE_OUTCOME_UNKNOWN, Msg.RULE_OUTCOME_UNKNOWN_NEAR, text, fields)
+        raise RuleSpecError(COL_PARAMS, msg, text=text, near=near)
     if target.type not in NUMERIC_TYPES or target.maximum is None:
-        raise RuleSpecError("参数", f"评定字段「{text}」须为带最大值的数值字段", "在「字段」表写明它的最大值")
+        raise RuleSpecError(COL_PARAMS, Msg.RULE_OUTCOME_FIELD_UNBOUNDED, text=text)
     return FromField(target)
 
 
@@ -127,24 +130,19 @@ class Measure:
         """The 字段 column of a numeric rule: one field id, or an expression over field ids."""
         text = normalise(spec.fields)
         if not text:
-            raise RuleSpecError(
-                "字段", f"「{spec.kind}」规则需要填写字段编号或算式", "例如 B3_rate，或 托位总数/总人口*1000"
-            )
+            raise RuleSpecError(COL_FIELDS, Msg.RULE_MEASURE_MISSING, kind=spec.kind)
         try:
             expr = Expression(text)
         except ExpressionError as exc:
-            raise RuleSpecError("字段", str(exc), "算式只能用字段编号、数字、+ - × ÷ 和括号") from exc
+            raise RuleSpecError(COL_FIELDS, exc.msg, **exc.fields) from exc
         used = []
         for name in expr.names:
             f = fields.get(name)
             if f is None:
-                raise RuleSpecError("字段", f"字段「{name}」在「字段」表中不存在", near_miss(name, fields))
+                msg, near = unknown(Msg.RULE_FIELD_UNKNOWN, Msg.RULE_FIELD_UNKNOWN_NEAR, name, fields)
+                raise RuleSpecError(COL_FIELDS, msg, id=name, near=near)
             if f.type not in NUMERIC_TYPES:
-                raise RuleSpecError(
-                    "字段",
-                    f"字段「{name}」不是数值类型，不能参与计算",
-                    "数值/整数/百分比/评分类型才能参与计算",
-                )
+                raise RuleSpecError(COL_FIELDS, Msg.RULE_FIELD_NOT_NUMERIC, name=name)
             used.append(f)
         return cls(expr, tuple(used))
 
@@ -176,7 +174,7 @@ class FullMarks(Rule):
     @classmethod
     def parse(cls, spec: RuleSpec, item: Item, fields: Mapping[str, Field]) -> Self:
         if normalise(spec.fields):
-            raise RuleSpecError("字段", "「满分」规则不读取字段", "请清空「字段」列")
+            raise RuleSpecError(COL_FIELDS, Msg.RULE_FULL_READS_NO_FIELD)
         params = parse_keyvalues(spec.params, {"分值"})
         points = optional_number_param(params, "分值")
         return cls(spec=spec, points=item.points if points is None else points)
@@ -204,9 +202,7 @@ class Judged(Rule):
     def parse(cls, spec: RuleSpec, item: Item, fields: Mapping[str, Field]) -> Self:
         (f,) = field_list(spec, fields, allowed_types=NUMERIC_TYPES, maximum=1)
         if f.maximum is None:
-            raise RuleSpecError(
-                "字段", f"评分字段「{f.id}」没有最大值", "在「字段」表写明最大值（本部分的满分）"
-            )
+            raise RuleSpecError(COL_FIELDS, Msg.RULE_SCORE_FIELD_UNBOUNDED, id=f.id)
         parse_keyvalues(spec.params, set())
         return cls(spec=spec, field=f)
 
@@ -259,14 +255,14 @@ def _condition(text: str) -> Condition:
     if m:
         lo, hi = to_decimal(m.group(1)), to_decimal(m.group(2))
         if lo is None or hi is None or lo > hi:
-            raise RuleSpecError("参数", f"档位「{text}」的区间不对", "区间写成 小-大，例如 90-94")
+            raise RuleSpecError(COL_PARAMS, Msg.RULE_TIER_RANGE_INVALID, text=text)
         return Condition(text, Interval(lo, True, hi, True), is_range=True)
     m = _COND.match(text)
     if not m:
-        raise RuleSpecError("参数", f"档位条件「{text}」无法识别", "请写成 ≥95、<80、90-94 或 其他")
+        raise RuleSpecError(COL_PARAMS, Msg.RULE_TIER_CONDITION_UNKNOWN, text=text)
     op, number = m.group(1) or "=", to_decimal(m.group(2))
     if number is None:
-        raise RuleSpecError("参数", f"档位条件「{text}」中的数值无法识别", "请写成 ≥95 这样的形式")
+        raise RuleSpecError(COL_PARAMS, Msg.RULE_TIER_NUMBER_UNKNOWN, text=text)
     if op == "=":
         return Condition(text, Interval(number, True, number, True), is_range=True)
     lower, closed = _OPS[op]
@@ -293,46 +289,39 @@ class Tiers(Rule):
         other: Outcome | None = None
         entries = split_entries(spec.params)
         if not entries:
-            raise RuleSpecError("参数", "分档规则没有写档位", "例如 ≥95:8；≥90:6；其他:0")
+            raise RuleSpecError(COL_PARAMS, Msg.RULE_TIERS_MISSING)
         for n, entry in enumerate(entries, start=1):
             if ":" not in entry:
-                raise RuleSpecError("参数", f"第 {n} 档「{entry}」缺少冒号", "每档写成 条件:得分，例如 ≥95:8")
+                raise RuleSpecError(COL_PARAMS, Msg.RULE_TIER_NO_COLON, n=n, entry=entry)
             cond_text, _, out_text = entry.rpartition(":")
             outcome = _outcome(out_text.strip(), fields)
             if cond_text.strip() in OTHER_WORDS:
                 if n != len(entries):
-                    raise RuleSpecError("参数", "「其他」档必须写在最后", "把「其他:…」移到末尾")
+                    raise RuleSpecError(COL_PARAMS, Msg.RULE_TIER_OTHER_NOT_LAST)
                 other = outcome
                 continue
             cond = _condition(cond_text)
             earlier = [c for c, _ in tiers]
             if earlier and is_covered(cond.interval, [c.interval for c in earlier]):
-                raise RuleSpecError(
-                    "参数",
-                    f"第 {n} 档「{cond.text}」与前面的档位重叠，永远不会命中",
-                    "检查档位顺序：≥ 档从高到低写，≤ 档从低到高写",
-                )
+                raise RuleSpecError(COL_PARAMS, Msg.RULE_TIER_NEVER_HIT, n=n, condition=cond.text)
             for m, prev in enumerate(earlier, start=1):
                 if cond.is_range and prev.is_range and cond.interval.overlaps(prev.interval):
                     raise RuleSpecError(
-                        "参数",
-                        f"第 {n} 档「{cond.text}」与第 {m} 档「{prev.text}」重叠",
-                        "区间不能重叠，例如 1-3、4-7、8-10",
+                        COL_PARAMS,
+                        Msg.RULE_TIER_OVERLAP,
+                        n=n,
+                        condition=cond.text,
+                        previous_n=m,
+                        previous=prev.text,
                     )
             tiers.append((cond, outcome))
         if other is None:
-            raise RuleSpecError(
-                "参数", "分档缺少「其他」档：不在任何档位的数值得几分？", "在末尾加上「其他:0」"
-            )
+            raise RuleSpecError(COL_PARAMS, Msg.RULE_TIER_OTHER_MISSING)
         integer = all(f.type == INTEGER for f in measure.fields) and measure.expr.is_single_field
         holes = gaps([c.interval for c, _ in tiers], integer=integer)
         if holes:
             lo, hi = holes[0]
-            raise RuleSpecError(
-                "参数",
-                f"档位之间有空档：{fmt(lo)} 与 {fmt(hi)} 之间的数值不落在任何档（会按「其他」计分）",
-                "用下限写档位（如 ≥95:8；≥90:6），或让区间首尾相接",
-            )
+            raise RuleSpecError(COL_PARAMS, Msg.RULE_TIER_GAP, low=fmt(lo), high=fmt(hi))
         return cls(spec=spec, measure=measure, tiers=tuple(tiers), other=other)
 
     def _outcomes(self) -> list[Outcome]:
@@ -380,23 +369,25 @@ class Level(Rule):
         folded = {normalise(c): c for c in f.choices}
         for entry in split_entries(spec.params):
             if ":" not in entry:
-                raise RuleSpecError("参数", f"「{entry}」缺少冒号", "每项写成 选项:得分，例如 全面实施:6")
+                raise RuleSpecError(COL_PARAMS, Msg.RULE_LEVEL_NO_COLON, entry=entry)
             choice, _, out = entry.rpartition(":")
             # Parameters are NFKC-folded; choices keep the author's full-width punctuation.
             choice = folded.get(normalise(choice), choice.strip())
             if choice in mapping:
-                raise RuleSpecError("参数", f"选项「{choice}」写了两次", "每个选项只写一次")
+                raise RuleSpecError(COL_PARAMS, Msg.RULE_LEVEL_TWICE, choice=choice)
             if choice not in f.choices and choice not in OTHER_WORDS:
                 raise RuleSpecError(
-                    "参数", f"「{choice}」不在字段「{f.id}」的选项中", f"可选：{'、'.join(f.choices)}"
+                    COL_PARAMS,
+                    Msg.RULE_LEVEL_NOT_A_CHOICE,
+                    choice=choice,
+                    id=f.id,
+                    accepted="、".join(f.choices),
                 )
             mapping[choice] = _outcome(out.strip(), fields)
         fallback = next((mapping[w] for w in OTHER_WORDS if w in mapping), None)
         missing = [c for c in f.choices if c not in mapping]
         if missing and fallback is None:
-            raise RuleSpecError(
-                "参数", f"选项「{'、'.join(missing)}」没有对应得分", "为每个选项写得分，或加「其他:分值」"
-            )
+            raise RuleSpecError(COL_PARAMS, Msg.RULE_LEVEL_CHOICES_MISSING, missing="、".join(missing))
         return cls(spec=spec, field=f, outcomes=mapping, fallback=fallback)
 
     def field_ids(self) -> tuple[str, ...]:
@@ -446,11 +437,8 @@ class _Gap(Rule):
         try:
             mode = GapMode(mode_text)
         except ValueError:
-            raise RuleSpecError(
-                "参数",
-                "没有写明扣分方式" if not mode_text else f"扣分方式「{mode_text}」无法识别",
-                "请写 方式=按比例（差 0.5 扣一半）、方式=按整档（满一档才扣）或 方式=一次性（未达标扣一次）",
-            ) from None
+            msg = Msg.RULE_DEDUCTION_MODE_UNKNOWN if mode_text else Msg.RULE_DEDUCTION_MODE_MISSING
+            raise RuleSpecError(COL_PARAMS, msg, mode=mode_text) from None
         standard = number_param(params, "标准", positive=False)
         step = optional_number_param(params, "每")
         amount = number_param(params, "扣")
@@ -635,9 +623,7 @@ class JudgedDeduction(Rule):
     def parse(cls, spec: RuleSpec, item: Item, fields: Mapping[str, Field]) -> Self:
         (f,) = field_list(spec, fields, allowed_types=NUMERIC_TYPES, maximum=1)
         if f.minimum is None or f.minimum < 0:
-            raise RuleSpecError(
-                "字段", f"扣分字段「{f.id}」的最小值应为 0", "扣分填正数，在「字段」表写最小值 0"
-            )
+            raise RuleSpecError(COL_FIELDS, Msg.RULE_DEDUCTION_FIELD_MINIMUM, id=f.id)
         parse_keyvalues(spec.params, set())
         return cls(spec=spec, field=f)
 
@@ -714,17 +700,15 @@ class Deadlines(Rule):
             try:
                 day = dt.date.fromisoformat(day_text.strip().replace("/", "-"))
             except ValueError as exc:
-                raise RuleSpecError(
-                    "参数", f"期限「{entry}」的日期无法识别", "每个期限写成 2024-04-30:1.5"
-                ) from exc
+                raise RuleSpecError(COL_PARAMS, Msg.RULE_DEADLINE_DATE_INVALID, entry=entry) from exc
             amount = to_decimal(amount_text)
             if amount is None or amount <= 0:
-                raise RuleSpecError("参数", f"期限「{entry}」的扣分无法识别", "每个期限写成 2024-04-30:1.5")
+                raise RuleSpecError(COL_PARAMS, Msg.RULE_DEADLINE_AMOUNT_INVALID, entry=entry)
             deadlines.append((day, amount))
         if not deadlines:
-            raise RuleSpecError("参数", "期限扣分规则没有写期限", "例如 2024-04-30:1.5；2024-07-31:1.5")
+            raise RuleSpecError(COL_PARAMS, Msg.RULE_DEADLINES_MISSING)
         if [d for d, _ in deadlines] != sorted(d for d, _ in deadlines):
-            raise RuleSpecError("参数", "期限应按日期从早到晚写", "调整期限的先后顺序")
+            raise RuleSpecError(COL_PARAMS, Msg.RULE_DEADLINES_ORDER)
         return cls(spec=spec, field=f, deadlines=tuple(deadlines))
 
     def field_ids(self) -> tuple[str, ...]:
@@ -768,7 +752,7 @@ class Veto(Rule):
         effect = params.get("后果", "")
         if effect not in (VETO_NO_TOP, VETO_LAST):
             raise RuleSpecError(
-                "参数",
+                COL_PARAMS,
                 "否决规则没有写明后果" if not effect else f"后果「{effect}」无法识别",
                 f"请写 后果={VETO_NO_TOP}（不能评为最高等级）或 后果={VETO_LAST}（排在最后）",
             )

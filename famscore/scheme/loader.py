@@ -9,11 +9,64 @@ from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from famscore.errors import ERROR, WARNING, Problem, SchemeError, cell_name
+from famscore.errors import Problem, SchemeError
+from famscore.messages import Msg
 from famscore.numbers import fmt, number_error, to_decimal
 from famscore.rules import RuleSpec, RuleSpecError, kinds, primary_kinds
-from famscore.rules.base import near_miss
+from famscore.rules.base import unknown
+from famscore.scheme.format import (
+    BANDS,
+    CHOICES,
+    COL_BAND,
+    COL_CATEGORY,
+    COL_CHOICE,
+    COL_CONTENT,
+    COL_CRITERIA,
+    COL_DEPARTMENT,
+    COL_FIELD_ID,
+    COL_FIELDS,
+    COL_HELP,
+    COL_ID,
+    COL_ITEM,
+    COL_ITEM_ID,
+    COL_KIND,
+    COL_LABEL,
+    COL_LIST,
+    COL_LOWEST,
+    COL_MAX,
+    COL_MIN,
+    COL_NOTE,
+    COL_PARAMS,
+    COL_POINTS,
+    COL_READING,
+    COL_REQUIRED,
+    COL_RULE_KIND,
+    COL_SETTING,
+    COL_TYPE,
+    COL_UNIT,
+    FIELDS,
+    HEADERS,
+    INDICATORS,
+    NEGATIVE_WORDS,
+    OPTIONAL_SHEETS,
+    REQUIRED_NO,
+    REQUIRED_YES,
+    RULES,
+    SET_BONUS_POINTS,
+    SET_DECIMALS,
+    SET_GRADE_BASIS,
+    SET_MAIN_POINTS,
+    SET_NOTE,
+    SET_RANK_BASIS,
+    SET_TARGET,
+    SET_TITLE,
+    SET_VERSION,
+    SET_YEAR,
+    SETTING_KEYS,
+    SETTINGS,
+)
 from famscore.scheme.model import (
     BASIS_MAIN,
     BASIS_TOTAL,
@@ -25,6 +78,8 @@ from famscore.scheme.model import (
     MAIN,
     NUMERIC_TYPES,
     PERCENT,
+    READ_AS_TYPED,
+    READ_FRACTION,
     READINGS,
     SCORE,
     TEXT,
@@ -43,41 +98,12 @@ from famscore.workbook import (
     clean_text,
     find_sheet,
     is_blank,
+    listed_sheets,
+    near_sheet,
     open_workbook,
     read_table,
-    suggest_sheet,
 )
 
-SETTINGS = "设置"
-BANDS = "等级"
-INDICATORS = "指标"
-FIELDS = "字段"
-CHOICES = "选项"
-RULES = "规则"
-
-HEADERS: dict[str, tuple[str, ...]] = {
-    SETTINGS: ("项目", "内容"),
-    BANDS: ("等级", "最低分"),
-    INDICATORS: ("编号", "一级指标", "二级指标", "分值"),
-    FIELDS: ("字段编号", "指标编号", "填报项目", "类型"),
-    CHOICES: ("列表", "选项"),
-    RULES: ("指标编号", "规则类型", "字段", "参数"),
-}
-OPTIONAL_SHEETS = (BANDS, CHOICES)
-
-SETTING_KEYS = (
-    "标题",
-    "年度",
-    "考核对象",
-    "版本",
-    "小数位数",
-    "主要指标满分",
-    "附加分满分",
-    "定级依据",
-    "排名依据",
-    "说明",
-)
-NEGATIVE_WORDS = ("不限", "可为负分", "无下限", "上不封顶")
 # Field ids appear inside 算式 (托位总数/总人口*1000), so they must be identifier-like.
 FIELD_ID = re.compile(r"^[^\W\d]\w*$")
 
@@ -90,18 +116,10 @@ class _Collector:
         self.problems: list[Problem] = []
 
     def add(
-        self,
-        sheet: str,
-        row: int | None,
-        column: int | None,
-        message: str,
-        fix: str = "",
-        severity: str = ERROR,
+        self, msg: Msg, sheet: str, row: int | None = None, column: int | None = None, **fields: Any
     ) -> None:
-        self.problems.append(Problem(self.file, sheet, cell_name(row, column), severity, message, fix))
-
-    def warn(self, sheet: str, row: int | None, column: int | None, message: str, fix: str = "") -> None:
-        self.add(sheet, row, column, message, fix, WARNING)
+        """Record `msg` at `sheet`, `row`, `column` (1-based, as Excel numbers them) with its fields."""
+        self.problems.append(msg.problem(self.file, sheet, row, column, **fields))
 
     @property
     def failed(self) -> bool:
@@ -113,18 +131,12 @@ def load_scheme(path: Path | str) -> Scheme:
     path = Path(path)
     out = _Collector(path)
     if not path.is_file():
-        out.add("", None, None, "找不到考评表文件", "请检查路径是否正确")
+        out.add(Msg.SCHEME_FILE_MISSING, "", None, None)
         raise SchemeError(path, out.problems)
     try:
         book = open_workbook(path)
     except Exception as exc:  # calamine raises several unrelated types for unreadable files
-        out.add(
-            "",
-            None,
-            None,
-            f"无法打开考评表（{type(exc).__name__}）",
-            "请确认它是 Excel/WPS 保存的 .xlsx/.xls/.ods 文件，并且没有设置打开密码",
-        )
+        out.add(Msg.SCHEME_UNREADABLE, "", None, None, error=type(exc).__name__)
         raise SchemeError(path, out.problems) from None
 
     tables: dict[str, Table | None] = {}
@@ -132,18 +144,25 @@ def load_scheme(path: Path | str) -> Scheme:
         actual = find_sheet(book.sheet_names, sheet)
         if actual is None:
             if sheet not in OPTIONAL_SHEETS:
-                out.add(sheet, None, None, f"缺少工作表「{sheet}」", suggest_sheet(book.sheet_names, sheet))
+                near = near_sheet(book.sheet_names, sheet)
+                if near is not None:
+                    out.add(Msg.SCHEME_SHEET_MISSING_NEAR, sheet, wanted=sheet, near=near)
+                else:
+                    out.add(
+                        Msg.SCHEME_SHEET_MISSING, sheet, wanted=sheet, names=listed_sheets(book.sheet_names)
+                    )
             tables[sheet] = None
             continue
         table = read_table(book, actual, headers)
         if table is None:
             row, missing = best_header_row(book, actual, headers)
             out.add(
+                Msg.SCHEME_HEADERS_MISSING,
                 actual,
                 row,
                 None,
-                f"找不到表头「{'、'.join(missing)}」",
-                f"第一行应包含表头：{'、'.join(headers)}",
+                missing="、".join(missing),
+                headers="、".join(headers),
             )
         tables[sheet] = table
 
@@ -185,80 +204,73 @@ def _settings(table: Table | None, out: _Collector) -> Settings | None:
         return None
     values: dict[str, tuple[str, int]] = {}
     notes: list[str] = []
-    value_col = table.column_number("内容")
+    value_col = table.column_number(COL_CONTENT)
     for row, cells in table:
-        key = table.key(cells, "项目")
+        key = table.key(cells, COL_SETTING)
         if not key:
             continue
-        value = table.text(cells, "内容")
-        if key == "说明":
+        value = table.text(cells, COL_CONTENT)
+        if key == SET_NOTE:
             if value:
                 notes.append(value)
             continue
         if key not in SETTING_KEYS:
             out.add(
+                Msg.SCHEME_SETTING_UNKNOWN,
                 table.sheet,
                 row,
-                table.column_number("项目"),
-                f"不认识的设置项「{key}」",
-                f"可用设置项：{'、'.join(SETTING_KEYS)}",
+                table.column_number(COL_SETTING),
+                key=key,
+                accepted="、".join(SETTING_KEYS),
             )
             continue
         if key in values:
-            out.add(
-                table.sheet, row, table.column_number("项目"), f"设置项「{key}」写了两次", "删除重复的一行"
-            )
+            out.add(Msg.SCHEME_SETTING_TWICE, table.sheet, row, table.column_number(COL_SETTING), key=key)
         values[key] = (value, row)
 
     def need(key: str) -> tuple[str, int | None]:
         value, row = values.get(key, ("", None))
         if not value:
-            out.add(
-                table.sheet,
-                row,
-                value_col if row else None,
-                f"缺少设置项「{key}」",
-                f"在「项目」列写「{key}」，在「内容」列填写",
-            )
+            out.add(Msg.SCHEME_SETTING_MISSING, table.sheet, row, value_col if row else None, key=key)
         return value, row
 
-    title, _ = need("标题")
-    version, _ = need("版本")
-    year_text, year_row = values.get("年度", ("", None))
+    title, _ = need(SET_TITLE)
+    version, _ = need(SET_VERSION)
+    year_text, year_row = values.get(SET_YEAR, ("", None))
     year = None
     if year_text:
         year_number = to_decimal(year_text)
         if year_number is None or year_number != int(year_number) or not 1900 <= year_number <= 2200:
-            out.add(table.sheet, year_row, value_col, f"年度「{year_text}」不是四位数的年份", "例如 2023")
+            out.add(Msg.SCHEME_YEAR_INVALID, table.sheet, year_row, value_col, text=year_text)
         else:
             year = int(year_number)
     decimals = 2
-    dec_text, dec_row = values.get("小数位数", ("", None))
+    dec_text, dec_row = values.get(SET_DECIMALS, ("", None))
     if dec_text:
         number = to_decimal(dec_text)
         if number is None or number != int(number) or not 0 <= number <= 6:
-            out.add(table.sheet, dec_row, value_col, f"小数位数「{dec_text}」应为 0 到 6 的整数", "通常写 2")
+            out.add(Msg.SCHEME_DECIMALS_INVALID, table.sheet, dec_row, value_col, text=dec_text)
         else:
             decimals = int(number)
-    main_text, main_row = need("主要指标满分")
+    main_text, main_row = need(SET_MAIN_POINTS)
     main_points = to_decimal(main_text) if main_text else None
     if main_text and (main_points is None or main_points <= 0):
         why = _refused(main_text) if main_points is None else "不是正数"
-        out.add(table.sheet, main_row, value_col, f"主要指标满分「{main_text}」{why}", "例如 100")
-    bonus_text, bonus_row = values.get("附加分满分", ("", None))
+        out.add(Msg.SCHEME_MAIN_POINTS_INVALID, table.sheet, main_row, value_col, text=main_text, why=why)
+    bonus_text, bonus_row = values.get(SET_BONUS_POINTS, ("", None))
     bonus_points = to_decimal(bonus_text) if bonus_text else Decimal(0)
     if bonus_points is None or bonus_points < 0:
         why = _refused(bonus_text) if bonus_points is None else "不是数值"
-        out.add(table.sheet, bonus_row, value_col, f"附加分满分「{bonus_text}」{why}", "没有附加分时写 0")
+        out.add(Msg.SCHEME_BONUS_POINTS_INVALID, table.sheet, bonus_row, value_col, text=bonus_text, why=why)
         bonus_points = Decimal(0)
-    grade_basis = _basis(values, "定级依据", BASIS_MAIN, table, value_col, out)
-    rank_basis = _basis(values, "排名依据", BASIS_TOTAL, table, value_col, out)
+    grade_basis = _basis(values, SET_GRADE_BASIS, BASIS_MAIN, table, value_col, out)
+    rank_basis = _basis(values, SET_RANK_BASIS, BASIS_TOTAL, table, value_col, out)
     if not title or not version or main_points is None or main_points <= 0:
         return None
     return Settings(
         title,
         year,
-        values.get("考核对象", ("", 0))[0],
+        values.get(SET_TARGET, ("", 0))[0],
         version,
         decimals,
         main_points,
@@ -276,7 +288,16 @@ def _basis(
     if not text:
         return default
     if text not in (BASIS_MAIN, BASIS_TOTAL):
-        out.add(table.sheet, row, col, f"{key}「{text}」无法识别", f"请写「{BASIS_MAIN}」或「{BASIS_TOTAL}」")
+        out.add(
+            Msg.SCHEME_BASIS_UNKNOWN,
+            table.sheet,
+            row,
+            col,
+            key=key,
+            text=text,
+            main=BASIS_MAIN,
+            total=BASIS_TOTAL,
+        )
         return default
     return text
 
@@ -285,44 +306,42 @@ def _bands(table: Table | None, out: _Collector) -> list[Band]:
     if table is None:
         return []
     bands: list[Band] = []
-    col = table.column_number("最低分")
+    col = table.column_number(COL_LOWEST)
     for row, cells in table:
-        name = table.text(cells, "等级")
-        lower_text = table.key(cells, "最低分")
+        name = table.text(cells, COL_BAND)
+        lower_text = table.key(cells, COL_LOWEST)
         if not name and not lower_text:
             continue
         if not name:
-            out.add(table.sheet, row, table.column_number("等级"), "等级名称为空", "填写等级名称，如 优秀")
+            out.add(Msg.SCHEME_BAND_NAME_EMPTY, table.sheet, row, table.column_number(COL_BAND))
             continue
         lower = to_decimal(lower_text) if lower_text else None
         if lower_text and lower is None:
             out.add(
+                Msg.SCHEME_BAND_LOWEST_INVALID,
                 table.sheet,
                 row,
                 col,
-                f"最低分「{lower_text}」{_refused(lower_text)}",
-                "填写该等级的最低分（含），最后一档可留空",
+                text=lower_text,
+                why=_refused(lower_text),
             )
             continue
         if any(b.name == name for b in bands):
-            out.add(table.sheet, row, table.column_number("等级"), f"等级「{name}」重复", "每个等级只写一行")
+            out.add(Msg.SCHEME_BAND_TWICE, table.sheet, row, table.column_number(COL_BAND), name=name)
         if bands and bands[-1].lower is None:
-            out.add(
-                table.sheet,
-                row,
-                col,
-                f"等级「{bands[-1].name}」最低分为空，应是最后一档",
-                "最低分为空的等级放在最后",
-            )
+            out.add(Msg.SCHEME_BAND_OPEN_NOT_LAST, table.sheet, row, col, name=bands[-1].name)
         elif bands and lower is not None and bands[-1].lower is not None and lower >= bands[-1].lower:
             out.add(
+                Msg.SCHEME_BAND_ORDER,
                 table.sheet,
                 row,
                 col,
-                f"等级顺序不对：「{name}」的最低分 {fmt(lower)} 不低于上一档「{bands[-1].name}」的 {fmt(bands[-1].lower)}",
-                "等级按最低分从高到低排列",
+                name=name,
+                lowest=fmt(lower),
+                previous=bands[-1].name,
+                previous_lowest=fmt(bands[-1].lower),
             )
-        bands.append(Band(name, lower, table.text(cells, "说明"), Source(table.sheet, row)))
+        bands.append(Band(name, lower, table.text(cells, COL_NOTE), Source(table.sheet, row)))
     return bands
 
 
@@ -332,23 +351,22 @@ def _choice_lists(table: Table | None, out: _Collector) -> dict[str, list[str]]:
         return lists
     current = ""
     for row, cells in table:
-        name = table.key(cells, "列表") or current
-        value = table.text(cells, "选项")
+        name = table.key(cells, COL_LIST) or current
+        value = table.text(cells, COL_CHOICE)
         if not value:
             continue
         if not name:
-            out.add(
-                table.sheet, row, table.column_number("列表"), "选项没有所属列表", "在「列表」列写列表名称"
-            )
+            out.add(Msg.SCHEME_CHOICE_WITHOUT_LIST, table.sheet, row, table.column_number(COL_LIST))
             continue
         current = name
         if value in lists[name]:
             out.add(
+                Msg.SCHEME_CHOICE_TWICE,
                 table.sheet,
                 row,
-                table.column_number("选项"),
-                f"列表「{name}」中选项「{value}」重复",
-                "删除重复项",
+                table.column_number(COL_CHOICE),
+                list=name,
+                choice=value,
             )
         lists[name].append(value)
     return lists
@@ -364,65 +382,49 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
     for row, cells in table:
         if is_blank(cells):
             continue
-        ident = table.key(cells, "编号")
-        cat_name = table.text(cells, "一级指标")
-        item_name = table.text(cells, "二级指标")
-        points_text = table.key(cells, "分值")
+        ident = table.key(cells, COL_ID)
+        cat_name = table.text(cells, COL_CATEGORY)
+        item_name = table.text(cells, COL_ITEM)
+        points_text = table.key(cells, COL_POINTS)
         if not ident:
-            out.add(table.sheet, row, col("编号"), "编号为空", "每个一级、二级指标都要有唯一编号")
+            out.add(Msg.SCHEME_INDICATOR_ID_EMPTY, table.sheet, row, col(COL_ID))
             continue
         if ident in seen:
             out.add(
-                table.sheet,
-                row,
-                col("编号"),
-                f"编号「{ident}」重复（第 {seen[ident]} 行已使用）",
-                "改为唯一编号",
+                Msg.SCHEME_INDICATOR_ID_TWICE, table.sheet, row, col(COL_ID), id=ident, first_row=seen[ident]
             )
             continue
         seen[ident] = row
         points = to_decimal(points_text)
         if points is None or points <= 0:
             why = _refused(points_text) if points is None and points_text else "不是正数"
-            out.add(table.sheet, row, col("分值"), f"分值「{points_text}」{why}", "填写该指标的满分")
+            out.add(Msg.SCHEME_POINTS_INVALID, table.sheet, row, col(COL_POINTS), text=points_text, why=why)
             points = Decimal(0)
         if cat_name and item_name:
-            out.add(
-                table.sheet,
-                row,
-                col("二级指标"),
-                "同一行同时写了一级指标和二级指标",
-                "一级指标单独占一行，其下各二级指标各占一行",
-            )
+            out.add(Msg.SCHEME_INDICATOR_BOTH_LEVELS, table.sheet, row, col(COL_ITEM))
             continue
         if cat_name:
-            kind = table.key(cells, "计分类别") or MAIN
+            kind = table.key(cells, COL_KIND) or MAIN
             if kind not in (MAIN, BONUS):
                 out.add(
+                    Msg.SCHEME_CATEGORY_KIND_UNKNOWN,
                     table.sheet,
                     row,
-                    col("计分类别"),
-                    f"计分类别「{kind}」无法识别",
-                    f"请写「{MAIN}」或「{BONUS}」",
+                    col(COL_KIND),
+                    kind=kind,
+                    main=MAIN,
+                    bonus=BONUS,
                 )
                 kind = MAIN
             categories.append(Category(ident, cat_name, points, kind, (), Source(table.sheet, row)))
             continue
         if not item_name:
-            out.add(
-                table.sheet, row, col("二级指标"), "一级指标和二级指标都为空", "填写指标名称，或删除这一行"
-            )
+            out.add(Msg.SCHEME_INDICATOR_NAME_EMPTY, table.sheet, row, col(COL_ITEM))
             continue
         if not categories:
-            out.add(
-                table.sheet,
-                row,
-                col("一级指标"),
-                f"二级指标「{item_name}」前面没有一级指标",
-                "先写一行一级指标",
-            )
+            out.add(Msg.SCHEME_ITEM_WITHOUT_CATEGORY, table.sheet, row, col(COL_CATEGORY), name=item_name)
             continue
-        floor_text = table.key(cells, "最低分")
+        floor_text = table.key(cells, COL_LOWEST)
         floor: Decimal | None = Decimal(0)
         if floor_text in NEGATIVE_WORDS:
             floor = None
@@ -430,11 +432,12 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
             floor = to_decimal(floor_text)
             if floor is None:
                 out.add(
+                    Msg.SCHEME_ITEM_FLOOR_INVALID,
                     table.sheet,
                     row,
-                    col("最低分"),
-                    f"最低分「{floor_text}」无法识别{_why(floor_text)}",
-                    "留空表示最低 0 分；写「不限」表示扣分上不封顶、可为负分",
+                    col(COL_LOWEST),
+                    text=floor_text,
+                    why=_why(floor_text),
                 )
                 floor = Decimal(0)
         cat = categories[-1]
@@ -446,9 +449,9 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
                 points,
                 cat.kind,
                 floor,
-                table.text(cells, "评分标准"),
-                table.text(cells, "考核部门"),
-                table.text(cells, "说明"),
+                table.text(cells, COL_CRITERIA),
+                table.text(cells, COL_DEPARTMENT),
+                table.text(cells, COL_NOTE),
                 (),
                 Source(table.sheet, row),
             )
@@ -472,49 +475,37 @@ def _fields(
     for row, cells in table:
         if is_blank(cells):
             continue
-        fid = table.key(cells, "字段编号")
-        item_id = table.key(cells, "指标编号")
-        label = table.text(cells, "填报项目")
-        ftype = table.key(cells, "类型")
+        fid = table.key(cells, COL_FIELD_ID)
+        item_id = table.key(cells, COL_ITEM_ID)
+        label = table.text(cells, COL_LABEL)
+        ftype = table.key(cells, COL_TYPE)
         if not fid:
-            out.add(table.sheet, row, col("字段编号"), "字段编号为空", "每个字段都要有唯一编号，如 B3_rate")
+            out.add(Msg.SCHEME_FIELD_ID_EMPTY, table.sheet, row, col(COL_FIELD_ID))
             continue
         if not FIELD_ID.match(fid):
-            out.add(
-                table.sheet,
-                row,
-                col("字段编号"),
-                f"字段编号「{fid}」不能用作编号",
-                "只用字母、汉字、数字和下划线，且不以数字开头，如 B3_完成率",
-            )
+            out.add(Msg.SCHEME_FIELD_ID_INVALID, table.sheet, row, col(COL_FIELD_ID), id=fid)
             continue
         if fid in fields:
-            out.add(table.sheet, row, col("字段编号"), f"字段编号「{fid}」重复", "改为唯一编号")
+            out.add(Msg.SCHEME_FIELD_ID_TWICE, table.sheet, row, col(COL_FIELD_ID), id=fid)
             continue
         if item_id not in items:
-            out.add(
-                table.sheet,
-                row,
-                col("指标编号"),
-                f"指标编号「{item_id}」在「指标」表中不存在",
-                near_miss(item_id, items),
-            )
+            msg, near = unknown(Msg.SCHEME_ITEM_ID_UNKNOWN, Msg.SCHEME_ITEM_ID_UNKNOWN_NEAR, item_id, items)
+            out.add(msg, table.sheet, row, col(COL_ITEM_ID), id=item_id, near=near)
             continue
         if ftype not in FIELD_TYPES:
             out.add(
+                Msg.SCHEME_FIELD_TYPE_UNKNOWN,
                 table.sheet,
                 row,
-                col("类型"),
-                f"字段类型「{ftype}」无法识别",
-                f"可用类型：{'、'.join(FIELD_TYPES)}",
+                col(COL_TYPE),
+                type=ftype,
+                accepted="、".join(FIELD_TYPES),
             )
             continue
-        minimum = _bound(table, cells, row, "最小值", out)
-        maximum = _bound(table, cells, row, "最大值", out)
+        minimum = _bound(table, cells, row, COL_MIN, out)
+        maximum = _bound(table, cells, row, COL_MAX, out)
         if ftype in (YESNO, CHOICE, DATE, TEXT) and (minimum is not None or maximum is not None):
-            out.add(
-                table.sheet, row, col("最小值"), f"「{ftype}」类型的字段不能设最小值/最大值", "清空这两列"
-            )
+            out.add(Msg.SCHEME_FIELD_RANGE_NOT_ALLOWED, table.sheet, row, col(COL_MIN), type=ftype)
         if ftype == SCORE and minimum is None:
             minimum = Decimal(0)
         if ftype == PERCENT and minimum is None:
@@ -522,62 +513,46 @@ def _fields(
         if ftype == INTEGER:
             for bound in (minimum, maximum):
                 if bound is not None and bound != int(bound):
-                    out.add(table.sheet, row, col("最小值"), "整数字段的范围应为整数", "改为整数")
+                    out.add(Msg.SCHEME_FIELD_RANGE_NOT_INTEGER, table.sheet, row, col(COL_MIN))
         if minimum is not None and maximum is not None and minimum > maximum:
             out.add(
+                Msg.SCHEME_FIELD_RANGE_REVERSED,
                 table.sheet,
                 row,
-                col("最大值"),
-                f"最大值 {fmt(maximum)} 小于最小值 {fmt(minimum)}",
-                "交换或改正这两个值",
+                col(COL_MAX),
+                maximum=fmt(maximum),
+                minimum=fmt(minimum),
             )
         choices: tuple[str, ...] = ()
-        list_name = table.text(cells, "选项")
+        list_name = table.text(cells, COL_CHOICE)
         if ftype == CHOICE:
             if not list_name:
-                out.add(
-                    table.sheet,
-                    row,
-                    col("选项"),
-                    "选项字段没有指定选项列表",
-                    "在「选项」列写「选项」表中的列表名",
-                )
+                out.add(Msg.SCHEME_FIELD_LIST_MISSING, table.sheet, row, col(COL_CHOICE))
             elif list_name not in choice_lists:
-                out.add(
-                    table.sheet,
-                    row,
-                    col("选项"),
-                    f"选项列表「{list_name}」在「选项」表中不存在",
-                    near_miss(list_name, choice_lists),
+                msg, near = unknown(
+                    Msg.SCHEME_FIELD_LIST_UNKNOWN, Msg.SCHEME_FIELD_LIST_UNKNOWN_NEAR, list_name, choice_lists
                 )
+                out.add(msg, table.sheet, row, col(COL_CHOICE), list=list_name, near=near)
             else:
                 choices = tuple(choice_lists[list_name])
         elif list_name:
-            out.warn(
-                table.sheet,
-                row,
-                col("选项"),
-                f"「{ftype}」类型的字段不使用选项列表",
-                "清空「选项」列，或把类型改为「选项」",
-            )
-        required_text = table.key(cells, "必填")
-        if required_text not in ("", "是", "否"):
+            out.add(Msg.SCHEME_FIELD_LIST_UNUSED, table.sheet, row, col(COL_CHOICE), type=ftype)
+        required_text = table.key(cells, COL_REQUIRED)
+        if required_text not in ("", REQUIRED_YES, REQUIRED_NO):
             out.add(
-                table.sheet,
-                row,
-                col("必填"),
-                f"必填「{required_text}」无法识别",
-                "写「是」或「否」，留空表示是",
+                Msg.SCHEME_FIELD_REQUIRED_UNKNOWN, table.sheet, row, col(COL_REQUIRED), text=required_text
             )
-        reading = table.key(cells, "读法")
+        reading = table.key(cells, COL_READING)
         if reading and (ftype != PERCENT or reading not in READINGS):
-            what = f"读法「{reading}」无法识别" if reading not in READINGS else "只有百分比字段能写读法"
+            msg = Msg.SCHEME_READING_UNKNOWN if reading not in READINGS else Msg.SCHEME_READING_NOT_PERCENT
             out.add(
+                msg,
                 table.sheet,
                 row,
-                col("读法"),
-                what,
-                f"百分比字段可写「{READINGS[0]}」（0.8 读作 0.8%）或「{READINGS[1]}」（0.8 读作 80%），或留空",
+                col(COL_READING),
+                reading=reading,
+                as_typed=READ_AS_TYPED,
+                fraction=READ_FRACTION,
             )
             reading = ""
         fields[fid] = Field(
@@ -585,13 +560,13 @@ def _fields(
             item_id,
             label,
             ftype,
-            table.text(cells, "单位"),
+            table.text(cells, COL_UNIT),
             minimum,
             maximum,
             choices,
             list_name,
-            required_text != "否",
-            table.text(cells, "填报说明"),
+            required_text != REQUIRED_NO,
+            table.text(cells, COL_HELP),
             Source(table.sheet, row),
             reading,
             years,
@@ -616,11 +591,13 @@ def _bound(table: Table, cells: list[object], row: int, header: str, out: _Colle
     number = to_decimal(text)
     if number is None:
         out.add(
+            Msg.SCHEME_FIELD_BOUND_INVALID,
             table.sheet,
             row,
             table.column_number(header),
-            f"{header}「{text}」{_refused(text)}",
-            "填写数值或留空",
+            header=header,
+            text=text,
+            why=_refused(text),
         )
     return number
 
@@ -637,41 +614,39 @@ def _rules(
     for row, cells in table:
         if is_blank(cells):
             continue
-        item_id = table.key(cells, "指标编号")
-        kind = table.key(cells, "规则类型")
+        item_id = table.key(cells, COL_ITEM_ID)
+        kind = table.key(cells, COL_RULE_KIND)
         item = item_by_id.get(item_id)
         if item is None:
-            out.add(
-                table.sheet,
-                row,
-                col("指标编号"),
-                f"指标编号「{item_id}」在「指标」表中不存在",
-                near_miss(item_id, item_by_id),
+            msg, near = unknown(
+                Msg.SCHEME_ITEM_ID_UNKNOWN, Msg.SCHEME_ITEM_ID_UNKNOWN_NEAR, item_id, item_by_id
             )
+            out.add(msg, table.sheet, row, col(COL_ITEM_ID), id=item_id, near=near)
             continue
         cls = registry.get(kind)
         if cls is None:
             out.add(
+                Msg.SCHEME_RULE_KIND_UNKNOWN,
                 table.sheet,
                 row,
-                col("规则类型"),
-                f"不认识的规则类型「{kind}」",
-                f"可用规则类型：{'、'.join(primary_kinds())}",
+                col(COL_RULE_KIND),
+                kind=kind,
+                accepted="、".join(primary_kinds()),
             )
             continue
         spec = RuleSpec(
             item_id,
             kind,
-            table.text(cells, "字段"),
-            table.text(cells, "参数"),
-            table.text(cells, "说明"),
+            table.text(cells, COL_FIELDS),
+            table.text(cells, COL_PARAMS),
+            table.text(cells, COL_NOTE),
             table.sheet,
             row,
         )
         try:
             by_item[item_id].append(cls.parse(spec, item, fields))
         except RuleSpecError as exc:
-            out.add(table.sheet, row, col(exc.column), exc.message, exc.fix)
+            out.add(exc.msg, table.sheet, row, col(exc.column), **exc.fields)
     result = []
     for cat in categories:
         items = []
@@ -690,8 +665,8 @@ def _setting_cell(table: Table | None, key: str) -> tuple[str, int | None, int |
     if table is None:
         return SETTINGS, None, None
     for row, cells in table:
-        if table.key(cells, "项目") == key:
-            return table.sheet, row, table.column_number("内容")
+        if table.key(cells, COL_SETTING) == key:
+            return table.sheet, row, table.column_number(COL_CONTENT)
     return table.sheet, None, None
 
 
@@ -702,42 +677,33 @@ def _check_points(
         src = cat.source
         assert src is not None
         if not cat.items:
-            out.add(
-                src.sheet, src.row, None, f"一级指标「{cat.name}」下没有二级指标", "在其下方添加二级指标行"
-            )
+            out.add(Msg.SCHEME_CATEGORY_EMPTY, src.sheet, src.row, None, name=cat.name)
             continue
         total = sum((i.points for i in cat.items), Decimal(0))
         if total != cat.points:
             out.add(
+                Msg.SCHEME_CATEGORY_POINTS_MISMATCH,
                 src.sheet,
                 src.row,
                 None,
-                f"一级指标「{cat.name}」分值为 {fmt(cat.points)}，但其二级指标合计 {fmt(total)}",
-                "改正一级指标分值或二级指标分值，使两者相等",
+                name=cat.name,
+                points=fmt(cat.points),
+                total=fmt(total),
             )
     main = sum((c.points for c in categories if c.kind == MAIN), Decimal(0))
     if categories and main != settings.main_points:
         out.add(
-            *_setting_cell(settings_table, "主要指标满分"),
-            f"主要指标满分为 {fmt(settings.main_points)}，但「主要」一级指标合计 {fmt(main)}",
-            "改正「设置」表的主要指标满分，或各一级指标的分值",
+            Msg.SCHEME_MAIN_POINTS_MISMATCH,
+            *_setting_cell(settings_table, SET_MAIN_POINTS),
+            points=fmt(settings.main_points),
+            total=fmt(main),
         )
     bonus = sum((c.points for c in categories if c.kind == BONUS), Decimal(0))
     if bonus and not settings.bonus_points:
-        out.warn(
-            SETTINGS,
-            None,
-            None,
-            f"有附加分指标（合计 {fmt(bonus)} 分），但没有写附加分满分",
-            f"已按 {fmt(bonus)} 分封顶；可在「设置」表写「附加分满分」",
-        )
+        out.add(Msg.SCHEME_BONUS_POINTS_MISSING, SETTINGS, None, None, total=fmt(bonus))
         settings = replace(settings, bonus_points=bonus)
     elif settings.bonus_points and not bonus:
-        out.warn(
-            *_setting_cell(settings_table, "附加分满分"),
-            "写了附加分满分，但没有计分类别为「附加」的一级指标",
-            "检查「指标」表的计分类别",
-        )
+        out.add(Msg.SCHEME_BONUS_POINTS_UNUSED, *_setting_cell(settings_table, SET_BONUS_POINTS))
     return settings
 
 
@@ -748,11 +714,12 @@ def _check_bands_fit(settings: Settings, bands: list[Band], out: _Collector) -> 
         ):
             src = band.source
             out.add(
+                Msg.SCHEME_BAND_ABOVE_MAXIMUM,
                 src.sheet if src else BANDS,
                 src.row if src else None,
                 None,
-                f"等级「{band.name}」的最低分 {fmt(band.lower)} 超过可能的最高分",
-                "改正最低分",
+                name=band.name,
+                lowest=fmt(band.lower),
             )
 
 
@@ -763,26 +730,14 @@ def _check_usage(categories: list[Category], fields: dict[str, Field], out: _Col
             src = item.source
             assert src is not None
             if not item.rules:
-                out.add(
-                    src.sheet,
-                    src.row,
-                    None,
-                    f"二级指标「{item.name}」（{item.id}）没有计分规则",
-                    f"在「{RULES}」表为 {item.id} 添加至少一行规则",
-                )
+                out.add(Msg.SCHEME_ITEM_WITHOUT_RULES, src.sheet, src.row, None, name=item.name, id=item.id)
                 continue
             for rule in item.rules:
                 used.update(rule.field_ids())
             _check_rule_bounds(item, out)
     for f in fields.values():
         if f.id not in used and f.source is not None and f.type != TEXT:
-            out.warn(
-                f.source.sheet,
-                f.source.row,
-                None,
-                f"字段「{f.id}」没有被任何规则使用，填报后不影响得分",
-                "如果它只是备注，可把类型改为「文本」",
-            )
+            out.add(Msg.SCHEME_FIELD_UNUSED, f.source.sheet, f.source.row, None, id=f.id)
 
 
 def _check_rule_bounds(item: Item, out: _Collector) -> None:
@@ -791,31 +746,41 @@ def _check_rule_bounds(item: Item, out: _Collector) -> None:
     src = item.source
     assert src is not None
     if any(h is None for h in highs):
-        out.warn(
+        out.add(
+            Msg.SCHEME_RULES_UNBOUNDED,
             RULES,
             item.rules[0].spec.row,
             None,
-            f"「{item.name}」（{item.id}）的规则得分没有上限，得分将按本项分值 {fmt(item.points)} 封顶",
-            "为计次加分写「上限」，或为字段写最大值",
+            name=item.name,
+            id=item.id,
+            points=fmt(item.points),
         )
         return
     most = sum((h for h in highs if h is not None), Decimal(0))
     if most > item.points:
-        out.warn(
+        out.add(
+            Msg.SCHEME_RULES_ABOVE_POINTS,
             RULES,
             item.rules[0].spec.row,
             None,
-            f"「{item.name}」（{item.id}）本项分值 {fmt(item.points)}，但规则（第 {rows} 行）最多可得 {fmt(most)} 分；"
-            f"超出部分将按 {fmt(item.points)} 分封顶",
-            f"核对评分标准：改正「{INDICATORS}」表第 {src.row} 行的分值，或规则中的得分",
+            name=item.name,
+            id=item.id,
+            points=fmt(item.points),
+            rows=rows,
+            most=fmt(most),
+            indicator_row=src.row,
         )
     elif most < item.points:
-        out.warn(
+        out.add(
+            Msg.SCHEME_RULES_BELOW_POINTS,
             RULES,
             item.rules[0].spec.row,
             None,
-            f"「{item.name}」（{item.id}）本项分值 {fmt(item.points)}，但规则（第 {rows} 行）最多只能得 {fmt(most)} 分",
-            "核对评分标准与规则是否一致",
+            name=item.name,
+            id=item.id,
+            points=fmt(item.points),
+            rows=rows,
+            most=fmt(most),
         )
 
 

@@ -8,6 +8,27 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
+# The words of the workbook (field types, 计分类别, 读法, 定级依据) live with the rest of its vocabulary.
+from famscore.scheme.format import (
+    BASIS_MAIN,
+    BASIS_TOTAL,
+    BONUS,
+    CHOICE,
+    DATE,
+    FIELD_TYPES,
+    INTEGER,
+    MAIN,
+    NUMBER,
+    NUMERIC_TYPES,
+    PERCENT,
+    READ_AS_TYPED,
+    READ_FRACTION,
+    READINGS,
+    SCORE,
+    TEXT,
+    YESNO,
+)
+
 
 class Rule(Protocol):
     """What the model asks of a rule (famscore.rules.base.Rule is one): the model sits below the rules,
@@ -25,29 +46,6 @@ class Rule(Protocol):
 
     def score(self, values: Mapping[str, object]) -> Any: ...
 
-
-# Field types as the scheme author writes them.
-NUMBER = "数值"
-INTEGER = "整数"
-PERCENT = "百分比"
-SCORE = "评分"
-YESNO = "是否"
-CHOICE = "选项"
-DATE = "日期"
-TEXT = "文本"
-# How a 百分比 field reads a number typed into a plain cell (the 字段 sheet's 读法 column): unstated,
-# a number between 0 and 1 that both readings allow is an error; stated, it is read one way.
-READ_AS_TYPED = "百分数"  # 0.8 is 0.8 %: for fields whose realistic values are below 1 %
-READ_FRACTION = "小数"  # 0.8 is 80 %
-READINGS = (READ_AS_TYPED, READ_FRACTION)
-FIELD_TYPES = (NUMBER, INTEGER, PERCENT, SCORE, YESNO, CHOICE, DATE, TEXT)
-NUMERIC_TYPES = (NUMBER, INTEGER, PERCENT, SCORE)
-
-MAIN = "主要"
-BONUS = "附加"
-
-BASIS_MAIN = "主要指标得分"
-BASIS_TOTAL = "总分"
 
 VETO_NO_TOP = "取消评优"
 VETO_LAST = "排名末位"
@@ -172,3 +170,33 @@ class Scheme:
             if band.lower is None or score >= band.lower:
                 return band.name
         return ""
+
+
+__all__ = [
+    "BASIS_MAIN",
+    "BASIS_TOTAL",
+    "BONUS",
+    "CHOICE",
+    "DATE",
+    "FIELD_TYPES",
+    "INTEGER",
+    "MAIN",
+    "NUMBER",
+    "NUMERIC_TYPES",
+    "PERCENT",
+    "READINGS",
+    "READ_AS_TYPED",
+    "READ_FRACTION",
+    "SCORE",
+    "TEXT",
+    "VETO_LAST",
+    "VETO_NO_TOP",
+    "YESNO",
+    "Band",
+    "Category",
+    "Field",
+    "Item",
+    "Scheme",
+    "Settings",
+    "Source",
+]
