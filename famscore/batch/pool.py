@@ -20,6 +20,10 @@ from famscore.returns import ReturnData, read_return
 from famscore.scheme.model import Scheme
 
 FILE_TIMEOUT = 60.0  # seconds one return may take before its worker is stopped (a return takes ~0.05 s)
+# How long a new worker may take to start (import, load the scheme) before its first file is counted as
+# hung; the per-file limit counts only from when the worker is ready.
+START_ALLOWANCE = 60.0
+READY = -1  # the index of the message a worker sends when it is ready for files
 # Bytes of address space a worker may add to what it inherited (POSIX only). A return needs tens of MB;
 # calamine asking for more aborts the worker, which costs only that file.
 MEMORY_LIMIT = 2 * 1024**3
@@ -104,6 +108,7 @@ def _worker(
 
         scheme = load_scheme(scheme_path)
     state = prepare(scheme, spool_dir) if prepare is not None else scheme
+    conn.send((READY, None))  # the parent starts the first file's clock now, not at the spawn
     while True:
         # A parent that died sends no last None, and a forked worker holds copies of the parent's
         # pipe ends (its own, its elder siblings'), so no end of file comes either: check the parent.
@@ -140,11 +145,21 @@ class _Slot:
             self.process.start()
         child.close()
         self.jobs: deque[Job] = deque()
+        # A spawned worker imports famscore and loads the scheme before its first file (0.2–1 s, more on
+        # a loaded machine): the per-file clock starts when it says it is ready, not when it is started.
+        self.ready = False
+        self.born = time.monotonic()
         self.started = 0.0  # when the worker began the oldest job
+
+    def overdue(self, now: float, timeout: float) -> bool:
+        """The oldest job has taken longer than `timeout` (or the worker never became ready)."""
+        if not self.ready:
+            return now - self.born > timeout + START_ALLOWANCE
+        return now - self.started > timeout
 
     def give(self, job: Job) -> bool:
         """Hand the worker a job; False when it is already dead (the caller replaces it)."""
-        if not self.jobs:
+        if not self.jobs and self.ready:
             self.started = time.monotonic()
         self.jobs.append(job)
         try:
@@ -286,6 +301,9 @@ def read_in_workers(
                     try:
                         while slot.jobs and slot.conn.poll():
                             index, result = slot.conn.recv()
+                            if index == READY:
+                                slot.ready, slot.started = True, time.monotonic()
+                                continue
                             slot.done()
                             finish(index, result)
                     except Exception:  # EOF from a dead worker, or a result that cannot be unpickled
@@ -294,7 +312,7 @@ def read_in_workers(
                 elif slot.process.sentinel in ready or not slot.process.is_alive():
                     fail(n, CRASHED)
                     feed(n)
-                elif now - slot.started > timeout:
+                elif slot.overdue(now, timeout):
                     fail(n, TIMED_OUT)
                     feed(n)
         for slot in slots:
