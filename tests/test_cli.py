@@ -299,3 +299,9 @@ def test_score_on_a_folder_without_returns_exits_2_and_writes_nothing(tmp_path: 
         "CLI_NO_RETURNS",
         ["FOLDER_SYSTEM_FILE"],
     )
+
+
+def test_no_two_status_lines_collapse_into_one() -> None:
+    # Equal Enum values become aliases: the second line would silently print the first one's words.
+    assert len(list(Say)) == len(Say.__members__)
+    assert all(line.line.text and "{}" not in line.line.text + line.line.more for line in Say)
