@@ -6,7 +6,8 @@ import contextlib
 import functools
 import multiprocessing
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec
 
@@ -19,9 +20,10 @@ from typer.core import TyperCommand, TyperGroup
 
 from famscore import cli_zh
 from famscore.errors import ERROR, FamscoreError, Problem
-from famscore.messages import Msg
+from famscore.messages import Msg, Say
 
 if TYPE_CHECKING:
+    from famscore.batch.run import Progress
     from famscore.scheme.model import Scheme
     from famscore.scoring import BatchResult
 
@@ -174,6 +176,12 @@ def refuse(msg: Msg, **fields: object) -> typer.Exit:
     return typer.Exit(2)
 
 
+def report(console: Console, line: Say, style: str = "", **fields: object) -> None:
+    """Print a status line from the catalogue: its text in `style`, then the particulars plain."""
+    text, more = line.render(**fields)
+    say(console, f"[{style}]{_e(text)}[/]{_e(more)}" if style else _e(text + more))
+
+
 @app.command(cls=_Command)
 @handles_errors
 def check(scheme: SchemeArg) -> None:
@@ -194,8 +202,8 @@ def check(scheme: SchemeArg) -> None:
     warnings = len(problems) - errors
     if errors or loaded is None:
         raise refuse(Msg.CLI_SCHEME_HAS_ERRORS, errors=errors, warnings=warnings)
-    note = f"，{warnings} 处警告" if warnings else ""
-    out.print(f"[bold green]考评表可以使用[/]（指纹 {loaded.fingerprint}{note}）。")
+    usable = Say.SCHEME_USABLE_WITH_WARNINGS if warnings else Say.SCHEME_USABLE
+    report(out, usable, "bold green", fingerprint=loaded.fingerprint, warnings=warnings)
 
 
 ReturnsArg = Annotated[
@@ -221,35 +229,35 @@ def _load(scheme: Path) -> Scheme:
         return load_scheme(scheme)
     except SchemeError as exc:
         print_problems(exc.problems)
-        say(err, f"[bold red]考评表 {_e(scheme)} 有错误，无法计分。[/]请先运行 famscore check {_e(scheme)}")
-        raise typer.Exit(2) from None
+        raise refuse(Msg.CLI_SCHEME_CANNOT_SCORE, path=scheme) from None
+
+
+@contextlib.contextmanager
+def _read_progress(quiet: bool) -> Iterator[Progress]:
+    """The progress bar while returns are read, as the callback the batch reports to."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    label = TextColumn(Say.READING_RETURNS.render()[0])
+    columns = (label, BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True, disable=quiet) as bar:
+        task = bar.add_task("read", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: bool = False) -> BatchResult:
     """The one library call behind `score` and `explain`, inside the progress bar."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from famscore.batch import NoReturns, score_folder
     from famscore.units import read_units_file
 
     scheme = _load(scheme_path)
     units = read_units_file(units_file) if units_file is not None else None
-    columns = (TextColumn("读取回表"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
-        with Progress(*columns, console=err, transient=True, disable=quiet) as bar:
-            task = bar.add_task("read", total=None)
-            return score_folder(
-                scheme, returns, units, lambda done, total: bar.update(task, completed=done, total=total)
-            )
+        with _read_progress(quiet) as advance:
+            return score_folder(scheme, returns, units, advance)
     except NoReturns as empty:
         # An empty summary would replace last run's and rank nobody: that is a wrong folder, not a result.
         print_problems(empty.notes)
-        say(
-            err,
-            f"[bold red]错误[/]：回表文件夹「{_e(returns)}」中没有可读取的回表文件（.xlsx/.xls/.ods 等），"
-            "没有写出任何文件。请确认文件夹是否选对，或先把各单位交回的填报表放进去",
-        )
-        raise typer.Exit(2) from None
+        raise fail(empty) from None
 
 
 @app.command(cls=_Command)
@@ -288,8 +296,8 @@ def template(
     paths = build_templates(loaded, units, output)
     for path in paths:
         out.print(_plain(f"  {path}"))
-    what = f"{len(paths)} 个单位的填报表" if units else "1 份空白填报表"
-    say(out, f"[bold green]已生成 {what}[/]，在文件夹 {_e(output)}")
+    made = Say.TEMPLATES_MADE if units else Say.BLANK_TEMPLATE_MADE
+    report(out, made, "bold green", count=len(paths), folder=output)
 
 
 @app.command(cls=_Command)
@@ -313,44 +321,78 @@ def score(
 
     示例：famscore score examples/changning-2023/考评表.xlsx examples/changning-2023/returns
     """
-    import datetime as dt
+    targets = _plan_score(scheme, returns, output, json_file, units_file)  # refuses inputs, up front
+    batch = _score(scheme, returns, units_file, quiet)
+    _write_outputs(batch, targets)
+    _show_score(batch, targets, quiet)
+    raise typer.Exit(1 if any(p.is_error for p in batch.problems) else 0)
 
-    from famscore._version import __version__
+
+@dataclass(frozen=True)
+class _Targets:
+    """Where `score` writes: the summary workbook (and the audit CSV beside it), and the JSON."""
+
+    summary: Path
+    json_file: Path | None
+
+
+def _plan_score(
+    scheme: Path, returns: Path, output: Path | None, json_file: Path | None, units_file: Path | None
+) -> _Targets:
+    """The outputs of `score`, refused (UsageError) if any would land on an input, before any work."""
     from famscore.outputs.safe import plan_outputs
-    from famscore.outputs.writeall import output_paths, write_outputs
+    from famscore.outputs.writeall import output_paths
 
     if output is None:
         output = returns.resolve().parent / f"{returns.resolve().name}_计分汇总.xlsx"
-    # Every file this run reads, against every file it may write, before any work starts.
+    # Every file this run reads, against every file it may write.
     inputs = [("考评表", scheme), ("单位名单", units_file), ("回表文件夹", returns)]
     plan_outputs(output_paths(output, json_file), inputs)
-    batch = _score(scheme, returns, units_file, quiet)
+    return _Targets(output, json_file)
+
+
+def _write_outputs(batch: BatchResult, targets: _Targets) -> None:
+    """Every output, together; what writing them had to change (text cleaned) joins the problems."""
+    import datetime as dt
+
+    from famscore._version import __version__
+    from famscore.outputs.writeall import write_outputs
+
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
     notes: list[Problem] = []
-    write_outputs(batch, output, json_file, generated_at=stamp, famscore_version=__version__, notes=notes)
+    write_outputs(
+        batch,
+        targets.summary,
+        targets.json_file,
+        generated_at=stamp,
+        famscore_version=__version__,
+        notes=notes,
+    )
     batch.problems.extend(notes)
-    _show_score(batch, output, json_file, quiet)
-    if errors := sum(p.is_error for p in batch.problems):
-        err.print(f"[bold yellow]有 {errors} 个问题需要处理（见上表）。[/]")
-        raise typer.Exit(1)
 
 
-def _show_score(batch: BatchResult, output: Path, json_file: Path | None, quiet: bool) -> None:
+def _show_score(batch: BatchResult, targets: _Targets, quiet: bool) -> None:
     """What `score` prints: the ranking, the problems, and where the outputs are."""
-    from famscore.outputs.summary import audit_csv_path, audit_in_workbook
+    from famscore.outputs.audit import audit_csv_target
     from famscore.outputs.terminal import band_counts, ranking_table
 
     if not quiet:
         out.print(ranking_table(batch))
         if batch.scheme.bands:
             out.print(band_counts(batch))
-    print_problems(batch.problems, full_list=f"汇总工作簿「{output.name}」的「问题」工作表")
-    out.print(f"已读取 {batch.files} 个文件，{sum(u.complete for u in batch.units)} 个单位完整计分。")
-    out.print(_plain(f"汇总工作簿：{output}"))
-    if not audit_in_workbook(batch):
-        out.print(_plain(f"计分过程（行数较多，另存为 CSV）：{audit_csv_path(output)}"))
-    if json_file is not None:
-        out.print(_plain(f"JSON 结果：{json_file}"))
+    print_problems(batch.problems, full_list=Say.FULL_PROBLEM_LIST.render(name=targets.summary.name)[0])
+    complete = sum(u.complete for u in batch.units)
+    pending = sum(not u.rankable for u in batch.units)
+    read = Say.FILES_READ_SOME_PENDING if pending else Say.FILES_READ
+    report(out, read, files=batch.files, complete=complete, pending=pending)
+    report(out, Say.SUMMARY_WRITTEN, path=targets.summary)
+    csv_path = audit_csv_target(batch, targets.summary)
+    if csv_path is not None:
+        report(out, Say.AUDIT_CSV_WRITTEN, path=csv_path)
+    if targets.json_file is not None:
+        report(out, Say.JSON_WRITTEN, path=targets.json_file)
+    if errors := sum(p.is_error for p in batch.problems):
+        report(err, Say.PROBLEMS_TO_FIX, "bold yellow", errors=errors)
 
 
 @app.command(cls=_Command)

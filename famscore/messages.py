@@ -584,6 +584,11 @@ class Msg(Enum):
     CLI_INTERRUPTED_AFTER_WRITING = Detail(
         "已中断（{why}）。中断前已写出：{paths}{more}；其他输出文件没有改动。", "", WARNING
     )
+    CLI_SCHEME_CANNOT_SCORE = Detail("考评表 {path} 有错误，无法计分。", "请先运行 famscore check {path}")
+    CLI_NO_RETURNS = Detail(
+        "回表文件夹「{folder}」中没有可读取的回表文件（.xlsx/.xls/.ods 等），没有写出任何文件",
+        "请确认文件夹是否选对，或先把各单位交回的填报表放进去",
+    )
 
     @property
     def code(self) -> str:
@@ -623,6 +628,45 @@ class Msg(Enum):
             row=row,
             column=column,
         )
+
+
+class Line(NamedTuple):
+    """A status line: what the user reads first (emphasised), then the particulars."""
+
+    text: str
+    more: str = ""
+
+
+class Say(Enum):
+    """What the commands report when nothing is wrong: counts, where the outputs are, what was made.
+
+    Not problems (no fix, no severity, nothing a program acts on), so not in `Msg` or on the codes page;
+    here so that every sentence a user reads still has one home.
+    """
+
+    SCHEME_USABLE = Line("考评表可以使用", "（指纹 {fingerprint}）。")
+    SCHEME_USABLE_WITH_WARNINGS = Line("考评表可以使用", "（指纹 {fingerprint}，{warnings} 处警告）。")
+    TEMPLATES_MADE = Line("已生成 {count} 个单位的填报表", "，在文件夹 {folder}")
+    BLANK_TEMPLATE_MADE = Line("已生成 1 份空白填报表", "，在文件夹 {folder}")
+    READING_RETURNS = Line("读取回表")
+    FULL_PROBLEM_LIST = Line("汇总工作簿「{name}」的「问题」工作表")
+    FILES_READ = Line("已读取 {files} 个文件，{complete} 个单位完整计分。")
+    FILES_READ_SOME_PENDING = Line(
+        "已读取 {files} 个文件，{complete} 个单位完整计分，{pending} 个单位待定（见排名表）。"
+    )
+    SUMMARY_WRITTEN = Line("汇总工作簿：{path}")
+    AUDIT_CSV_WRITTEN = Line("计分过程（行数较多，另存为 CSV）：{path}")
+    JSON_WRITTEN = Line("JSON 结果：{path}")
+    PROBLEMS_TO_FIX = Line("有 {errors} 个问题需要处理（见上表）。")
+
+    @property
+    def line(self) -> Line:
+        line: Line = self.value
+        return line
+
+    def render(self, **fields: Any) -> tuple[str, str]:
+        """The emphasised text and the rest, with `fields` filled in."""
+        return self.line.text.format(**fields), self.line.more.format(**fields)
 
 
 # What each placeholder stands for, for docs/problem-codes.md (tests/test_messages.py: every one is here).

@@ -11,7 +11,8 @@ from famscore.batch.folder import list_returns
 from famscore.batch.job import JobResult, Receiver, prepare, read_and_score
 from famscore.batch.pool import default_workers, read_in_workers
 from famscore.batch.spool import Spool
-from famscore.errors import FamscoreError, Problem
+from famscore.errors import FamscoreError, Problem, joined
+from famscore.messages import Msg
 from famscore.scheme.model import Scheme
 from famscore.scoring import BatchResult, score_batch
 
@@ -22,7 +23,8 @@ class NoReturns(FamscoreError):
     """The folder holds no file that could be a return: an empty result would rank nobody."""
 
     def __init__(self, folder: Path, notes: list[Problem]) -> None:
-        super().__init__("回表文件夹中没有可读取的回表文件", folder)
+        super().__init__(joined(*Msg.CLI_NO_RETURNS.render(folder=folder)), folder)
+        self.code, self.fields = Msg.CLI_NO_RETURNS.code, {"folder": folder}
         self.notes = notes
 
 
