@@ -305,3 +305,16 @@ def test_no_two_status_lines_collapse_into_one() -> None:
     # Equal Enum values become aliases: the second line would silently print the first one's words.
     assert len(list(Say)) == len(Say.__members__)
     assert all(line.line.text and "{}" not in line.line.text + line.line.more for line in Say)
+
+
+def test_a_folder_holding_only_a_letter_and_an_archive_has_no_returns(tmp_path: Path) -> None:
+    folder = tmp_path / "回表"
+    folder.mkdir()
+    (folder / "说明.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    (folder / "回表.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    code, output = run("score", SCHEME, folder, "-o", tmp_path / "汇总.xlsx")
+    assert code == 2 and says(output, Msg.CLI_NO_RETURNS, folder=folder)
+    assert not (tmp_path / "汇总.xlsx").exists()  # no empty summary over last run's
+    with pytest.raises(NoReturns) as raised:
+        score_folder(load_scheme(SCHEME), folder, workers=1)
+    assert sorted(p.code for p in raised.value.notes) == ["ARCHIVE_NOT_READ", "RETURN_NOT_SPREADSHEET"]

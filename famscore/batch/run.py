@@ -13,6 +13,7 @@ from famscore.batch.pool import default_workers, read_in_workers
 from famscore.batch.spool import Spool
 from famscore.errors import FamscoreError, Problem, joined
 from famscore.messages import Msg
+from famscore.returns import ReturnData
 from famscore.scheme.model import Scheme
 from famscore.scoring import BatchResult, score_batch
 
@@ -88,6 +89,15 @@ def score_folder(
     """
     with no_cyclic_gc():
         results, notes = read_folder(folder, scheme, progress, workers, spool)
-        if not results:
-            raise NoReturns(folder, notes)
+        if all(_not_a_return(result.data) for result in results):
+            # Only a covering letter, a scan or an archive: no return was there to read.
+            raise NoReturns(folder, notes + [p for result in results for p in result.data.problems])
         return score_batch(scheme, results, list(units) if units is not None else None, notes)
+
+
+_NOT_RETURNS = {Msg.RETURN_NOT_SPREADSHEET.code, Msg.ARCHIVE_NOT_READ.code}
+
+
+def _not_a_return(data: ReturnData) -> bool:
+    """A file that was never a return: not a spreadsheet by its content, or an archive."""
+    return not data.readable and bool(data.problems) and all(p.code in _NOT_RETURNS for p in data.problems)
