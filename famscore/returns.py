@@ -29,12 +29,12 @@ from famscore.names import name_key
 # At module level, not in _read: forked workers then start with it loaded (30 ms each otherwise).
 from famscore.safety import Refusal, open_return, oversized_sheet, scan_sheet, sheet_members
 from famscore.scheme.model import Field, Scheme
+from famscore.text import normalise
 from famscore.values import (
     PERCENT_FORMAT,
     PLAIN,
     UNKNOWN_FORMAT,
     Parsed,
-    normalise_text,
     parse_value,
     shown,
 )
@@ -306,7 +306,7 @@ def _read_entries(
         if cell == "" or cell is None:
             continue
         # An id exactly as the template wrote it needs no folding (the common case, on every row).
-        key = cell if isinstance(cell, str) and cell in fields else normalise_text(cell)
+        key = cell if isinstance(cell, str) and cell in fields else normalise(cell)
         if not key:
             continue
         fdef = fields.get(key)
@@ -325,7 +325,7 @@ def _read_entries(
         raw = cells[value_col] if value_col < len(cells) else ""
         data.cells[key] = address
         if remark_col is not None and remark_col < len(cells) and cells[remark_col] not in ("", None):
-            remark = normalise_text(cells[remark_col])
+            remark = normalise(cells[remark_col])
             if remark:
                 data.remarks[key] = remark
         merge = covering.get(index)
@@ -369,7 +369,7 @@ def _read_entries(
                 parsed_cells[known] = remembered
         parsed, shown = remembered
         if not shown:
-            data.raw[key] = "" if raw is None else normalise_text(raw)
+            data.raw[key] = "" if raw is None else normalise(raw)
         if parsed.value is not None and not parsed.warning:
             data.values[key] = parsed.value  # the usual case, on every field of every return
             continue
@@ -423,7 +423,7 @@ def _shows_as(parsed: Parsed, raw: object) -> bool:
         return "e" not in repr(raw)  # a number cell: 96.5 prints as 96.5, 96.0 as 96
     if isinstance(raw, dt.datetime):  # a date cell: calamine adds midnight
         return raw.date() == value and raw.time() == dt.time()
-    typed, printed = normalise_text(raw), shown(value)
+    typed, printed = normalise(raw), shown(value)
     return typed == printed or (isinstance(value, Decimal) and typed == printed + ".0")
 
 
@@ -444,7 +444,7 @@ def _holds_other_fields(
 ) -> bool:
     for other in range(top, min(bottom, len(rows) - 1) + 1):
         cells = rows[other]
-        if other != index and key_col < len(cells) and normalise_text(cells[key_col]) in scheme.fields:
+        if other != index and key_col < len(cells) and normalise(cells[key_col]) in scheme.fields:
             return True
     return False
 
