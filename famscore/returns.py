@@ -14,8 +14,13 @@ from typing import Any
 
 from famscore.entry_sheet import (
     KEY_HEADER,
+    META_FINGERPRINT,
     META_ROWS_READ,
     META_SHEET,
+    META_TITLE,
+    META_UNIT,
+    META_VERSION,
+    META_YEAR,
     VALUE_HEADER,
     Header,
     find_entry_sheet,
@@ -29,7 +34,7 @@ from famscore.names import name_key
 # At module level, not in _read: forked workers then start with it loaded (30 ms each otherwise).
 from famscore.safety import Refusal, open_return, oversized_sheet, scan_sheet, sheet_members
 from famscore.scheme.model import Field, Scheme
-from famscore.text import normalise
+from famscore.text import clip, normalise
 from famscore.values import (
     PERCENT_FORMAT,
     PLAIN,
@@ -219,7 +224,7 @@ def _read_meta(book: Any, sheet: str) -> tuple[dict[str, str], str]:
 
 def _identify(scheme: Scheme, data: ReturnData, path: Path) -> None:
     meta = data.meta
-    unit = meta.get("单位", "")
+    unit = meta.get(META_UNIT, "")
     if unit:
         data.unit, data.unit_from = unit, "_meta"
     else:
@@ -228,8 +233,8 @@ def _identify(scheme: Scheme, data: ReturnData, path: Path) -> None:
         data.report(Msg.RETURN_UNIT_FROM_FILE_NAME, META_SHEET, where=where, unit=data.unit)
     if not meta:
         return
-    title, version, fingerprint = meta.get("标题", ""), meta.get("版本", ""), meta.get("指纹", "")
-    year = meta.get("年度", "")
+    title, version = meta.get(META_TITLE, ""), meta.get(META_VERSION, "")
+    fingerprint, year = meta.get(META_FINGERPRINT, ""), meta.get(META_YEAR, "")
     # Compared by name_key: a title written with （试行） here and (试行) there is the same title.
     if title and name_key(title) != name_key(scheme.title):
         data.identity.append(f"来自另一份考评表「{title}」")
@@ -283,12 +288,7 @@ def _read_entries(
     header = header or _find_header(rows)
     if header is None:
         data.readable = False
-        data.problem(
-            sheet,
-            "",
-            f"找不到表头「{KEY_HEADER}」和「{VALUE_HEADER}」，本文件未计分",
-            "请不要删除或改动填报表的表头行",
-        )
+        data.report(Msg.RETURN_ENTRY_HEADER_MISSING, sheet, key=KEY_HEADER, value=VALUE_HEADER)
         return
     header_index, key_col, value_col, remark_col = header
     covering = _merges_over(merged or [], value_col)
@@ -315,7 +315,7 @@ def _read_entries(
             if _looks_like_field_id(key):
                 unknown += 1
                 if unknown <= MAX_UNKNOWN_REPORTED:
-                    data.report(Msg.RETURN_UNKNOWN_FIELD, sheet, row, key_col + 1, key=_clip(key))
+                    data.report(Msg.RETURN_UNKNOWN_FIELD, sheet, row, key_col + 1, key=clip(key))
             continue
         if key in seen:
             data.report(Msg.RETURN_FIELD_TWICE, sheet, row, value_col + 1, key=key, other=seen[key])
@@ -385,7 +385,7 @@ def _read_entries(
                 if what == "error":
                     data.report(Msg.RETURN_FORMULA_ERROR, sheet, row, value_col + 1, label=label, error=text)
                 else:
-                    formula = f"公式「={_clip(text)}」" if text else "公式"
+                    formula = f"公式「={clip(text)}」" if text else "公式"
                     data.report(
                         Msg.RETURN_FORMULA_NO_RESULT, sheet, row, value_col + 1, label=label, formula=formula
                     )
@@ -447,10 +447,6 @@ def _holds_other_fields(
         if other != index and key_col < len(cells) and normalise(cells[key_col]) in scheme.fields:
             return True
     return False
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _FormulaCells:
