@@ -48,8 +48,14 @@ def clip(text: str, limit: int = 40) -> str:
 
 
 def width(text: str) -> int:
-    """Display width in terminal cells and Excel column units: CJK and full-width characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+    """Display width in terminal cells and Excel column units: CJK and full-width characters count 2.
+
+    East Asian ambiguous characters (×, ÷, →, “”) count 1: Excel's default font Calibri draws them
+    narrow, as rich does in the terminal; scoring explanations are full of them.
+    """
+    if text.isascii():
+        return len(text)  # most of what the summary measures: numbers and ids
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def xml_safe(text: str) -> str:

@@ -280,6 +280,7 @@ def test_column_widths_count_cjk_double() -> None:
     assert display_width("单位") == 4
     assert display_width("ab单") == 4
     assert display_width("长\n短短短") == 6
+    assert display_width("好👍") == 4  # wide outside the CJK blocks too, as templates measure it
     colours = band_colours(4)
     assert colours[0] == "C6EFCE" and colours[-1] == "FFC7CE" and len(set(colours)) == 4
 
