@@ -56,6 +56,7 @@ from famscore.scheme.model import (
 from famscore.text import clip, xml_safe
 from famscore.text import width as display_width
 from famscore.units import one_line
+from famscore.values import NO, YES, percent_rule, scales_percent
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -63,7 +64,6 @@ if TYPE_CHECKING:
 # 宋体 is on every Chinese Windows and in WPS; row heights below are estimated for it at 11 pt.
 FONT_NAME = "宋体"
 BLANK_UNIT = "空白"
-YES, NO = "是", "否"
 REQUIRED_MARK = "* "
 
 # Columns of the 填报 sheet: header and width in Excel units (a CJK character is about 2).
@@ -479,8 +479,6 @@ def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
     noun = "整数" if f.type == INTEGER else "数值"
     span = _span(f) if (low is not None or high is not None) else ""
     wanted = f"{noun}（{span}）" if span else noun
-    from famscore.values import percent_rule, scales_percent
-
     # the reader's rule for 0.95 and 95, worded once in famscore.values
     percent = percent_rule(f) + "。" if scales_percent(f) else ""
     unit = f"单位：{f.unit}。" if f.unit and not scales_percent(f) else ""

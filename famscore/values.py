@@ -37,8 +37,9 @@ from famscore.scheme.model import (
 )
 from famscore.text import header_key, normalise
 
-YES_WORDS = {"是", "是的", "有", "√", "✓", "✔", "☑", "Y", "YES", "TRUE", "1", "对", "已完成", "完成"}
-NO_WORDS = {"否", "不是", "无", "没有", "×", "✗", "✘", "☒", "X", "N", "NO", "FALSE", "0", "未完成"}
+YES, NO = "是", "否"  # how a yes/no value is written: the template's list, outputs
+YES_WORDS = {YES, "是的", "有", "√", "✓", "✔", "☑", "Y", "YES", "TRUE", "1", "对", "已完成", "完成"}
+NO_WORDS = {NO, "不是", "无", "没有", "×", "✗", "✘", "☒", "X", "N", "NO", "FALSE", "0", "未完成"}
 NEVER_WORDS = {"未完成", "未下达", "未办理", "无", "没有", "从未"}
 PERCENT_RULE = "百分比填百分数：95% 填 95（也可填 95%）；0 到 1 之间的数请带 %，如 0.8%"
 # Number format classes of a value cell, as the reader found them (see parse_value).
@@ -141,7 +142,7 @@ def parse_value(field: Field, raw: object, cell_format: str = PLAIN) -> Parsed:
 def shown(value: object) -> str:
     """How outputs print a parsed value: 95.5, 是/否, 2024-08-15, the text itself."""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return YES if value else NO
     if isinstance(value, Decimal):
         return fmt(value)
     return str(value)
