@@ -54,7 +54,7 @@ from famscore.scheme.model import (
     Scheme,
 )
 from famscore.text import clip, xml_safe
-from famscore.text import width as display_width
+from famscore.text import width as text_width
 from famscore.units import one_line
 from famscore.values import NO, YES, percent_rule, scales_percent
 
@@ -65,6 +65,12 @@ if TYPE_CHECKING:
 FONT_NAME = "宋体"
 BLANK_UNIT = "空白"
 REQUIRED_MARK = "* "
+
+
+def display_width(text: str) -> int:
+    """Width in 宋体, which draws East Asian ambiguous characters (×, “”, ①) wide, unlike Calibri."""
+    return text_width(text, ambiguous_wide=True)
+
 
 # Columns of the 填报 sheet: header and width in Excel units (a CJK character is about 2).
 COLUMNS: tuple[tuple[str, int], ...] = (
