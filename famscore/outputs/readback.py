@@ -41,13 +41,15 @@ def read_summary(path: Path | str) -> SummaryView:
         rank_rows = book.get_sheet_by_name(L.SHEET_RANK).to_python(skip_empty_area=False)
         scheme_rows = book.get_sheet_by_name(L.SHEET_SCHEME).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises several types for damaged files
-        raise UsageError(
-            say(Msg.SUMMARY_UNREADABLE, name=source.name, kind=type(exc).__name__), source
-        ) from exc
+        raise _unreadable(source, exc) from exc
     facts = _read_scheme_rows(scheme_rows)
     categories, units = _read_rank_rows(rank_rows, facts.decimals, source)
     counts = grade_counts(facts.bands, (u.grade for u in units))
     return SummaryView(facts, categories, units, len(units), counts, str(source))
+
+
+def _unreadable(source: Path, exc: Exception) -> UsageError:
+    return UsageError(say(Msg.SUMMARY_UNREADABLE, name=source.name, kind=type(exc).__name__), source)
 
 
 def _open(source: Path) -> Any:
@@ -69,9 +71,7 @@ def _open(source: Path) -> Any:
     except UsageError:
         raise
     except Exception as exc:  # calamine raises several types for damaged files
-        raise UsageError(
-            say(Msg.SUMMARY_UNREADABLE, name=source.name, kind=type(exc).__name__), source
-        ) from exc
+        raise _unreadable(source, exc) from exc
     return book
 
 
