@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -129,20 +128,10 @@ _PYDANTIC_LIMITS = {
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The one candidate the user most likely meant: a close spelling, or the only name the word begins."""
+    # Compared without the dashes, so "--unti" is a transposition near the start of "--units-file".
     bare = {c.lstrip("-"): c for c in candidates}
-    typed = word.lstrip("-")
-    if not typed:
-        return None
-    hit = difflib.get_close_matches(typed, list(bare), n=1, cutoff=0.6)
-    if hit:
-        return bare[hit[0]]
-    starts = [c for c in bare if c.startswith(typed) or typed in c]
-    if len(starts) == 1:
-        return bare[starts[0]]
-    # A transposition near the start of a longer name ("--unti" for "--units-file").
-    heads = {c[: len(typed)]: c for c in bare if len(c) > len(typed)}
-    hit = difflib.get_close_matches(typed, list(heads), n=1, cutoff=0.75)
-    return bare[heads[hit[0]]] if hit else None
+    hit = closest_name(word.lstrip("-"), bare, loose=True)
+    return None if hit is None else bare[hit]
 
 
 def near_miss(word: str, names: Sequence[str]) -> str:

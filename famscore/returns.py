@@ -14,8 +14,13 @@ from typing import Any
 
 from famscore.entry_sheet import (
     KEY_HEADER,
+    META_FINGERPRINT,
     META_ROWS_READ,
     META_SHEET,
+    META_TITLE,
+    META_UNIT,
+    META_VERSION,
+    META_YEAR,
     VALUE_HEADER,
     Header,
     find_entry_sheet,
@@ -29,12 +34,12 @@ from famscore.names import name_key
 # At module level, not in _read: forked workers then start with it loaded (30 ms each otherwise).
 from famscore.safety import Refusal, open_return, oversized_sheet, scan_sheet, sheet_members
 from famscore.scheme.model import Field, Scheme
+from famscore.text import clip, normalise
 from famscore.values import (
     PERCENT_FORMAT,
     PLAIN,
     UNKNOWN_FORMAT,
     Parsed,
-    normalise_text,
     parse_value,
     shown,
 )
@@ -219,7 +224,7 @@ def _read_meta(book: Any, sheet: str) -> tuple[dict[str, str], str]:
 
 def _identify(scheme: Scheme, data: ReturnData, path: Path) -> None:
     meta = data.meta
-    unit = meta.get("单位", "")
+    unit = meta.get(META_UNIT, "")
     if unit:
         data.unit, data.unit_from = unit, "_meta"
     else:
@@ -228,8 +233,8 @@ def _identify(scheme: Scheme, data: ReturnData, path: Path) -> None:
         data.report(Msg.RETURN_UNIT_FROM_FILE_NAME, META_SHEET, where=where, unit=data.unit)
     if not meta:
         return
-    title, version, fingerprint = meta.get("标题", ""), meta.get("版本", ""), meta.get("指纹", "")
-    year = meta.get("年度", "")
+    title, version = meta.get(META_TITLE, ""), meta.get(META_VERSION, "")
+    fingerprint, year = meta.get(META_FINGERPRINT, ""), meta.get(META_YEAR, "")
     # Compared by name_key: a title written with （试行） here and (试行) there is the same title.
     if title and name_key(title) != name_key(scheme.title):
         data.identity.append(f"来自另一份考评表「{title}」")
@@ -283,12 +288,7 @@ def _read_entries(
     header = header or _find_header(rows)
     if header is None:
         data.readable = False
-        data.problem(
-            sheet,
-            "",
-            f"找不到表头「{KEY_HEADER}」和「{VALUE_HEADER}」，本文件未计分",
-            "请不要删除或改动填报表的表头行",
-        )
+        data.report(Msg.RETURN_ENTRY_HEADER_MISSING, sheet, key=KEY_HEADER, value=VALUE_HEADER)
         return
     header_index, key_col, value_col, remark_col = header
     covering = _merges_over(merged or [], value_col)
@@ -306,7 +306,7 @@ def _read_entries(
         if cell == "" or cell is None:
             continue
         # An id exactly as the template wrote it needs no folding (the common case, on every row).
-        key = cell if isinstance(cell, str) and cell in fields else normalise_text(cell)
+        key = cell if isinstance(cell, str) and cell in fields else normalise(cell)
         if not key:
             continue
         fdef = fields.get(key)
@@ -315,7 +315,7 @@ def _read_entries(
             if _looks_like_field_id(key):
                 unknown += 1
                 if unknown <= MAX_UNKNOWN_REPORTED:
-                    data.report(Msg.RETURN_UNKNOWN_FIELD, sheet, row, key_col + 1, key=_clip(key))
+                    data.report(Msg.RETURN_UNKNOWN_FIELD, sheet, row, key_col + 1, key=clip(key))
             continue
         if key in seen:
             data.report(Msg.RETURN_FIELD_TWICE, sheet, row, value_col + 1, key=key, other=seen[key])
@@ -325,7 +325,7 @@ def _read_entries(
         raw = cells[value_col] if value_col < len(cells) else ""
         data.cells[key] = address
         if remark_col is not None and remark_col < len(cells) and cells[remark_col] not in ("", None):
-            remark = normalise_text(cells[remark_col])
+            remark = normalise(cells[remark_col])
             if remark:
                 data.remarks[key] = remark
         merge = covering.get(index)
@@ -369,7 +369,7 @@ def _read_entries(
                 parsed_cells[known] = remembered
         parsed, shown = remembered
         if not shown:
-            data.raw[key] = "" if raw is None else normalise_text(raw)
+            data.raw[key] = "" if raw is None else normalise(raw)
         if parsed.value is not None and not parsed.warning:
             data.values[key] = parsed.value  # the usual case, on every field of every return
             continue
@@ -385,7 +385,7 @@ def _read_entries(
                 if what == "error":
                     data.report(Msg.RETURN_FORMULA_ERROR, sheet, row, value_col + 1, label=label, error=text)
                 else:
-                    formula = f"公式「={_clip(text)}」" if text else "公式"
+                    formula = f"公式「={clip(text)}」" if text else "公式"
                     data.report(
                         Msg.RETURN_FORMULA_NO_RESULT, sheet, row, value_col + 1, label=label, formula=formula
                     )
@@ -423,7 +423,7 @@ def _shows_as(parsed: Parsed, raw: object) -> bool:
         return "e" not in repr(raw)  # a number cell: 96.5 prints as 96.5, 96.0 as 96
     if isinstance(raw, dt.datetime):  # a date cell: calamine adds midnight
         return raw.date() == value and raw.time() == dt.time()
-    typed, printed = normalise_text(raw), shown(value)
+    typed, printed = normalise(raw), shown(value)
     return typed == printed or (isinstance(value, Decimal) and typed == printed + ".0")
 
 
@@ -444,13 +444,9 @@ def _holds_other_fields(
 ) -> bool:
     for other in range(top, min(bottom, len(rows) - 1) + 1):
         cells = rows[other]
-        if other != index and key_col < len(cells) and normalise_text(cells[key_col]) in scheme.fields:
+        if other != index and key_col < len(cells) and normalise(cells[key_col]) in scheme.fields:
             return True
     return False
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _FormulaCells:

@@ -54,8 +54,9 @@ from famscore.scheme.model import (
     Scheme,
 )
 from famscore.text import clip, xml_safe
-from famscore.text import width as display_width
+from famscore.text import width as text_width
 from famscore.units import one_line
+from famscore.values import NO, YES, percent_rule, scales_percent
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -63,8 +64,13 @@ if TYPE_CHECKING:
 # 宋体 is on every Chinese Windows and in WPS; row heights below are estimated for it at 11 pt.
 FONT_NAME = "宋体"
 BLANK_UNIT = "空白"
-YES, NO = "是", "否"
 REQUIRED_MARK = "* "
+
+
+def display_width(text: str) -> int:
+    """Width in 宋体, which draws East Asian ambiguous characters (×, “”, ①) wide, unlike Calibri."""
+    return text_width(text, ambiguous_wide=True)
+
 
 # Columns of the 填报 sheet: header and width in Excel units (a CJK character is about 2).
 COLUMNS: tuple[tuple[str, int], ...] = (
@@ -479,8 +485,6 @@ def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
     noun = "整数" if f.type == INTEGER else "数值"
     span = _span(f) if (low is not None or high is not None) else ""
     wanted = f"{noun}（{span}）" if span else noun
-    from famscore.values import percent_rule, scales_percent
-
     # the reader's rule for 0.95 and 95, worded once in famscore.values
     percent = percent_rule(f) + "。" if scales_percent(f) else ""
     unit = f"单位：{f.unit}。" if f.unit and not scales_percent(f) else ""

@@ -47,9 +47,16 @@ def clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def width(text: str) -> int:
-    """Display width in terminal cells and Excel column units: CJK and full-width characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+def width(text: str, *, ambiguous_wide: bool = False) -> int:
+    """Display width in terminal cells and Excel column units: CJK and full-width characters count 2.
+
+    East Asian ambiguous characters (×, ÷, →, “”, ①) count 1, as Excel's default font Calibri and
+    rich in the terminal draw most of them; `ambiguous_wide` counts them 2, as 宋体 draws them.
+    """
+    if text.isascii():
+        return len(text)  # most of what the summary measures: numbers and ids
+    wide = "WFA" if ambiguous_wide else "WF"
+    return sum(2 if unicodedata.east_asian_width(ch) in wide else 1 for ch in text)
 
 
 def xml_safe(text: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import NamedTuple
@@ -36,9 +35,11 @@ from famscore.scheme.model import (
     YESNO,
     Field,
 )
+from famscore.text import header_key, normalise
 
-YES_WORDS = {"是", "是的", "有", "√", "✓", "✔", "☑", "Y", "YES", "TRUE", "1", "对", "已完成", "完成"}
-NO_WORDS = {"否", "不是", "无", "没有", "×", "✗", "✘", "☒", "X", "N", "NO", "FALSE", "0", "未完成"}
+YES, NO = "是", "否"  # how a yes/no value is written: the template's list, outputs
+YES_WORDS = {YES, "是的", "有", "√", "✓", "✔", "☑", "Y", "YES", "TRUE", "1", "对", "已完成", "完成"}
+NO_WORDS = {NO, "不是", "无", "没有", "×", "✗", "✘", "☒", "X", "N", "NO", "FALSE", "0", "未完成"}
 NEVER_WORDS = {"未完成", "未下达", "未办理", "无", "没有", "从未"}
 PERCENT_RULE = "百分比填百分数：95% 填 95（也可填 95%）；0 到 1 之间的数请带 %，如 0.8%"
 # Number format classes of a value cell, as the reader found them (see parse_value).
@@ -58,7 +59,6 @@ _DATE_TEXT = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # 20240815
-_INVISIBLE = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200b\u200c\u200d\u2060\ufeff"))
 _NO_FIELDS: Mapping[str, object] = {}  # shared by every Parsed without a message: never written to
 # Why a number is refused (numbers.number_error) -> what the catalogue calls it.
 _REFUSED = {
@@ -108,18 +108,8 @@ def _refuse(msg: Msg, **fields: object) -> Parsed:
 _BLANK = Parsed()
 
 
-def normalise_text(raw: object) -> str:
-    """NFKC folds full-width digits and ％; control characters and stray spaces go."""
-    text = raw if isinstance(raw, str) else str(raw)
-    if text.isascii() and text.isprintable():
-        return text.strip()  # most cells: nothing to fold, and this runs for every cell of every return
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
-    text = "".join(ch for ch in text if ch >= " " or ch in "\t\n")
-    return text.strip()
-
-
 def is_blank(raw: object) -> bool:
-    return raw is None or (isinstance(raw, str) and normalise_text(raw) == "")
+    return raw is None or (isinstance(raw, str) and normalise(raw) == "")
 
 
 def parse_value(field: Field, raw: object, cell_format: str = PLAIN) -> Parsed:
@@ -134,8 +124,8 @@ def parse_value(field: Field, raw: object, cell_format: str = PLAIN) -> Parsed:
         return _BLANK
     if isinstance(raw, float) and raw != raw:  # NaN: an error cell or a formula without a result
         return _refuse(Msg.VALUE_NO_RESULT)
-    if isinstance(raw, str) and normalise_text(raw).startswith("#"):
-        return _refuse(Msg.VALUE_ERROR_CELL, text=normalise_text(raw))
+    if isinstance(raw, str) and normalise(raw).startswith("#"):
+        return _refuse(Msg.VALUE_ERROR_CELL, text=normalise(raw))
     if field.type in NUMERIC_TYPES:
         return _number(field, raw, cell_format)
     if field.type == YESNO:
@@ -145,14 +135,14 @@ def parse_value(field: Field, raw: object, cell_format: str = PLAIN) -> Parsed:
     if field.type == DATE:
         return _date(field, raw)
     if field.type == TEXT:
-        return Parsed(normalise_text(raw))
+        return Parsed(normalise(raw))
     return _refuse(Msg.VALUE_UNKNOWN_TYPE, type=field.type)
 
 
 def shown(value: object) -> str:
     """How outputs print a parsed value: 95.5, 是/否, 2024-08-15, the text itself."""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return YES if value else NO
     if isinstance(value, Decimal):
         return fmt(value)
     return str(value)
@@ -188,7 +178,7 @@ def _number(field: Field, raw: object, cell_format: str = PLAIN) -> Parsed:
         return _refuse(Msg.VALUE_DATE_CELL, shown=_date_shown(raw))
     else:
         cell_format = PLAIN  # text says what it says, whatever the cell's format
-        typed = normalise_text(raw)
+        typed = normalise(raw)
         text = typed
         for suffix in _SUFFIXES:
             if text.endswith(suffix) and len(text) > len(suffix):
@@ -292,21 +282,21 @@ def _range_hint(field: Field) -> dict[str, str]:
 def _yes_no(raw: object) -> Parsed:
     if isinstance(raw, bool):
         return Parsed(raw)
-    text = normalise_text(raw).upper()
+    text = normalise(raw).upper()
     if isinstance(raw, (int, float)) and raw in (0, 1):
         return Parsed(bool(raw))
     if text in YES_WORDS:
         return Parsed(True)
     if text in NO_WORDS:
         return Parsed(False)
-    return _refuse(Msg.VALUE_NOT_YES_NO, typed=normalise_text(raw))
+    return _refuse(Msg.VALUE_NOT_YES_NO, typed=normalise(raw))
 
 
 def _choice(field: Field, raw: object) -> Parsed:
-    text = normalise_text(raw)
+    text = normalise(raw)
     if text in field.choices:
         return Parsed(text)
-    squashed = {"".join(normalise_text(c).split()): c for c in field.choices}
+    squashed = {header_key(c): c for c in field.choices}
     key = "".join(text.split())
     if key in squashed:
         return Parsed(squashed[key])
@@ -329,7 +319,7 @@ def _date(field: Field, raw: object) -> Parsed:
         if not float(raw).is_integer() or abs(raw) >= 1e12:
             return _refuse(Msg.VALUE_NOT_A_DATE, typed=_typed_number(raw), never=NEVER)
         raw = str(int(raw))  # 20240815 typed as a number
-    text = normalise_text(raw)
+    text = normalise(raw)
     if text in NEVER_WORDS:
         return Parsed(NEVER)
     m = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)

@@ -11,13 +11,25 @@ import python_calamine as calamine
 from famscore.text import closest, header_key, normalise
 
 
-def clean_text(value: object) -> str:
-    """Display text as written (full-width punctuation kept), trimmed; 95.0 shown as 95."""
+def cell_text(value: object) -> str:
+    """A cell as calamine read it, as text: blank is '', 95.0 is 95, anything else exactly as written."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value)
+
+
+def cell_at(cells: Sequence[object], index: int | None) -> object:
+    """The cell at 0-based `index` of a row, '' (as calamine reads a blank) when the row is shorter."""
+    if index is None or index >= len(cells):
+        return ""
+    return cells[index]
+
+
+def clean_text(value: object) -> str:
+    """Display text as written (full-width punctuation kept), trimmed; 95.0 shown as 95."""
+    return cell_text(value).strip()
 
 
 def clean_key(value: object) -> str:
@@ -35,10 +47,7 @@ class Table:
     rows: list[tuple[int, list[object]]]
 
     def get(self, cells: Sequence[object], header: str) -> object:
-        index = self.columns.get(header)
-        if index is None or index >= len(cells):
-            return ""
-        return cells[index]
+        return cell_at(cells, self.columns.get(header))
 
     def text(self, cells: Sequence[object], header: str) -> str:
         return clean_text(self.get(cells, header))

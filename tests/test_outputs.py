@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -14,11 +16,12 @@ import openpyxl
 import pytest
 
 from famscore.errors import OutputError, UsageError
+from famscore.messages import Msg
 from famscore.outputs.jsonout import batch_to_json, dumps, write_json
 from famscore.outputs.layout import SHEETS
 from famscore.outputs.notice import notice_subject
 from famscore.outputs.readback import read_summary
-from famscore.outputs.safe import EXCEL_CELL_LIMIT, atomic_write, clean_text, refuse_inputs
+from famscore.outputs.safe import EXCEL_CELL_LIMIT, atomic_write, clean_text, refuse_inputs, say
 from famscore.outputs.summary import write_summary
 from famscore.outputs.view import Band, view_of_batch
 from famscore.outputs.xlsx import band_colours, display_width
@@ -280,6 +283,7 @@ def test_column_widths_count_cjk_double() -> None:
     assert display_width("单位") == 4
     assert display_width("ab单") == 4
     assert display_width("长\n短短短") == 6
+    assert display_width("好👍") == 4  # wide outside the CJK blocks too, as templates measure it
     colours = band_colours(4)
     assert colours[0] == "C6EFCE" and colours[-1] == "FFC7CE" and len(set(colours)) == 4
 
@@ -566,6 +570,12 @@ def test_read_summary_refuses_other_files(tmp_path: Path) -> None:
         read_summary(text)
     with pytest.raises(UsageError):
         read_summary(tmp_path / "missing.xlsx")
+    damaged = tmp_path / "z.xlsx"
+    with zipfile.ZipFile(damaged, "w") as archive:
+        archive.writestr("hello.txt", "x")  # a zip, but no workbook inside
+    expected = say(Msg.SUMMARY_UNREADABLE, name="z.xlsx", kind="CalamineError")
+    with pytest.raises(UsageError, match=re.escape(expected)):
+        read_summary(damaged)
 
 
 def test_audit_continues_past_excel_row_limit(

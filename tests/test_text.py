@@ -29,6 +29,8 @@ def test_clip_and_width() -> None:
     assert clip("一二三四五", 3) == "一二…"
     assert clip("短", 3) == "短"
     assert width("ab新华") == 6
+    assert width("3×“是”") == 6  # narrow in Calibri, the summary's font
+    assert width("3×“是”", ambiguous_wide=True) == 9  # wide in 宋体, the templates' font
 
 
 def test_xml_safe_drops_every_character_an_xlsx_cannot_hold() -> None:

@@ -26,6 +26,7 @@ from famscore.outputs.view import (
     read_flag,
 )
 from famscore.scoring import PENDING
+from famscore.workbook import cell_at, cell_text, clean_text
 
 
 def read_summary(path: Path | str) -> SummaryView:
@@ -40,13 +41,15 @@ def read_summary(path: Path | str) -> SummaryView:
         rank_rows = book.get_sheet_by_name(L.SHEET_RANK).to_python(skip_empty_area=False)
         scheme_rows = book.get_sheet_by_name(L.SHEET_SCHEME).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises several types for damaged files
-        raise UsageError(
-            say(Msg.SUMMARY_UNREADABLE, name=source.name, kind=type(exc).__name__), source
-        ) from exc
+        raise _unreadable(source, exc) from exc
     facts = _read_scheme_rows(scheme_rows)
     categories, units = _read_rank_rows(rank_rows, facts.decimals, source)
     counts = grade_counts(facts.bands, (u.grade for u in units))
     return SummaryView(facts, categories, units, len(units), counts, str(source))
+
+
+def _unreadable(source: Path, exc: Exception) -> UsageError:
+    return UsageError(say(Msg.SUMMARY_UNREADABLE, name=source.name, kind=type(exc).__name__), source)
 
 
 def _open(source: Path) -> Any:
@@ -68,37 +71,21 @@ def _open(source: Path) -> Any:
     except UsageError:
         raise
     except Exception as exc:  # calamine raises several types for damaged files
-        raise UsageError(
-            say(Msg.SUMMARY_UNREADABLE, name=source.name, kind=type(exc).__name__), source
-        ) from exc
+        raise _unreadable(source, exc) from exc
     return book
-
-
-def _cell(row: list[Any], index: int | None) -> object:
-    if index is None or index >= len(row):
-        return ""
-    return row[index]
-
-
-def _str(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _read_scheme_rows(rows: list[list[Any]]) -> SchemeFacts:
     facts: dict[str, str] = {}
     found: list[tuple[str, Decimal | None]] = []
     for row in rows[1:]:
-        key = _str(_cell(row, 0)).strip()
+        key = clean_text(cell_at(row, 0))
         if key == L.K_BAND:
-            name = _str(_cell(row, 1))
+            name = cell_text(cell_at(row, 1))
             if name and name != L.K_NO_BANDS:
-                found.append((name, to_decimal(_cell(row, 2))))
+                found.append((name, to_decimal(cell_at(row, 2))))
         elif key:
-            facts.setdefault(key, _str(_cell(row, 1)))
+            facts.setdefault(key, cell_text(cell_at(row, 1)))
     decimals_value = to_decimal(facts.get(L.K_DECIMALS, ""))
     decimals = int(decimals_value) if decimals_value is not None else 2
     bands = tuple(Band(name, None if lower is None else _exact(lower, decimals)) for name, lower in found)
@@ -136,7 +123,7 @@ def _read_rank_rows(
         raise UsageError(say(Msg.SUMMARY_SHEET_EMPTY, name=source.name, tab=L.SHEET_RANK), source)
     header = []
     for value in rows[0]:
-        text = _str(value).strip()
+        text = clean_text(value)
         if not text:
             break  # the band counts sit to the right, after an empty column
         header.append(text)
@@ -157,18 +144,18 @@ def _read_rank_rows(
     zero = Decimal(0).quantize(Decimal(1).scaleb(-decimals))
 
     def number(row: list[Any], index: int | None) -> Decimal | None:
-        value = to_decimal(_cell(row, index)) if index is not None else None
+        value = to_decimal(cell_at(row, index)) if index is not None else None
         return None if value is None else _exact(value, decimals)
 
     units = []
     for row in rows[1:]:
-        cells = [_cell(row, i) for i in range(len(header))]
+        cells = [cell_at(row, i) for i in range(len(header))]
         if all(c in ("", None) for c in cells):
             break  # end of the table
-        rank = to_decimal(_cell(row, rank_col)) if rank_col is not None else None
+        rank = to_decimal(cell_at(row, rank_col)) if rank_col is not None else None
         subtotals = tuple(number(row, i) for i in category_cols)
         flags, notes, reason = [], [], ""
-        for line in _str(_cell(row, flags_col)).split("\n"):
+        for line in cell_text(cell_at(row, flags_col)).split("\n"):
             if not line.strip():
                 continue
             flag = read_flag(line)
@@ -186,13 +173,13 @@ def _read_rank_rows(
         units.append(
             UnitView(
                 rank=int(rank) if rank is not None else None,
-                unit=_str(_cell(row, unit_col)),
-                file=_str(_cell(row, file_col)),
+                unit=cell_text(cell_at(row, unit_col)),
+                file=cell_text(cell_at(row, file_col)),
                 categories=subtotals,
                 main=number(row, main_col),
                 bonus=number(row, bonus_col) or zero,
                 total=number(row, total_col),
-                grade=_str(_cell(row, grade_col)),
+                grade=cell_text(cell_at(row, grade_col)),
                 flags=tuple(flags),
                 notes=tuple(notes),
                 complete=complete,
@@ -241,7 +228,7 @@ def _audit_rows(source: Path, unit: str) -> list[BreakdownRow]:
     sheets = [n for n in book.sheet_names if n.startswith(L.SHEET_AUDIT)]
     for name in sheets:
         data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        if data and [_str(c) for c in data[0][: len(headers)]] == headers:
+        if data and [cell_text(c) for c in data[0][: len(headers)]] == headers:
             rows.extend(data[1:])
     if not rows and audit_csv_path(source).is_file():
         with audit_csv_path(source).open(encoding="utf-8-sig", newline="") as handle:
@@ -252,17 +239,17 @@ def _audit_rows(source: Path, unit: str) -> list[BreakdownRow]:
     found = []
     wanted = name_key(unit)
     for row in rows:
-        name = _str(_cell(row, 0))
+        name = cell_text(cell_at(row, 0))
         if name.startswith("'"):
             name = name[1:]
         if name_key(name) == wanted:
             found.append(
                 BreakdownRow(
-                    _str(_cell(row, column[L.A_ITEM_ID])),
-                    _str(_cell(row, column[L.A_ITEM_NAME])),
-                    to_decimal(_cell(row, column[L.A_POINTS])),
-                    to_decimal(_cell(row, column[L.A_SCORE])),
-                    _str(_cell(row, column[L.A_EXPLANATION])),
+                    cell_text(cell_at(row, column[L.A_ITEM_ID])),
+                    cell_text(cell_at(row, column[L.A_ITEM_NAME])),
+                    to_decimal(cell_at(row, column[L.A_POINTS])),
+                    to_decimal(cell_at(row, column[L.A_SCORE])),
+                    cell_text(cell_at(row, column[L.A_EXPLANATION])),
                 )
             )
     return found

@@ -34,11 +34,11 @@ from pathlib import Path
 from famscore import interrupt
 from famscore.errors import OutputError, UsageError
 from famscore.messages import Msg
+from famscore.text import xml_safe
 
 EXCEL_CELL_LIMIT = 32_767
-# Characters XML 1.0 does not allow, and lone surrogates (which cannot be encoded as UTF-8).
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-# OOXML escapes of those characters, as openpyxl and hand-edited files leave them in text.
+# OOXML escapes of the characters XML 1.0 does not allow (text.xml_safe removes the characters
+# themselves), as openpyxl and hand-edited files leave them in text.
 _ILLEGAL_ESCAPE = re.compile(
     r"_x(000[0-8bBcCeEfF]|001[0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2}"
     r"|[fF]{3}[eEfF])_"
@@ -77,7 +77,8 @@ def clean_text(value: object, limit: int = EXCEL_CELL_LIMIT) -> CleanText:
     escapes = 0
     if "_x" in text:
         text, escapes = _ILLEGAL_ESCAPE.subn("", text)
-    text, chars = _ILLEGAL.subn("", text)
+    kept = xml_safe(text)
+    chars, text = len(text) - len(kept), kept  # each illegal character is one str character
     cut_from = 0
     if len(text) * 2 > limit and _utf16_len(text) > limit:
         cut_from = len(text)
@@ -87,7 +88,8 @@ def clean_text(value: object, limit: int = EXCEL_CELL_LIMIT) -> CleanText:
 
 
 def _utf16_len(text: str) -> int:
-    # Excel counts UTF-16 code units: a character outside the BMP (emoji, rare CJK) counts twice.
+    # Excel's cell limit counts UTF-16 code units: a character outside the BMP (emoji, rare CJK) counts
+    # twice. A storage measure, not text.width's display one (a CJK character is 1 here, 2 there).
     return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
 
 

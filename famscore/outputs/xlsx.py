@@ -1,8 +1,7 @@
-"""The xlsxwriter toolkit of the summary: formats, text cells, one width measure, sheets written row by row."""
+"""The xlsxwriter toolkit of the summary: formats, text cells, column widths, sheets written row by row."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -11,6 +10,7 @@ from famscore.errors import Problem, cell_name
 from famscore.messages import Msg
 from famscore.numbers import fmt
 from famscore.outputs.safe import CleanText, say, write_text
+from famscore.text import width as line_width
 
 WIDTH_SAMPLE = 2_000  # rows per sheet measured for column widths
 HEADER_FILL = "4F6D8F"
@@ -40,20 +40,8 @@ def _hex(rgb: tuple[int, ...]) -> str:
     return "".join(f"{c:02X}" for c in rgb)
 
 
-# East Asian wide and full-width characters (CJK, kana, hangul, full-width forms): 2 columns each.
-_WIDE = re.compile(
-    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
-)
-
-
-def line_width(line: str) -> int:
-    """The one width measure of outputs: one line in Excel column units, a CJK (wide) character 2."""
-    return len(line) + len(_WIDE.findall(line))
-
-
 def display_width(text: str) -> int:
-    """Width of the longest line of `text` (see `line_width`)."""
+    """Width of the longest line of `text` in Excel column units (see `text.width`)."""
     return max(map(line_width, text.split("\n")), default=0)
 
 
