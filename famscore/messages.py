@@ -1,14 +1,13 @@
-"""Every sentence famscore says to a user about a problem, once: a code, the text, the fix and how bad.
+"""Every sentence famscore says to a user about a problem, once: a code, the text, the fix and how bad."""
 
-A member's name is its stable code (in the JSON, the 问题 sheet and docs/problem-codes.md); its text and
-fix are templates filled with the problem's particulars::
-
-    problems.append(Msg.RETURN_NOT_SPREADSHEET.problem(file, kind="PDF"))
-
-Members are grouped by the stage that reports them; add new ones to the end of their group. Two members
-must never have the same text, fix and severity (an Enum would make the second an alias of the first):
-tests/test_messages.py checks that, and that docs/problem-codes.md is current.
-"""
+# A member's name is its stable code (in the JSON, the 问题 sheet and docs/problem-codes.md); its text and
+# fix are templates filled with the problem's particulars::
+#
+#     problems.append(Msg.RETURN_NOT_SPREADSHEET.problem(file, kind="PDF"))
+#
+# Members are grouped by the stage that reports them; add new ones to the end of their group. Two members
+# must never have the same text, fix and severity (an Enum would make the second an alias of the first):
+# tests/test_messages.py checks that, and that docs/problem-codes.md is current.
 
 from __future__ import annotations
 

@@ -1,10 +1,9 @@
-"""Opening untrusted spreadsheets: identify by content, refuse bombs, DTDs and encrypted files before parsing.
+"""Opening untrusted spreadsheets: identify by content, refuse bombs, DTDs and encrypted files before parsing."""
 
-Nothing here hands a byte of a returned file to an XML parser or to python-calamine until the checks
-have passed: declared sizes and ratios of every zip member (both readers enforce the declared sizes),
-no DTD in any XML member, and a bounded used range on every worksheet (calamine allocates the whole
-rectangle up to the farthest cell and aborts the process when it cannot).
-"""
+# Nothing here hands a byte of a returned file to an XML parser or to python-calamine until the checks
+# have passed: declared sizes and ratios of every zip member (both readers enforce the declared sizes),
+# no DTD in any XML member, and a bounded used range on every worksheet (calamine allocates the whole
+# rectangle up to the farthest cell and aborts the process when it cannot).
 
 from __future__ import annotations
 

@@ -28,3 +28,14 @@ def test_mypy_clean() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("Success"), result.stdout
+
+
+def test_every_module_opens_with_a_one_line_docstring() -> None:
+    import ast
+
+    bad = []
+    for path in sorted((ROOT / "famscore").rglob("*.py")):
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")), clean=False)
+        if not doc or "\n" in doc.strip():
+            bad.append(str(path.relative_to(ROOT)))
+    assert bad == [], "each module says what it owns in one line"

@@ -1,34 +1,33 @@
-"""Machine-readable results (`famscore score … --json FILE`).
+"""Machine-readable results (`famscore score … --json FILE`)."""
 
-Layout (the brief's contract; extra keys may be added, none removed or renamed)::
-
-    {"scheme":   {"title", "version", "fingerprint", "bands": [{"name", "lower"}]},
-     "units":    [{"unit", "file", "rank", "main", "bonus", "total", "grade", "flags", "complete",
-                   "status", "reason",
-                   "categories": [{"id", "name", "max", "score"}],
-                   "items": [{"id", "name", "max", "score", "explanation"}]}],
-     "problems": [{"file", "sheet", "cell", "severity", "message",
-                   "code", "row", "column", "level"}]}      # code: famscore.messages; level: error|warning
-
-Numbers: every score is the Decimal the scorer computed, quantized to the scheme's decimals, and is
-emitted as a JSON *number* whose text is exactly that decimal (trailing zeros dropped: 1.70 → 1.7,
-8.00 → 8.0). It is passed to `json` as the float whose shortest repr equals the decimal — Python
-prints floats with the shortest text that round-trips, so for any value of at most 15 significant
-digits (every realistic score) the text is exact, e.g. 1.7 and never 1.7000000000000002. Maxima
-and band bounds are written as the scheme gives them (not rounded). Each
-conversion is checked; a value that would not survive (more than 15 significant digits) raises
-instead of being written inexactly. Consumers wanting exact decimals can parse with
-`json.loads(text, parse_float=decimal.Decimal)`.
-
-`null` means "none": an item or category that could not be scored, the rank of a unit that is not
-ranked (incomplete), a band's missing lower bound (the last band), and the grade when the scheme has
-no bands. An incomplete unit's main/bonus/total are the sums of the items that were scored, with
-`complete: false`, `rank: null` and grade 待定. `status` is "已排名" for a ranked unit and "待定" for
-any other, with `reason` saying why (unscored items, a return from another scheme or version, a file
-name naming another unit, several returns for one unit, a unit not on the roster; else null): a 待定
-unit's numbers are what its return scores, never a result to publish. Strings are copied as they are (json escapes control
-characters; lone surrogates become U+FFFD).
-"""
+# Layout (the brief's contract; extra keys may be added, none removed or renamed)::
+#
+#     {"scheme":   {"title", "version", "fingerprint", "bands": [{"name", "lower"}]},
+#      "units":    [{"unit", "file", "rank", "main", "bonus", "total", "grade", "flags", "complete",
+#                    "status", "reason",
+#                    "categories": [{"id", "name", "max", "score"}],
+#                    "items": [{"id", "name", "max", "score", "explanation"}]}],
+#      "problems": [{"file", "sheet", "cell", "severity", "message",
+#                    "code", "row", "column", "level"}]}      # code: famscore.messages; level: error|warning
+#
+# Numbers: every score is the Decimal the scorer computed, quantized to the scheme's decimals, and is
+# emitted as a JSON *number* whose text is exactly that decimal (trailing zeros dropped: 1.70 → 1.7,
+# 8.00 → 8.0). It is passed to `json` as the float whose shortest repr equals the decimal — Python
+# prints floats with the shortest text that round-trips, so for any value of at most 15 significant
+# digits (every realistic score) the text is exact, e.g. 1.7 and never 1.7000000000000002. Maxima
+# and band bounds are written as the scheme gives them (not rounded). Each
+# conversion is checked; a value that would not survive (more than 15 significant digits) raises
+# instead of being written inexactly. Consumers wanting exact decimals can parse with
+# `json.loads(text, parse_float=decimal.Decimal)`.
+#
+# `null` means "none": an item or category that could not be scored, the rank of a unit that is not
+# ranked (incomplete), a band's missing lower bound (the last band), and the grade when the scheme has
+# no bands. An incomplete unit's main/bonus/total are the sums of the items that were scored, with
+# `complete: false`, `rank: null` and grade 待定. `status` is "已排名" for a ranked unit and "待定" for
+# any other, with `reason` saying why (unscored items, a return from another scheme or version, a file
+# name naming another unit, several returns for one unit, a unit not on the roster; else null): a 待定
+# unit's numbers are what its return scores, never a result to publish. Strings are copied as they are (json escapes control
+# characters; lone surrogates become U+FFFD).
 
 from __future__ import annotations
 

@@ -1,20 +1,19 @@
-"""Writing outputs safely: input text stays text, saves are atomic, outputs never overwrite inputs.
+"""Writing outputs safely: input text stays text, saves are atomic, outputs never overwrite inputs."""
 
-Every string copied from input (unit names, remarks, raw values, file names, and for simplicity every
-other string the summary writes) goes through `clean_text`, then `write_text` (xlsxwriter):
-
-- characters XML 1.0 forbids (C0 controls except tab/LF/CR, U+FFFE/U+FFFF, lone surrogates) are
-  removed, and so are the ``_x0007_``-style escapes that decode to them (openpyxl returns those
-  escapes literally; calamine returns the real control character). Other ``_xHHHH_`` text is kept:
-  xlsxwriter escapes it so Excel shows it as typed;
-- text longer than Excel's cell limit (32,767 UTF-16 units) is cut, with a visible marker;
-- the cell is written as a string (``write_string``), so '=1+1' or '=HYPERLINK(...)' never becomes a
-  formula and '#N/A' never becomes an error value.
-
-`atomic_write` saves to a temporary file in the target folder, verifies it, then `os.replace`s it;
-`OutputSet` does the same for all outputs of a run at once, replacing them together;
-`plan_outputs` stops an output path from pointing at (or into) the inputs or at another output.
-"""
+# Every string copied from input (unit names, remarks, raw values, file names, and for simplicity every
+# other string the summary writes) goes through `clean_text`, then `write_text` (xlsxwriter):
+#
+# - characters XML 1.0 forbids (C0 controls except tab/LF/CR, U+FFFE/U+FFFF, lone surrogates) are
+#   removed, and so are the ``_x0007_``-style escapes that decode to them (openpyxl returns those
+#   escapes literally; calamine returns the real control character). Other ``_xHHHH_`` text is kept:
+#   xlsxwriter escapes it so Excel shows it as typed;
+# - text longer than Excel's cell limit (32,767 UTF-16 units) is cut, with a visible marker;
+# - the cell is written as a string (``write_string``), so '=1+1' or '=HYPERLINK(...)' never becomes a
+#   formula and '#N/A' never becomes an error value.
+#
+# `atomic_write` saves to a temporary file in the target folder, verifies it, then `os.replace`s it;
+# `OutputSet` does the same for all outputs of a run at once, replacing them together;
+# `plan_outputs` stops an output path from pointing at (or into) the inputs or at another output.
 
 from __future__ import annotations
 

@@ -1,11 +1,10 @@
-"""The summary workbook: puts its sheets together, in one atomic write beside the audit CSV when there is one.
+"""The summary workbook: puts its sheets together, in one atomic write beside the audit CSV when there is one."""
 
-Written with xlsxwriter in constant-memory mode, so every sheet is written strictly row by row (the
-audit sheet streams one row per unit × item and scales to 10,000 units × 40 items). Every string goes
-through `famscore.outputs.safe.write_text` (text cells, illegal characters removed, over-long text cut
-and reported on the 问题 sheet). Numbers are written as numbers with the scheme's decimals. Each sheet
-has its own module: rank, notice, matrix, audit, problems, facts; layout names them.
-"""
+# Written with xlsxwriter in constant-memory mode, so every sheet is written strictly row by row (the
+# audit sheet streams one row per unit × item and scales to 10,000 units × 40 items). Every string goes
+# through `famscore.outputs.safe.write_text` (text cells, illegal characters removed, over-long text cut
+# and reported on the 问题 sheet). Numbers are written as numbers with the scheme's decimals. Each sheet
+# has its own module: rank, notice, matrix, audit, problems, facts; layout names them.
 
 from __future__ import annotations
 

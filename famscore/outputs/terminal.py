@@ -1,9 +1,8 @@
-"""Rich renderables for the terminal: the scheme tree, problem lists and ranked tables.
+"""Rich renderables for the terminal: the scheme tree, problem lists and ranked tables."""
 
-Every string that comes from input (scheme text, unit names, file names, values quoted in messages)
-enters a renderable as a `Text`, never as a str: Rich reads a str as markup, so a unit named '[/]'
-would crash the command and '[link=...]' would print a clickable link.
-"""
+# Every string that comes from input (scheme text, unit names, file names, values quoted in messages)
+# enters a renderable as a `Text`, never as a str: Rich reads a str as markup, so a unit named '[/]'
+# would crash the command and '[link=...]' would print a clickable link.
 
 from __future__ import annotations
 
