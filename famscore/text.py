@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -22,13 +23,25 @@ def normalise(raw: object) -> str:
     if text.isascii() and text.isprintable():
         return text.strip()  # most cells: nothing to fold, and this runs for every cell of every return
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
-    text = "".join(ch for ch in text if ch >= " " or ch in "\t\n")
-    return text.strip()
+    return _CONTROL.sub("", text).strip()
+
+
+# Control characters but tab and newline: one pass in C, not a generator per character (headers and
+# Chinese cells take this path on every return).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
 
 
 def header_key(raw: object) -> str:
     """A header or sheet name compared loosely: normalised with every space gone, so '填报值 ',
     '填 报 值' and '填报值' are one."""
+    if isinstance(raw, str):
+        return _header_key(raw)
+    return "".join(normalise(raw).split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _header_key(raw: str) -> str:
+    # Every return's header row and sheet names are the same few strings: fold each once.
     return "".join(normalise(raw).split())
 
 
