@@ -480,6 +480,10 @@ class Msg(Enum):
     TEMPLATE_UNIT_NOT_A_FILE_NAME = Detail("单位名称「{unit}」不能用作文件名")
     TEMPLATE_SAME_FILE_NAME = Detail("单位「{unit}」和「{other}」会生成同名文件 {name}", "请改正单位名称")
     TEMPLATE_FOLDER_NOT_MADE = Detail("无法建立文件夹「{folder}」（{reason}）")
+    UNITS_NAME_IS_A_NUMBER = Detail(
+        "单位名单 {roster} 第 {line} 行：单位名称「{name}」是一个数字，像是序号而不是单位名称",
+        "请把单位名称放在第一列，或给单位名称所在的列加上表头「单位名称」",
+    )
     # The entry-sheet contract as the reader finds it (famscore.entry_sheet).
     RETURN_ENTRY_SHEET_WITHOUT_HEADER_OTHER_USED = Detail(
         "工作表「{named}」中没有表头「{key}」和「{value}」，已改用有这两个表头的工作表「{sheet_used}」",

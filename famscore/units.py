@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,60 +12,99 @@ from typing import Any
 from famscore.errors import UsageError
 from famscore.messages import Msg
 from famscore.names import name_key
-from famscore.text import display
+from famscore.text import display, header_key, normalise
 
-UNIT_HEADERS = ("单位", "单位名称", "被考核单位", "考核对象", "名称")
+UNIT_HEADERS = ("单位", "单位名称", "被考核单位", "考核对象", "名称", "街道", "街镇")
 UNITS_SUFFIXES_TEXT = (".txt", ".csv")
 UNITS_SUFFIXES_BOOK = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
 
+_HEADER_KEYS = frozenset(header_key(h) for h in UNIT_HEADERS)
+# A title such as 长宁区单位名单 may stand above a table's header row; only a few single-cell rows.
+_TITLE_ROWS = 3
+# A "name" that is a number is a 序号 (or some other count) read as the unit column: 1, 01, 1.0, １.
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?", re.ASCII)
+
 
 def read_units_file(path: Path | str) -> list[str]:
-    """Unit names, one per line of a .txt/.csv or in the first column of a workbook's first sheet.
+    """Unit names, one per line of a .txt, or in one column of a .csv or a workbook's first sheet.
 
-    Blank lines and a header such as 单位 or 单位名称 are skipped; a duplicate or an empty list is a
-    UsageError naming the file and line.
+    The column is the one headed 单位, 单位名称, 名称, 街道 or the like (the header row is skipped);
+    without such a header, the first column. Blank lines are skipped; a duplicate, a name that is a
+    number or an empty list is a UsageError naming the file and line.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise UsageError(one_line(Msg.UNITS_FILE_MISSING, path=path), path)
-    lines: Sequence[tuple[int, object]]
+        raise _refused(Msg.UNITS_FILE_MISSING, path, path=path)
+    rows: Sequence[tuple[int, Sequence[object]]]
     if suffix in UNITS_SUFFIXES_TEXT:
-        lines = _text_lines(path, csv_file=suffix == ".csv")
+        rows = _text_rows(path, csv_file=suffix == ".csv")
     elif suffix in UNITS_SUFFIXES_BOOK:
-        lines = _book_lines(path)
+        rows = _book_rows(path)
     else:
-        raise UsageError(one_line(Msg.UNITS_FILE_KIND_UNKNOWN, roster=path.name), path)
+        raise _refused(Msg.UNITS_FILE_KIND_UNKNOWN, path, roster=path.name)
     units: list[str] = []
     # By name_key: 新泾镇（虹桥） and 新泾镇(虹桥) are one unit written twice. Names are kept as written.
     first_line: dict[str, tuple[int, str]] = {}
-    for line_no, raw in lines:
+    column, body = _unit_column(rows)
+    for line_no, cells in body:
+        raw = cells[column] if column < len(cells) else None
         name = display(raw)
         if not name:
             continue
-        if not first_line and name in UNIT_HEADERS:
-            first_line[""] = (line_no, name)  # the header line, e.g. 单位名称; nothing to keep
-            continue
+        if _is_number(raw, name):
+            raise _refused(Msg.UNITS_NAME_IS_A_NUMBER, path, roster=path.name, line=line_no, name=name)
         key = name_key(name)
         if key in first_line:
             seen_line, seen = first_line[key]
             as_written = "" if seen == name else f"（写作「{seen}」）"
-            raise UsageError(
-                one_line(
-                    Msg.UNITS_DUPLICATE,
-                    roster=path.name,
-                    line=line_no,
-                    name=name,
-                    first_line=seen_line,
-                    as_written=as_written,
-                ),
+            raise _refused(
+                Msg.UNITS_DUPLICATE,
                 path,
+                roster=path.name,
+                line=line_no,
+                name=name,
+                first_line=seen_line,
+                as_written=as_written,
             )
         first_line[key] = (line_no, name)
         units.append(name)
     if not units:
-        raise UsageError(one_line(Msg.UNITS_EMPTY, roster=path.name), path)
+        raise _refused(Msg.UNITS_EMPTY, path, roster=path.name)
     return units
+
+
+def _unit_column(
+    rows: Sequence[tuple[int, Sequence[object]]],
+) -> tuple[int, Sequence[tuple[int, Sequence[object]]]]:
+    """The index of the unit column and the rows below its header; without a header, 0 and every row."""
+    titles = 0
+    for index, (_line_no, cells) in enumerate(rows):
+        filled = [c for c in cells if display(c)]
+        if not filled:
+            continue
+        keys = [header_key(c) if display(c) else "" for c in cells]
+        column = next((i for i, k in enumerate(keys) if k in _HEADER_KEYS), None)
+        if column is not None and (titles == 0 or len(filled) > 1):
+            # Title rows above are dropped only under a table's header, never above a one-column list.
+            return column, rows[index + 1 :]
+        titles += 1
+        if len(filled) > 1 or titles >= _TITLE_ROWS:
+            break
+    return 0, rows
+
+
+def _is_number(raw: object, name: str) -> bool:
+    if isinstance(raw, bool):
+        return False
+    return isinstance(raw, int | float) or _NUMBER.fullmatch(normalise(name)) is not None
+
+
+def _refused(msg: Msg, path: Path, /, **fields: Any) -> UsageError:
+    """The UsageError for `msg` in the roster's one-line form, carrying the catalogue's code."""
+    error = UsageError(one_line(msg, **fields), path)
+    error.code, error.fields = msg.code, fields
+    return error
 
 
 def one_line(msg: Msg, **fields: Any) -> str:
@@ -73,7 +113,7 @@ def one_line(msg: Msg, **fields: Any) -> str:
     return f"{text}；{fix}" if fix else text
 
 
-def _text_lines(path: Path, csv_file: bool) -> list[tuple[int, str]]:
+def _text_rows(path: Path, csv_file: bool) -> list[tuple[int, Sequence[object]]]:
     data = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):  # Notepad on Chinese Windows saves GBK ("ANSI")
         try:
@@ -82,25 +122,21 @@ def _text_lines(path: Path, csv_file: bool) -> list[tuple[int, str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise UsageError(one_line(Msg.UNITS_ENCODING_UNKNOWN, roster=path.name), path)
+        raise _refused(Msg.UNITS_ENCODING_UNKNOWN, path, roster=path.name)
     lines = text.splitlines()
     if not csv_file:
-        return list(enumerate(lines, start=1))
-    rows = []
-    for line_no, line in enumerate(lines, start=1):
-        cells = next(csv.reader(io.StringIO(line)), [])
-        rows.append((line_no, cells[0] if cells else ""))
-    return rows
+        return [(line_no, (line,)) for line_no, line in enumerate(lines, start=1)]
+    return [(line_no, next(csv.reader(io.StringIO(line)), [])) for line_no, line in enumerate(lines, start=1)]
 
 
-def _book_lines(path: Path) -> list[tuple[int, object]]:
+def _book_rows(path: Path) -> list[tuple[int, Sequence[object]]]:
     from famscore.safety import open_spreadsheet
 
     book, (message, fix) = open_spreadsheet(path)
     if book is None:
-        raise UsageError(one_line(Msg.UNITS_BOOK_UNREADABLE, roster=path.name, why=message, fix=fix), path)
+        raise _refused(Msg.UNITS_BOOK_UNREADABLE, path, roster=path.name, why=message, fix=fix)
     rows = book.get_sheet_by_name(book.sheet_names[0]).to_python(skip_empty_area=False)
-    return [(row_no, cells[0] if cells else None) for row_no, cells in enumerate(rows, start=1)]
+    return [(row_no, cells) for row_no, cells in enumerate(rows, start=1)]
 
 
 __all__ = ["read_units_file"]
