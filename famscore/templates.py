@@ -620,6 +620,8 @@ def _write_guide_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None) -> No
         "“是/否”和选项类的单元格，点单元格右侧的下拉箭头选择。",
         "数值有范围限制，超出范围时会弹出提示，请核对后重新填写。每一项的评分标准列在表格右侧，供填写时对照。",
         f"不要修改工作表名称，不要插入、删除或移动行，不要改动「{KEY_HEADER}」列——计分程序靠它识别每一项。",
+        f"表格末尾的「{SIGNATURE_HEADING}」填写{SIGNER_LABEL}、{PHONE_LABEL}和{SIGNED_DATE_LABEL}；"
+        f"需要纸质件的，打印后在「{STAMP_LABEL}」栏加盖公章。",
         "填好后直接保存（保持 .xlsx 格式），按要求发回。",
     ]
     if unit is None:

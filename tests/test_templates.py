@@ -599,6 +599,8 @@ def test_signature_block_sits_below_the_fields_unlocked_printed_and_without_fiel
     (area,) = sheet.print_area if isinstance(sheet.print_area, list) else [sheet.print_area]
     assert area.replace("$", "").endswith(f"!A1:G{entries[STAMP_LABEL].row}")
     assert sheet.max_row == entries[STAMP_LABEL].row
+    guide = " ".join(str(c.value) for (c,) in book["说明"].iter_rows(max_col=1))
+    assert all(label in guide for label in (SIGNER_LABEL, PHONE_LABEL, SIGNED_DATE_LABEL, STAMP_LABEL))
 
 
 def test_a_filled_signature_block_scores_the_same_and_raises_no_problem(rich: Scheme, tmp_path: Path) -> None:
