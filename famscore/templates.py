@@ -90,6 +90,12 @@ TITLE_ROW, INFO_ROW, HEADER_ROW = 1, 2, 3
 INLINE_LIST_LIMIT = 200
 # The reader's numeric range (famscore.numbers): the template stops what the reader would refuse.
 UNBOUNDED = Decimal(10) ** MAX_DIGITS - Decimal(1).scaleb(-MAX_PLACES)
+# The block under the field rows for who filled the form in and the unit's stamp (not scored, not read).
+DATE_FORMAT = "yyyy-mm-dd"
+SIGNATURE_HEADING = "填报信息（不计分）"
+SIGNER_LABEL, PHONE_LABEL, SIGNED_DATE_LABEL = "填报人", "联系电话", "填报日期"
+SIGNATURE_FIELDS = ((SIGNER_LABEL, "@"), (PHONE_LABEL, "@"), (SIGNED_DATE_LABEL, DATE_FORMAT))
+STAMP_LABEL = "单位（盖章）"
 LINE_HEIGHT = 15.0  # points per wrapped line at 11 pt, CJK fallback fonts included
 ROW_PADDING = 4.0
 
@@ -337,9 +343,70 @@ def _write_entry_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None, lists
                 )
                 row += 1
 
+    last_row = _signature_block(sheet, row + 1, styles, unlocked)
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     _protect(sheet)
     _print_setup(sheet, scheme, unit, repeat=f"{HEADER_ROW}:{HEADER_ROW}")
+    sheet.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
+
+
+def _signature_block(sheet: Worksheet, first: int, styles: _Styles, unlocked: Any) -> int:
+    """Who filled the form in, and the unit's stamp, below the field rows; the last row written.
+
+    Not scored and never read: these rows have nothing in the 字段编号 column, which the reader skips.
+    The entries span 单位/类型 to 备注, so they are wide enough for a name, a phone number or a date.
+    """
+    from openpyxl.styles import Alignment
+
+    last_col = len(COLUMNS)
+    heading = first
+    for col in range(1, last_col + 1):
+        cell = sheet.cell(heading, col)
+        cell.fill, cell.border, cell.font = styles.item_fill, styles.thin, styles.body_font
+    _put_text(sheet.cell(heading, COL[LABEL_HEADER]), SIGNATURE_HEADING).font = styles.item_font
+    sheet.row_dimensions[heading].height = 20
+    entry_first, entry_last = COL[HINT_HEADER], COL[REMARK_HEADER]
+    for offset, (label, number_format) in enumerate(SIGNATURE_FIELDS, start=1):
+        row = heading + offset
+        for col in range(1, last_col + 1):
+            cell = sheet.cell(row, col)
+            cell.border, cell.font, cell.alignment = styles.thin, styles.body_font, styles.wrap_top
+        _put_text(sheet.cell(row, COL[LABEL_HEADER]), label)
+        entry = sheet.cell(row, entry_first)
+        entry.fill, entry.protection, entry.number_format = styles.value_fill, unlocked, number_format
+        sheet.merge_cells(start_row=row, start_column=entry_first, end_row=row, end_column=entry_last)
+        sheet.row_dimensions[row].height = 22
+        if number_format == DATE_FORMAT:
+            validation = _signature_date_validation(label)
+            sheet.add_data_validation(validation)
+            validation.add(entry.coordinate)
+    stamp = heading + len(SIGNATURE_FIELDS) + 1
+    for col in range(1, last_col + 1):
+        cell = sheet.cell(stamp, col)
+        cell.border, cell.font = styles.thin, styles.body_font
+    _put_text(sheet.cell(stamp, COL[LABEL_HEADER]), STAMP_LABEL).alignment = Alignment(vertical="center")
+    sheet.merge_cells(start_row=stamp, start_column=entry_first, end_row=stamp, end_column=last_col)
+    sheet.row_dimensions[stamp].height = 72  # room for a round seal of about 4 cm
+    return stamp
+
+
+def _signature_date_validation(label: str) -> Any:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    return DataValidation(
+        type="date",
+        operator="between",
+        formula1="DATE(2000,1,1)",
+        formula2="DATE(2099,12,31)",
+        allow_blank=True,
+        showInputMessage=True,
+        showErrorMessage=True,
+        errorStyle="stop",
+        promptTitle=label,
+        errorTitle="填写有误",
+        prompt="请填写日期，如 2024-08-15。",
+        error="请填写日期（如 2024-08-15）。",
+    )
 
 
 def _heading_row(
@@ -381,7 +448,7 @@ def _field_row(
         cell.fill, cell.protection = styles.value_fill, unlocked
     value = sheet.cell(row, COL[VALUE_HEADER])
     if f.type == DATE:
-        value.number_format = "yyyy-mm-dd"
+        value.number_format = DATE_FORMAT
     elif f.type in (TEXT, CHOICE, YESNO):
         value.number_format = "@"
     sheet.cell(row, COL[REMARK_HEADER]).number_format = "@"
@@ -553,6 +620,8 @@ def _write_guide_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None) -> No
         "“是/否”和选项类的单元格，点单元格右侧的下拉箭头选择。",
         "数值有范围限制，超出范围时会弹出提示，请核对后重新填写。每一项的评分标准列在表格右侧，供填写时对照。",
         f"不要修改工作表名称，不要插入、删除或移动行，不要改动「{KEY_HEADER}」列——计分程序靠它识别每一项。",
+        f"表格末尾的「{SIGNATURE_HEADING}」填写{SIGNER_LABEL}、{PHONE_LABEL}和{SIGNED_DATE_LABEL}；"
+        f"需要纸质件的，打印后在「{STAMP_LABEL}」栏加盖公章。",
         "填好后直接保存（保持 .xlsx 格式），按要求发回。",
     ]
     if unit is None:

@@ -32,7 +32,13 @@ from famscore.errors import UsageError
 from famscore.returns import read_return
 from famscore.rules.kinds import NEVER
 from famscore.scheme.model import CHOICE, DATE, INTEGER, NUMERIC_TYPES, TEXT, YESNO, Scheme
+from famscore.scoring import score_unit
 from famscore.templates import (
+    PHONE_LABEL,
+    SIGNATURE_FIELDS,
+    SIGNED_DATE_LABEL,
+    SIGNER_LABEL,
+    STAMP_LABEL,
     build_template,
     build_templates,
     fill_template,
@@ -202,6 +208,19 @@ def list_choices(book, formula: str) -> list[str]:
     return [c.value for (c,) in sheet[f"{first}:{last}"]]
 
 
+def signature_entries(sheet: Worksheet) -> dict[str, object]:
+    """The entry cell of each line of the 填报人 block, found by its label in the 填报项目 column."""
+    header, cols = header_columns(sheet)
+    labels = {label for label, _ in SIGNATURE_FIELDS} | {STAMP_LABEL}
+    found = {}
+    for row in range(header + 1, sheet.max_row + 1):
+        label = sheet.cell(row, cols["填报项目"]).value
+        if label in labels:
+            assert label not in found, f"{label} twice"
+            found[label] = sheet.cell(row, cols["填报项目"] + 1)
+    return found
+
+
 # ---------------------------------------------------------------- round trip
 
 
@@ -336,9 +355,18 @@ def test_only_value_and_remark_cells_of_field_rows_are_unlocked(rich: Scheme, tm
     _, cols = header_columns(sheet)
     rows = set(field_rows(sheet).values())
     editable = {cols["填报值"], cols["备注"]}
+    entries = {entry.coordinate for label, entry in signature_entries(sheet).items() if label != STAMP_LABEL}
+    # an entry of the 填报人 block spans merged cells, which openpyxl reads with the first one's protection
+    signature = {
+        cell.coordinate
+        for merged in sheet.merged_cells.ranges
+        if merged.start_cell.coordinate in entries
+        for row in sheet[merged.coord]
+        for cell in row
+    }
     for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row + 2, max_col=sheet.max_column + 2):
         for cell in row:
-            unlocked = cell.row in rows and cell.column in editable
+            unlocked = (cell.row in rows and cell.column in editable) or cell.coordinate in signature
             assert cell.protection.locked is not unlocked, cell.coordinate
     for name in ("说明", "_meta"):
         assert book[name].protection.sheet
@@ -537,3 +565,57 @@ def test_characters_an_xlsx_cannot_hold_are_left_out_of_the_template(load_md: Lo
     book = load_workbook(build_template(scheme, "新华街道", tmp_path / "t.xlsx", generated=GENERATED))
     labels = [row[1].value for row in book["填报"].iter_rows(min_row=4) if row[0].value == "A1_score"]
     assert labels == ["* 评估结果"]
+
+
+# ---------------------------------------------------------------- 填报人 / 盖章 block
+
+
+def test_signature_block_sits_below_the_fields_unlocked_printed_and_without_field_id(
+    rich: Scheme, tmp_path: Path
+) -> None:
+    book = load_workbook(build_template(rich, "新华街道", tmp_path / "t.xlsx", generated=GENERATED))
+    sheet = book["填报"]
+    _, cols = header_columns(sheet)
+    entries = signature_entries(sheet)
+    assert list(entries) == [SIGNER_LABEL, PHONE_LABEL, SIGNED_DATE_LABEL, STAMP_LABEL]
+    last_field = max(field_rows(sheet).values())
+    for label, entry in entries.items():
+        assert entry.row > last_field, label
+        assert sheet.cell(entry.row, cols["字段编号"]).value is None, label  # never read as a field
+        assert sheet.cell(entry.row, cols["填报项目"]).border.left.style == "thin", label
+        assert sheet.cell(entry.row, cols["填报项目"]).font.name == "宋体", label
+        assert entry.protection.locked is (label == STAMP_LABEL), label
+    assert entries[PHONE_LABEL].number_format == "@"  # a leading 0 of an area code stays
+    date = entries[SIGNED_DATE_LABEL]
+    assert date.number_format == "yyyy-mm-dd"
+    validation = validation_for(sheet, date.coordinate)
+    assert (validation.type, validation.operator) == ("date", "between")
+    assert validation.showErrorMessage and validation.error
+    for label in (SIGNER_LABEL, PHONE_LABEL):
+        assert not [
+            dv for dv in sheet.data_validations.dataValidation if entries[label].coordinate in dv.sqref
+        ]
+    # the print area covers the whole sheet down to the stamp line
+    (area,) = sheet.print_area if isinstance(sheet.print_area, list) else [sheet.print_area]
+    assert area.replace("$", "").endswith(f"!A1:G{entries[STAMP_LABEL].row}")
+    assert sheet.max_row == entries[STAMP_LABEL].row
+    guide = " ".join(str(c.value) for (c,) in book["说明"].iter_rows(max_col=1))
+    assert all(label in guide for label in (SIGNER_LABEL, PHONE_LABEL, SIGNED_DATE_LABEL, STAMP_LABEL))
+
+
+def test_a_filled_signature_block_scores_the_same_and_raises_no_problem(rich: Scheme, tmp_path: Path) -> None:
+    template = build_template(rich, "新华街道", tmp_path / "t.xlsx", generated=GENERATED)
+    plain = fill_template(template, RICH_VALUES, tmp_path / "plain.xlsx")
+    signed = fill_template(template, RICH_VALUES, tmp_path / "signed.xlsx")
+    book = load_workbook(signed)
+    entries = signature_entries(book["填报"])
+    entries[SIGNER_LABEL].value = "张三"
+    entries[PHONE_LABEL].value = "021-62345678"
+    entries[SIGNED_DATE_LABEL].value = dt.datetime(2024, 1, 20)
+    book.save(signed)
+
+    before, after = read_return(plain, rich), read_return(signed, rich)
+    assert after.problems == [] and before.problems == []
+    assert after.values == before.values and after.raw == before.raw and after.remarks == before.remarks
+    assert after.cells == before.cells
+    assert score_unit(rich, after).scores == score_unit(rich, before).scores
