@@ -170,6 +170,7 @@ def load_scheme(path: Path | str) -> Scheme:
     bands = _bands(tables[BANDS], out)
     choice_lists = _choice_lists(tables[CHOICES], out)
     categories = _indicators(tables[INDICATORS], out)
+    _check_not_empty(tables[INDICATORS], categories, out)
     item_by_id = {item.id: item for cat in categories for item in cat.items}
     year = settings.year if settings is not None else None
     fields = _fields(tables[FIELDS], item_by_id, choice_lists, out, year)
@@ -705,6 +706,13 @@ def _check_points(
     elif settings.bonus_points and not bonus:
         out.add(Msg.SCHEME_BONUS_POINTS_UNUSED, *_setting_cell(settings_table, SET_BONUS_POINTS))
     return settings
+
+
+def _check_not_empty(table: Table | None, categories: list[Category], out: _Collector) -> None:
+    """A 指标 sheet with no rows at all (the blank template) is an error: else it would score every unit 0."""
+    if table is None or categories or any(p.sheet == table.sheet for p in out.problems):
+        return
+    out.add(Msg.SCHEME_NO_ITEMS, table.sheet, table.header_row + 1, table.column_number(COL_ID))
 
 
 def _check_bands_fit(settings: Settings, bands: list[Band], out: _Collector) -> None:
