@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,89 @@ def test_an_indicator_sheet_whose_rows_were_refused_does_not_also_say_it_has_no_
     codes = [p.code for p in problems]
     assert "SCHEME_INDICATOR_ID_EMPTY" in codes
     assert "SCHEME_NO_ITEMS" not in codes
+
+
+# Every number written with its unit, as a clerk copies it from the paper table.
+WITH_UNITS = """
+## 设置
+| 项目 | 内容 |
+|---|---|
+| 标题 | 带单位的数值 |
+| 版本 | 1 |
+| 主要指标满分 | 10分 |
+
+## 等级
+| 等级 | 最低分 |
+|---|---|
+| 优秀 | 9分 |
+| 良好 | 8.5 分 |
+| 合格 | |
+
+## 指标
+| 编号 | 一级指标 | 二级指标 | 分值 | 最低分 |
+|---|---|---|---|---|
+| A | 基础工作 | | 10分 | |
+| A1 | | 免费药具 | 6.5分 | 0分 |
+| A2 | | 人口家庭发展调研 | 3.5分 | |
+
+## 字段
+| 字段编号 | 指标编号 | 填报项目 | 类型 | 单位 | 最小值 | 最大值 | 选项 |
+|---|---|---|---|---|---|---|---|
+| A1_完成率 | A1 | 发放完成率 | 百分比 | % | 0% | 98% | |
+| A2_评定 | A2 | 调研评定分 | 评分 | 分 | 0分 | 3.5分 | |
+
+## 规则
+| 指标编号 | 规则类型 | 字段 | 参数 |
+|---|---|---|---|
+| A1 | 分档 | A1_完成率 | ≥95:6.5；≥90:4；其他:0 |
+| A2 | 评分 | A2_评定 | |
+"""
+
+
+def test_numbers_written_with_points_or_percent_are_read_as_numbers(
+    check_md: Callable[[str], tuple[Scheme | None, list[Problem]]],
+) -> None:
+    scheme, problems = check_md(WITH_UNITS)
+    assert [(p.sheet, p.row, p.column, p.code) for p in problems] == []
+    assert scheme is not None
+    assert scheme.settings.main_points == Decimal(10)
+    assert [(b.name, b.lower) for b in scheme.bands] == [
+        ("优秀", Decimal(9)),
+        ("良好", Decimal("8.5")),
+        ("合格", None),
+    ]
+    items = {i.id: i for c in scheme.categories for i in c.items}
+    assert (items["A1"].points, items["A2"].points) == (Decimal("6.5"), Decimal("3.5"))
+    assert items["A1"].floor == Decimal(0)
+    rate, judged = scheme.fields["A1_完成率"], scheme.fields["A2_评定"]
+    assert (rate.minimum, rate.maximum) == (Decimal(0), Decimal(98))
+    assert (judged.minimum, judged.maximum) == (Decimal(0), Decimal("3.5"))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "place"),
+    [
+        # A percent sign is a percent field's bound only: on points it is a mistake, not a number.
+        (
+            "| A1 | | 免费药具 | 6.5分 | 0分 |",
+            "| A1 | | 免费药具 | 6.5% | 0分 |",
+            ("指标", 3, 4, "SCHEME_POINTS_INVALID"),
+        ),
+        (
+            "| A2_评定 | A2 | 调研评定分 | 评分 | 分 | 0分 | 3.5分 | |",
+            "| A2_评定 | A2 | 调研评定分 | 评分 | 分 | 0分 | 98% | |",
+            ("字段", 3, 7, "SCHEME_FIELD_BOUND_INVALID"),
+        ),
+        # Only a number before the unit: 分 alone is still refused.
+        ("| 主要指标满分 | 10分 |", "| 主要指标满分 | 分 |", ("设置", 4, 2, "SCHEME_MAIN_POINTS_INVALID")),
+    ],
+)
+def test_a_unit_that_does_not_fit_the_value_is_still_refused(
+    check_md: Callable[[str], tuple[Scheme | None, list[Problem]]],
+    old: str,
+    new: str,
+    place: tuple[str, int, int, str],
+) -> None:
+    assert WITH_UNITS.count(old) == 1
+    _, problems = check_md(WITH_UNITS.replace(old, new))
+    assert place in [(p.sheet, p.row, p.column, p.code) for p in problems]
