@@ -267,6 +267,7 @@ def _load(scheme: Path) -> Scheme:
     try:
         return load_scheme(scheme)
     except SchemeError as exc:
+        _refuse_other_kind(scheme)
         print_problems(exc.problems)
         raise refuse(Msg.CLI_SCHEME_CANNOT_SCORE, path=scheme) from None
 

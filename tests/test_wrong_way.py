@@ -206,3 +206,16 @@ def test_a_unit_that_does_not_fit_the_value_is_still_refused(
     assert WITH_UNITS.count(old) == 1
     _, problems = check_md(WITH_UNITS.replace(old, new))
     assert place in [(p.sheet, p.row, p.column, p.code) for p in problems]
+
+
+@pytest.mark.parametrize("command", ["score", "template"])
+def test_score_and_template_given_a_return_for_the_scheme_say_it_is_a_return(
+    a_return: Path, tmp_path: Path, command: str
+) -> None:
+    folder = tmp_path / "回表"
+    folder.mkdir()
+    args = [a_return, folder] if command == "score" else [a_return, "-o", tmp_path / "填报表"]
+    code, output = run(command, *args)
+    assert code == 2
+    assert says(output, Msg.CLI_GIVEN_RETURN, path=a_return)
+    assert "请添加名为" not in output
