@@ -182,6 +182,43 @@ def report(console: Console, line: Say, style: str = "", **fields: object) -> No
     say(console, f"[{style}]{_e(text)}[/]{_e(more)}" if style else _e(text + more))
 
 
+_SCHEME, _RETURN, _SUMMARY = "scheme", "return", "summary"
+
+
+def _kind_of(path: Path) -> str:
+    """What a workbook is by its sheets (a scheme, a unit's return, a summary; "" if none), so that a
+    command given the wrong one can say which command it belongs to."""
+    from famscore.entry_sheet import ENTRY_SHEET, META_SHEET
+    from famscore.outputs.layout import SHEET_RANK, SHEET_SCHEME
+    from famscore.scheme.format import INDICATORS, SETTINGS
+    from famscore.workbook import find_sheet, open_workbook
+
+    try:
+        names = open_workbook(path).sheet_names
+    except Exception:  # calamine raises several unrelated types for unreadable files
+        return ""
+
+    def has(*sheets: str) -> bool:
+        return all(find_sheet(names, sheet) is not None for sheet in sheets)
+
+    if has(SETTINGS, INDICATORS):
+        return _SCHEME
+    if has(SHEET_RANK, SHEET_SCHEME):
+        return _SUMMARY
+    if has(ENTRY_SHEET) or has(META_SHEET):
+        return _RETURN
+    return ""
+
+
+def _refuse_other_kind(path: Path) -> None:
+    """Exit 2 naming what `path` is and the command for it, when it is a return or a summary."""
+    kind = _kind_of(path)
+    if kind == _RETURN:
+        raise refuse(Msg.CLI_GIVEN_RETURN, path=path)
+    if kind == _SUMMARY:
+        raise refuse(Msg.CLI_GIVEN_SUMMARY, path=path)
+
+
 @app.command(cls=_Command)
 @handles_errors
 def check(scheme: SchemeArg) -> None:
@@ -195,6 +232,8 @@ def check(scheme: SchemeArg) -> None:
     from famscore.scheme.loader import check_scheme
 
     loaded, problems = check_scheme(scheme)
+    if loaded is None:
+        _refuse_other_kind(scheme)
     if loaded is not None:
         out.print(scheme_tree(loaded))
     print_problems(problems)
@@ -228,6 +267,7 @@ def _load(scheme: Path) -> Scheme:
     try:
         return load_scheme(scheme)
     except SchemeError as exc:
+        _refuse_other_kind(scheme)
         print_problems(exc.problems)
         raise refuse(Msg.CLI_SCHEME_CANNOT_SCORE, path=scheme) from None
 
@@ -431,7 +471,13 @@ def explain(
     if returns is None:
         from famscore.outputs.readback import read_breakdown, read_summary
 
-        summary = read_summary(source)
+        try:
+            summary = read_summary(source)
+        except FamscoreError:
+            if _kind_of(source) == _SCHEME:
+                raise refuse(Msg.CLI_EXPLAIN_NEEDS_RETURNS, path=source, unit=unit) from None
+            _refuse_other_kind(source)
+            raise
         match = [u for u in summary.units if name_key(u.unit) == name_key(unit)]
         rows = read_breakdown(source, summary, match[0]) if match else []
         if not rows:

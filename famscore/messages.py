@@ -377,6 +377,10 @@ class Msg(Enum):
         "只有百分比字段能写读法",
         "百分比字段可写「{as_typed}」（0.8 读作 0.8%）或「{fraction}」（0.8 读作 80%），或留空",
     )
+    SCHEME_NO_ITEMS = Detail(
+        "「指标」表中没有任何二级指标，这份考评表还不能计分",
+        "请在「指标」表写一级指标行，并在其下方写各二级指标行（编号、名称、分值、评分标准）",
+    )
     # A rule row's parameters, as the rule kind words them (famscore.rules: RuleSpecError).
     SCHEME_RULE_INVALID = Detail("{message}", "{fix}")
     RULE_PARAM_NO_EQUALS = Detail("参数「{entry}」缺少等号", "请写成 名称=值，可用名称：{accepted}")
@@ -591,6 +595,17 @@ class Msg(Enum):
     CLI_NO_RETURNS = Detail(
         "回表文件夹「{folder}」中没有可读取的回表文件（.xlsx/.xls/.ods 等），没有写出任何文件",
         "请确认文件夹是否选对，或先把各单位交回的填报表放进去",
+    )
+    CLI_GIVEN_RETURN = Detail(
+        "{path} 是一份填报表（回表），不是考评表；", "计分请用 famscore score 考评表 回表文件夹"
+    )
+    CLI_GIVEN_SUMMARY = Detail(
+        "{path} 是 famscore score 写出的汇总表，不是考评表；",
+        "查看排名请用 famscore show {path}，查看某单位的得分请用 famscore explain {path} --unit 单位名称",
+    )
+    CLI_EXPLAIN_NEEDS_RETURNS = Detail(
+        "{path} 是考评表；从考评表说明得分还要给出回表文件夹。",
+        "请写 famscore explain {path} 回表文件夹 --unit {unit}，或改为给出 famscore score 写出的汇总表",
     )
 
     @property

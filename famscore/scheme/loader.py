@@ -170,6 +170,7 @@ def load_scheme(path: Path | str) -> Scheme:
     bands = _bands(tables[BANDS], out)
     choice_lists = _choice_lists(tables[CHOICES], out)
     categories = _indicators(tables[INDICATORS], out)
+    _check_not_empty(tables[INDICATORS], categories, out)
     item_by_id = {item.id: item for cat in categories for item in cat.items}
     year = settings.year if settings is not None else None
     fields = _fields(tables[FIELDS], item_by_id, choice_lists, out, year)
@@ -253,14 +254,14 @@ def _settings(table: Table | None, out: _Collector) -> Settings | None:
         else:
             decimals = int(number)
     main_text, main_row = need(SET_MAIN_POINTS)
-    main_points = to_decimal(main_text) if main_text else None
+    main_points = _number(main_text) if main_text else None
     if main_text and (main_points is None or main_points <= 0):
-        why = _refused(main_text) if main_points is None else "不是正数"
+        why = _refused(_bare(main_text)) if main_points is None else "不是正数"
         out.add(Msg.SCHEME_MAIN_POINTS_INVALID, table.sheet, main_row, value_col, text=main_text, why=why)
     bonus_text, bonus_row = values.get(SET_BONUS_POINTS, ("", None))
-    bonus_points = to_decimal(bonus_text) if bonus_text else Decimal(0)
+    bonus_points = _number(bonus_text) if bonus_text else Decimal(0)
     if bonus_points is None or bonus_points < 0:
-        why = _refused(bonus_text) if bonus_points is None else "不是数值"
+        why = _refused(_bare(bonus_text)) if bonus_points is None else "不是数值"
         out.add(Msg.SCHEME_BONUS_POINTS_INVALID, table.sheet, bonus_row, value_col, text=bonus_text, why=why)
         bonus_points = Decimal(0)
     grade_basis = _basis(values, SET_GRADE_BASIS, BASIS_MAIN, table, value_col, out)
@@ -315,7 +316,7 @@ def _bands(table: Table | None, out: _Collector) -> list[Band]:
         if not name:
             out.add(Msg.SCHEME_BAND_NAME_EMPTY, table.sheet, row, table.column_number(COL_BAND))
             continue
-        lower = to_decimal(lower_text) if lower_text else None
+        lower = _number(lower_text) if lower_text else None
         if lower_text and lower is None:
             out.add(
                 Msg.SCHEME_BAND_LOWEST_INVALID,
@@ -323,7 +324,7 @@ def _bands(table: Table | None, out: _Collector) -> list[Band]:
                 row,
                 col,
                 text=lower_text,
-                why=_refused(lower_text),
+                why=_refused(_bare(lower_text)),
             )
             continue
         if any(b.name == name for b in bands):
@@ -395,9 +396,9 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
             )
             continue
         seen[ident] = row
-        points = to_decimal(points_text)
+        points = _number(points_text)
         if points is None or points <= 0:
-            why = _refused(points_text) if points is None and points_text else "不是正数"
+            why = _refused(_bare(points_text)) if points is None and points_text else "不是正数"
             out.add(Msg.SCHEME_POINTS_INVALID, table.sheet, row, col(COL_POINTS), text=points_text, why=why)
             points = Decimal(0)
         if cat_name and item_name:
@@ -429,7 +430,7 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
         if floor_text in NEGATIVE_WORDS:
             floor = None
         elif floor_text:
-            floor = to_decimal(floor_text)
+            floor = _number(floor_text)
             if floor is None:
                 out.add(
                     Msg.SCHEME_ITEM_FLOOR_INVALID,
@@ -437,7 +438,7 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
                     row,
                     col(COL_LOWEST),
                     text=floor_text,
-                    why=_why(floor_text),
+                    why=_why(_bare(floor_text)),
                 )
                 floor = Decimal(0)
         cat = categories[-1]
@@ -502,8 +503,8 @@ def _fields(
                 accepted="、".join(FIELD_TYPES),
             )
             continue
-        minimum = _bound(table, cells, row, COL_MIN, out)
-        maximum = _bound(table, cells, row, COL_MAX, out)
+        minimum = _bound(table, cells, row, COL_MIN, out, ftype == PERCENT)
+        maximum = _bound(table, cells, row, COL_MAX, out, ftype == PERCENT)
         if ftype in (YESNO, CHOICE, DATE, TEXT) and (minimum is not None or maximum is not None):
             out.add(Msg.SCHEME_FIELD_RANGE_NOT_ALLOWED, table.sheet, row, col(COL_MIN), type=ftype)
         if ftype == SCORE and minimum is None:
@@ -574,6 +575,25 @@ def _fields(
     return fields
 
 
+# A clerk writes points as on paper ("15分", "3.5分") and a percent bound as "98%" (a percent field's
+# 98 is 98%): the unit is dropped before the number is read. Not 元/个: those would be a different field.
+_POINTS_UNIT = ("分",)
+_PERCENT_UNITS = ("分", "%", "％")
+
+
+def _bare(text: str, percent: bool = False) -> str:
+    """`text` without one trailing 分 (or %, for a percent bound), when a number is left before it."""
+    for unit in _PERCENT_UNITS if percent else _POINTS_UNIT:
+        if text.endswith(unit) and text[: -len(unit)].strip():
+            return text[: -len(unit)].strip()
+    return text
+
+
+def _number(text: str, percent: bool = False) -> Decimal | None:
+    """A number the scheme expects, written plainly or with its unit ("15分"; "98%" for a percent bound)."""
+    return to_decimal(_bare(text, percent))
+
+
 def _refused(text: str) -> str:
     """'不是数值', or why a number is refused ('超出可接受的数值范围…', a comma for a decimal point)."""
     return number_error(text) or "不是数值"
@@ -584,11 +604,13 @@ def _why(text: str) -> str:
     return f"（{why}）" if why.startswith("超出") else ""
 
 
-def _bound(table: Table, cells: list[object], row: int, header: str, out: _Collector) -> Decimal | None:
+def _bound(
+    table: Table, cells: list[object], row: int, header: str, out: _Collector, percent: bool = False
+) -> Decimal | None:
     text = table.key(cells, header)
     if not text:
         return None
-    number = to_decimal(text)
+    number = _number(text, percent)
     if number is None:
         out.add(
             Msg.SCHEME_FIELD_BOUND_INVALID,
@@ -597,7 +619,7 @@ def _bound(table: Table, cells: list[object], row: int, header: str, out: _Colle
             table.column_number(header),
             header=header,
             text=text,
-            why=_refused(text),
+            why=_refused(_bare(text, percent)),
         )
     return number
 
@@ -705,6 +727,13 @@ def _check_points(
     elif settings.bonus_points and not bonus:
         out.add(Msg.SCHEME_BONUS_POINTS_UNUSED, *_setting_cell(settings_table, SET_BONUS_POINTS))
     return settings
+
+
+def _check_not_empty(table: Table | None, categories: list[Category], out: _Collector) -> None:
+    """A 指标 sheet with no rows at all (the blank template) is an error: else it would score every unit 0."""
+    if table is None or categories or any(p.sheet == table.sheet for p in out.problems):
+        return
+    out.add(Msg.SCHEME_NO_ITEMS, table.sheet, table.header_row + 1, table.column_number(COL_ID))
 
 
 def _check_bands_fit(settings: Settings, bands: list[Band], out: _Collector) -> None:
