@@ -11,7 +11,6 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from famscore.errors import Problem
 from famscore.outputs.audit import (
@@ -109,55 +108,39 @@ def _write(
     # xlsxwriter keeps one temporary file per sheet and per part in `tmpdir`, and leaves them behind
     # when a write fails (a full disk): a private folder, removed whatever happens, takes them all.
     with tempfile.TemporaryDirectory(prefix="famscore-xlsx-", ignore_cleanup_errors=True) as parts:
-        return _write_book(
-            xlsxwriter, parts, batch, path, file_name, generated_at, famscore_version, collected, csv_path
-        )
-
-
-def _write_book(
-    xlsxwriter: Any,
-    parts: str,
-    batch: BatchResult,
-    path: Path,
-    file_name: str,
-    generated_at: str,
-    famscore_version: str,
-    collected: list[Problem],
-    csv_path: Path | None,
-) -> int:
-    book = xlsxwriter.Workbook(
-        str(path),
-        {
-            "tmpdir": parts,
-            "constant_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
-    )
-    try:
-        formats = Formats(book, batch.scheme.settings.decimals)
-        notes = Notes(file_name)
-        sheets = {name: Sheet(book, formats, name, notes) for name in SHEETS}
-        book.set_properties(
+        book = xlsxwriter.Workbook(
+            str(path),
             {
-                "title": batch.scheme.title,
-                "subject": "考评汇总",
-                "comments": f"famscore {famscore_version}，{generated_at}",
-            }
+                "tmpdir": parts,
+                "constant_memory": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
         )
-        rank_sheet(book, sheets[SHEET_RANK], batch)
-        notice_sheet(sheets[SHEET_NOTICE], batch, generated_at, famscore_version)
-        matrix_sheet(sheets[SHEET_MATRIX], batch)
-        if csv_path is None:
-            extra = audit_sheets(book, formats, sheets[SHEET_AUDIT], batch, notes)
-        else:
-            extra = 0
-            audit_pointer(sheets[SHEET_AUDIT], batch, csv_path)
-        scheme_sheet(sheets[SHEET_SCHEME], batch, generated_at, famscore_version)
-        # Last, because it lists the notes the other sheets made.
-        collected.extend(problems_sheet(sheets[SHEET_PROBLEMS], batch.problems, notes))
-        sheets[SHEET_RANK].ws.activate()
-    finally:
-        book.close()
-    return len(SHEETS) + extra
+        try:
+            formats = Formats(book, batch.scheme.settings.decimals)
+            notes = Notes(file_name)
+            sheets = {name: Sheet(book, formats, name, notes) for name in SHEETS}
+            book.set_properties(
+                {
+                    "title": batch.scheme.title,
+                    "subject": "考评汇总",
+                    "comments": f"famscore {famscore_version}，{generated_at}",
+                }
+            )
+            rank_sheet(book, sheets[SHEET_RANK], batch)
+            notice_sheet(sheets[SHEET_NOTICE], batch, generated_at, famscore_version)
+            matrix_sheet(sheets[SHEET_MATRIX], batch)
+            if csv_path is None:
+                extra = audit_sheets(book, formats, sheets[SHEET_AUDIT], batch, notes)
+            else:
+                extra = 0
+                audit_pointer(sheets[SHEET_AUDIT], batch, csv_path)
+            scheme_sheet(sheets[SHEET_SCHEME], batch, generated_at, famscore_version)
+            # Last, because it lists the notes the other sheets made.
+            collected.extend(problems_sheet(sheets[SHEET_PROBLEMS], batch.problems, notes))
+            sheets[SHEET_RANK].ws.activate()
+        finally:
+            book.close()
+        return len(SHEETS) + extra
