@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
-import posixpath
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -528,7 +527,7 @@ def percent_cells(data: bytes, sheet: str, column: int) -> frozenset[int] | None
             styles = _percent_styles(archive.read("xl/styles.xml"))
             if not styles:
                 return frozenset()
-            part = _sheet_part(archive, sheet)
+            part = next((p for p, name in sheet_members(archive).items() if name == sheet), None)
             if part is None or part not in archive.NameToInfo:
                 return None
             xml = archive.read(part)
@@ -547,37 +546,6 @@ def percent_cells(data: bytes, sheet: str, column: int) -> frozenset[int] | None
             if int(style.group(1) if style else 0) in styles:
                 rows.add(int(found.group(1)))
     return frozenset(rows)
-
-
-_SHEET_TAG = re.compile(_TAG + rb"sheet\s[^>]*>")
-_NAME = re.compile(rb'\sname\s*=\s*"([^"]*)"')
-_RID = re.compile(rb':id\s*=\s*"([^"]*)"')
-_RELATIONSHIP = re.compile(_TAG + rb"Relationship\s[^>]*>")
-_ID = re.compile(rb'\sId\s*=\s*"([^"]*)"')
-_TARGET = re.compile(rb'\sTarget\s*=\s*"([^"]*)"')
-
-
-def _sheet_part(archive: Any, sheet: str) -> str | None:
-    """The worksheet part of `sheet`: regexes over workbook.xml and its relationships, as for a
-    percentage-formatted return this runs per file; anything unusual goes to sheet_members."""
-    try:
-        book = archive.read("xl/workbook.xml")
-        rels = archive.read("xl/_rels/workbook.xml.rels")
-        rid = next(
-            found.group(1)
-            for tag in _SHEET_TAG.findall(book)
-            if (name := _NAME.search(tag))
-            and html.unescape(name.group(1).decode()) == sheet
-            and (found := _RID.search(tag))
-        )
-        target = next(
-            found.group(1).decode()
-            for tag in _RELATIONSHIP.findall(rels)
-            if (ident := _ID.search(tag)) and ident.group(1) == rid and (found := _TARGET.search(tag))
-        )
-    except Exception:  # no match, or a part too odd for a regex: ask the parser
-        return next((p for p, name in sheet_members(archive).items() if name == sheet), None)
-    return target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
 
 
 def _percent_styles(styles: bytes) -> set[int]:
