@@ -377,6 +377,16 @@ class Msg(Enum):
         "只有百分比字段能写读法",
         "百分比字段可写「{as_typed}」（0.8 读作 0.8%）或「{fraction}」（0.8 读作 80%），或留空",
     )
+    SCHEME_FILLER_AMBIGUOUS = Detail(
+        "字段「{id}」由考核部门评定，但指标「{name}」有多个考核部门（{departments}），没有写明由哪个部门填写",
+        "在「字段」表本行的「填报方」列写其中一个部门，如「{first}」；由单位自己填写的写「单位」",
+    )
+    SCHEME_FILLER_NOT_DEPARTMENT = Detail(
+        "字段「{id}」的填报方「{filler}」不是指标「{name}」的考核部门（{departments}）",
+        "确认由该部门填写；如是笔误，请改为考核部门之一，或写「单位」",
+        WARNING,
+    )
+    SCHEME_SELF_ASSESSMENT_INVALID = Detail("自评「{text}」无法识别", "写「是」或「否」，留空表示否")
     SCHEME_NO_ITEMS = Detail(
         "「指标」表中没有任何二级指标，这份考评表还不能计分",
         "请在「指标」表写一级指标行，并在其下方写各二级指标行（编号、名称、分值、评分标准）",
@@ -689,6 +699,9 @@ class Say(Enum):
 
 # What each placeholder stands for, for docs/problem-codes.md (tests/test_messages.py: every one is here).
 PLACEHOLDERS = {
+    "departments": "指标的考核部门，以、分隔",
+    "filler": "字段「填报方」列写的内容",
+    "first": "指标的第一个考核部门",
     "label": "填报项目的名称和字段编号，如「药具发放完成率」（A1_完成率）",
     "typed": "单位填写的内容",
     "text": "单元格中或要写出的文字",

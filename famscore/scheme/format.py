@@ -41,6 +41,7 @@ COL_CHOICE = "选项"  # 字段 (the list a field uses) and 选项 (one choice o
 COL_REQUIRED = "必填"
 COL_HELP = "填报说明"
 COL_READING = "读法"
+COL_FILLER = "填报方"  # 单位, or the 考核部门 that fills the field in its 评分表
 # 选项
 COL_LIST = "列表"
 # 规则
@@ -86,12 +87,13 @@ COLUMNS: dict[str, list[tuple[str, int]]] = {
         (COL_REQUIRED, 6),
         (COL_HELP, 50),
         (COL_READING, 8),
+        (COL_FILLER, 16),
     ],
     CHOICES: [(COL_LIST, 20), (COL_CHOICE, 30)],
     RULES: [(COL_ITEM_ID, 10), (COL_RULE_KIND, 14), (COL_FIELDS, 36), (COL_PARAMS, 50), (COL_NOTE, 50)],
 }
 # Written only when some row fills them, so that schemes without them keep their columns.
-OPTIONAL_COLUMNS = {COL_READING}
+OPTIONAL_COLUMNS = {COL_READING, COL_FILLER}
 WRAPPED_COLUMNS = {
     COL_CONTENT,
     COL_CRITERIA,
@@ -115,6 +117,7 @@ SET_MAIN_POINTS = "主要指标满分"
 SET_BONUS_POINTS = "附加分满分"
 SET_GRADE_BASIS = "定级依据"
 SET_RANK_BASIS = "排名依据"
+SET_SELF_ASSESSMENT = "自评"  # 是: each unit form has a 自评分 cell per item, never scored
 SET_NOTE = "说明"  # may be written on several rows; they are joined
 SETTING_KEYS = (
     SET_TITLE,
@@ -126,6 +129,7 @@ SETTING_KEYS = (
     SET_BONUS_POINTS,
     SET_GRADE_BASIS,
     SET_RANK_BASIS,
+    SET_SELF_ASSESSMENT,
     SET_NOTE,
 )
 
@@ -149,6 +153,22 @@ READ_FRACTION = "小数"  # 0.8 is 80 %
 READINGS = (READ_AS_TYPED, READ_FRACTION)
 # 字段 必填
 REQUIRED_YES, REQUIRED_NO = "是", "否"
+# 字段 填报方: the unit itself; any other word names a 考核部门.
+FILLER_UNIT = "单位"
+# 设置 自评
+YES, NO = "是", "否"
+# The field famscore adds per item when 自评 is 是: the unit's own claim, read like any field, never scored.
+SELF_SCORE_LABEL = "自评分"
+SELF_SCORE_PREFIX = "自评."
+
+
+def self_score_id(item_id: str) -> str:
+    """The 字段编号 of an item's 自评分 cell (no scheme field may start with 自评.)."""
+    return SELF_SCORE_PREFIX + item_id
+
+
+# 指标 考核部门 may name several departments: "委信访办/老龄家发科", "家发科、预防科".
+DEPARTMENT_SEPARATORS = "/／、,，;；"
 # 指标 计分类别
 MAIN = "主要"
 BONUS = "附加"

@@ -31,6 +31,7 @@ from famscore.scheme.format import (
     COL_DEPARTMENT,
     COL_FIELD_ID,
     COL_FIELDS,
+    COL_FILLER,
     COL_HELP,
     COL_ID,
     COL_ITEM,
@@ -53,11 +54,13 @@ from famscore.scheme.format import (
     DATE,
     FIELD_TYPES,
     FIELDS,
+    FILLER_UNIT,
     HEADERS,
     INDICATORS,
     INTEGER,
     MAIN,
     NEGATIVE_WORDS,
+    NO,
     NUMERIC_TYPES,
     OPTIONAL_SHEETS,
     PERCENT,
@@ -68,12 +71,14 @@ from famscore.scheme.format import (
     REQUIRED_YES,
     RULES,
     SCORE,
+    SELF_SCORE_LABEL,
     SET_BONUS_POINTS,
     SET_DECIMALS,
     SET_GRADE_BASIS,
     SET_MAIN_POINTS,
     SET_NOTE,
     SET_RANK_BASIS,
+    SET_SELF_ASSESSMENT,
     SET_TARGET,
     SET_TITLE,
     SET_VERSION,
@@ -81,7 +86,9 @@ from famscore.scheme.format import (
     SETTING_KEYS,
     SETTINGS,
     TEXT,
+    YES,
     YESNO,
+    self_score_id,
 )
 from famscore.scheme.model import (
     Band,
@@ -179,6 +186,8 @@ def load_scheme(path: Path | str) -> Scheme:
         settings = _check_points(settings, tables[SETTINGS], categories, out)
         _check_bands_fit(settings, bands, out)
     _check_usage(categories, fields, out)
+    if settings is not None and settings.self_assessment:
+        fields = _self_fields(categories, fields)
 
     if out.failed or settings is None:
         raise SchemeError(path, out.problems)
@@ -266,6 +275,9 @@ def _settings(table: Table | None, out: _Collector) -> Settings | None:
         bonus_points = Decimal(0)
     grade_basis = _basis(values, SET_GRADE_BASIS, BASIS_MAIN, table, value_col, out)
     rank_basis = _basis(values, SET_RANK_BASIS, BASIS_TOTAL, table, value_col, out)
+    self_text, self_row = values.get(SET_SELF_ASSESSMENT, ("", None))
+    if self_text not in ("", YES, NO):
+        out.add(Msg.SCHEME_SELF_ASSESSMENT_INVALID, table.sheet, self_row, value_col, text=self_text)
     if not title or not version or main_points is None or main_points <= 0:
         return None
     return Settings(
@@ -279,6 +291,7 @@ def _settings(table: Table | None, out: _Collector) -> Settings | None:
         grade_basis,
         rank_basis,
         "\n".join(notes),
+        self_text == YES,
     )
 
 
@@ -571,8 +584,73 @@ def _fields(
             Source(table.sheet, row),
             reading,
             years,
+            _filler(table, cells, row, fid, ftype, items[item_id], out),
         )
     return fields
+
+
+def _filler(table: Table, cells: Any, row: int, fid: str, ftype: str, item: Item, out: _Collector) -> str:
+    """Who fills the field: as written, else the item's one department for a judged (评分) field, else 单位."""
+    written = table.text(cells, COL_FILLER)
+    departments = item.departments
+    if written:
+        if written != FILLER_UNIT and departments and written not in departments:
+            out.add(
+                Msg.SCHEME_FILLER_NOT_DEPARTMENT,
+                table.sheet,
+                row,
+                table.column_number(COL_FILLER),
+                id=fid,
+                filler=written,
+                name=item.name,
+                departments="、".join(departments),
+            )
+        return written
+    if ftype != SCORE or not departments:
+        return FILLER_UNIT
+    if len(departments) > 1:
+        out.add(
+            Msg.SCHEME_FILLER_AMBIGUOUS,
+            table.sheet,
+            row,
+            table.column_number(COL_FILLER) or table.column_number(COL_FIELD_ID),
+            id=fid,
+            name=item.name,
+            departments="、".join(departments),
+            first=departments[0],
+        )
+        return departments[0]
+    return departments[0]
+
+
+def _self_fields(categories: list[Category], fields: dict[str, Field]) -> dict[str, Field]:
+    """`fields` with each item's 自评分 after the item's own fields: 0 to the item's points, optional."""
+    out: dict[str, Field] = {}
+    by_item: dict[str, list[Field]] = {}
+    for f in fields.values():
+        by_item.setdefault(f.item_id, []).append(f)
+    for cat in categories:
+        for item in cat.items:
+            for f in by_item.pop(item.id, []):
+                out[f.id] = f
+            fid = self_score_id(item.id)
+            out[fid] = Field(
+                fid,
+                item.id,
+                SELF_SCORE_LABEL,
+                SCORE,
+                "分",
+                Decimal(0),
+                item.points,
+                required=False,
+                help=f"本单位对「{item.name}」的自评分（0～{fmt(item.points)} 分），不计入考核得分",
+                source=item.source,
+                self_score=True,
+            )
+    for rest in by_item.values():
+        for f in rest:
+            out[f.id] = f
+    return out
 
 
 # A clerk writes points as on paper ("15分", "3.5分") and a percent bound as "98%" (a percent field's

@@ -15,7 +15,9 @@ from famscore.scheme.format import (
     BONUS,
     CHOICE,
     DATE,
+    DEPARTMENT_SEPARATORS,
     FIELD_TYPES,
+    FILLER_UNIT,
     INTEGER,
     MAIN,
     NUMBER,
@@ -83,10 +85,17 @@ class Field:
     source: Source | None = None
     reading: str = ""  # READ_AS_TYPED, READ_FRACTION or "" (百分比 fields only)
     years: tuple[int, int] = (2000, 2100)  # plausible years of a 日期 field's dates
+    # Who fills it: FILLER_UNIT (the unit's own form) or a 考核部门 (that department's 评分表).
+    filler: str = FILLER_UNIT
+    self_score: bool = False  # the item's 自评分 (format.self_score_id): read and shown, never scored
 
     @property
     def is_numeric(self) -> bool:
         return self.type in NUMERIC_TYPES
+
+    @property
+    def by_unit(self) -> bool:
+        return self.filler == FILLER_UNIT
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,11 @@ class Item:
     note: str = ""
     rules: tuple[Rule, ...] = ()
     source: Source | None = None
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        """The 考核部门 cell split into departments ("委信访办/老龄家发科" is two)."""
+        return split_departments(self.department)
 
     @functools.cached_property
     def input_ids(self) -> tuple[str, ...]:
@@ -131,6 +145,7 @@ class Settings:
     grade_basis: str = BASIS_MAIN
     rank_basis: str = BASIS_TOTAL
     note: str = ""
+    self_assessment: bool = False  # 设置 自评 是: unit forms carry a 自评分 cell per item
 
 
 @dataclass(frozen=True)
@@ -165,11 +180,38 @@ class Scheme:
     def fields_of(self, item_id: str) -> list[Field]:
         return [f for f in self.fields.values() if f.item_id == item_id]
 
+    @functools.cached_property
+    def departments(self) -> tuple[str, ...]:
+        """Every department that fills a field, in the order their first field appears: one 评分表 each."""
+        return tuple(dict.fromkeys(f.filler for f in self.fields.values() if not f.by_unit))
+
+    @property
+    def two_party(self) -> bool:
+        return bool(self.departments)
+
+    def filled_by(self, filler: str) -> list[Field]:
+        """The fields `filler` (FILLER_UNIT or a department) fills, in scheme order (自评分 included for 单位)."""
+        return [f for f in self.fields.values() if f.filler == filler]
+
+    def self_field(self, item_id: str) -> Field | None:
+        """The item's 自评分 field, when the scheme asks for self-assessment."""
+        for f in self.fields_of(item_id):
+            if f.self_score:
+                return f
+        return None
+
     def grade_for(self, score: Decimal) -> str:
         for band in self.bands:
             if band.lower is None or score >= band.lower:
                 return band.name
         return ""
+
+
+def split_departments(text: str) -> tuple[str, ...]:
+    """ "委信访办/老龄家发科" -> ("委信访办", "老龄家发科"); blank -> ()."""
+    for sep in DEPARTMENT_SEPARATORS[1:]:
+        text = text.replace(sep, DEPARTMENT_SEPARATORS[0])
+    return tuple(dict.fromkeys(p.strip() for p in text.split(DEPARTMENT_SEPARATORS[0]) if p.strip()))
 
 
 __all__ = [
@@ -179,6 +221,7 @@ __all__ = [
     "CHOICE",
     "DATE",
     "FIELD_TYPES",
+    "FILLER_UNIT",
     "INTEGER",
     "MAIN",
     "NUMBER",
@@ -199,4 +242,5 @@ __all__ = [
     "Scheme",
     "Settings",
     "Source",
+    "split_departments",
 ]
