@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 
 from famscore.errors import Problem
@@ -18,9 +19,13 @@ from famscore.numbers import fmt
 from famscore.returns import ReturnData
 from famscore.rules.engine import ItemScore, score_item
 from famscore.rules.flags import Effect, Flag
+from famscore.scheme.format import SELF_SCORE_PREFIX, self_score_id
 from famscore.scheme.model import BASIS_TOTAL, BONUS, MAIN, Item, Scheme
 
 PENDING = "待定"  # grade of a unit with unscored items: it cannot be graded honestly
+
+
+_NO_SOURCES: Mapping[str, str] = MappingProxyType({})
 
 
 class UnitDetails(NamedTuple):
@@ -33,6 +38,9 @@ class UnitDetails(NamedTuple):
     values: dict[str, object]
     raw: dict[str, str]
     remarks: dict[str, str]
+    # field id -> where its value was read, in words ("回表 填报!D12", "评分表_公共卫生科.xlsx 评分表!F7");
+    # empty until the two-party reader fills it.
+    sources: Mapping[str, str] = _NO_SOURCES
 
     def load(self) -> UnitDetails:
         return self
@@ -102,6 +110,21 @@ class UnitResult:
     @property
     def remarks(self) -> dict[str, str]:
         return self.details.load().remarks
+
+    @property
+    def sources(self) -> Mapping[str, str]:
+        return self.details.load().sources
+
+    def self_score(self, item_id: str) -> Decimal | None:
+        """The unit's own claim for the item (设置 自评 是), or None: never part of the score."""
+        value = self.values.get(self_score_id(item_id))
+        return value if isinstance(value, Decimal) else None
+
+    @property
+    def self_total(self) -> Decimal | None:
+        """The sum of the unit's 自评分, or None when it gave none."""
+        claims = [v for k, v in self.values.items() if k.startswith(SELF_SCORE_PREFIX) and isinstance(v, Decimal)]
+        return sum(claims, Decimal(0)) if claims else None
 
     @property
     def rankable(self) -> bool:
