@@ -123,7 +123,9 @@ class UnitResult:
     @property
     def self_total(self) -> Decimal | None:
         """The sum of the unit's 自评分, or None when it gave none."""
-        claims = [v for k, v in self.values.items() if k.startswith(SELF_SCORE_PREFIX) and isinstance(v, Decimal)]
+        claims = [
+            v for k, v in self.values.items() if k.startswith(SELF_SCORE_PREFIX) and isinstance(v, Decimal)
+        ]
         return sum(claims, Decimal(0)) if claims else None
 
     @property
