@@ -10,13 +10,16 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from famscore.batch import read_folder
 from famscore.cli import app
 from famscore.errors import Problem, SchemeError
 from famscore.returns import ReturnData
 from famscore.scheme.format import FILLER_UNIT, SELF_SCORE_LABEL, self_score_id
 from famscore.scheme.loader import load_scheme
+from famscore.scheme.markdown import read_markdown_sheets
 from famscore.scheme.model import Scheme
-from famscore.scoring import UnitResult, score_unit
+from famscore.scoring import UnitResult, score_batch, score_unit
+from famscore.units import read_units_file
 from famscore.values import parse_value
 
 LoadMd = Callable[[str], Scheme]
@@ -357,3 +360,100 @@ def test_the_writer_lays_out_filler_and_note_only_when_used_with_a_dropdown(
     assert "说明" in [
         c.value for c in openpyxl.load_workbook(scheme_file(scheme_md(DEFAULT_ROWS)))["规则"][1]
     ]
+
+
+def test_departments_written_one_per_line_are_several(load_md: LoadMd, check_md: CheckMd) -> None:
+    """The seeds' tables print several departments one per line in the cell ("家发科\\n预防科")."""
+
+    def text(fillers: dict[str, str]) -> str:
+        md = scheme_md(rows_with(fillers), extra_columns="填报方 说明")
+        return md.replace("| Y1 | | 信访 | 5 | | 甲科/乙科 |", "| Y1 | | 信访 | 5 | | 甲科<br>乙科 |")
+
+    scheme, problems = check_md(text({"X1_档次": "单位"}))
+    assert codes(problems) == [("SCHEME_FILLER_AMBIGUOUS", "字段", 5, 11)]
+    scheme = load_md(text({"Y1_评定分": "乙科"}))
+    assert scheme.item("Y1").departments == ("甲科", "乙科")
+    assert scheme.fields["Y1_评定分"].filler == "乙科"
+
+
+# ---------------------------------------------------------------- the three examples
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_every_example_field_names_its_filler_and_asks_for_self_assessment(slug: str) -> None:
+    sheets = read_markdown_sheets(ROOT / "examples" / slug / "scheme.md")
+    assert all(row.get("填报方") for row in sheets["字段"]), slug
+    assert {"项目": "自评", "内容": "是"} in sheets["设置"]
+
+
+# Where each example's units claim other than what the departments verified, as returns.md tells it:
+# (unit, item) -> (自评分, 核定分); everywhere else the claim equals the verified score.
+CLAIMS = {
+    "changning-2023": {
+        ("江苏街道", "A1"): ("5", "3"),
+        ("新泾镇", "C1"): ("7", "1"),
+        ("周桥街道", "G3"): ("3", "-1.5"),
+        ("虹桥街道", "G5"): ("4", "1"),
+        ("天山街道", "E2"): ("2.5", "3"),
+    },
+    "qingpu-2020": {
+        ("华新镇", "A1"): ("4", "2"),
+        ("练塘镇", "A2"): ("4", "3"),
+        ("重固镇", "D5"): ("4.8", "-0.6"),
+        ("香花桥街道", "B1"): ("6", "3"),
+        ("夏阳街道", "G1"): ("10", "5"),
+    },
+    "city-2023": {
+        ("城南区", "E2"): ("6", "0"),
+        ("城南区", "B3"): ("4", "2"),
+        ("城西区", "G2"): ("6", "4"),
+        ("新港区", "G2"): ("6", "3"),
+        ("滨江区", "G1"): ("6", "5.5"),
+    },
+}
+# (自评合计, 核定总分) of the units that claim differently, as returns.md states them.
+SELF_TOTALS = {
+    "changning-2023": {
+        "江苏街道": ("92.7", "90.7"),
+        "新泾镇": ("92", "86"),
+        "周桥街道": ("93", "88.5"),
+        "虹桥街道": ("73.2", "70.2"),
+        "天山街道": ("102.8", "103.3"),
+    },
+    "qingpu-2020": {
+        "华新镇": ("93.1", "91.1"),
+        "练塘镇": ("87.25", "86.25"),
+        "重固镇": ("71.05", "65.65"),
+        "香花桥街道": ("91", "88"),
+        "夏阳街道": ("99.5", "94.5"),
+    },
+    "city-2023": {
+        "城南区": ("93", "85"),
+        "城西区": ("94", "92"),
+        "新港区": ("74.5", "71.5"),
+        "滨江区": ("100", "99.5"),
+    },
+}
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_example_self_scores_differ_from_the_verified_ones_only_where_told(slug: str) -> None:
+    folder = ROOT / "examples" / slug
+    scheme = load_scheme(folder / "考评表.xlsx")
+    data, notes = read_folder(folder / "returns", scheme, workers=1)
+    batch = score_batch(scheme, data, read_units_file(folder / "units.txt"), notes)
+    differ = {}
+    for result in batch.units:
+        assert result.self_total is not None
+        for item in result.items:
+            claim = result.self_score(item.item.id)
+            assert claim is not None and 0 <= claim <= item.item.points
+            if claim != item.score:
+                differ[(result.unit, item.item.id)] = (claim, item.score)
+        if result.unit in SELF_TOTALS[slug]:
+            assert (result.self_total, result.total) == tuple(
+                Decimal(t) for t in SELF_TOTALS[slug][result.unit]
+            )
+        else:
+            assert result.self_total == result.main + result.bonus_raw
+    assert differ == {k: (Decimal(c), Decimal(v)) for k, (c, v) in CLAIMS[slug].items()}

@@ -87,7 +87,7 @@ COLUMNS: dict[str, list[tuple[str, int]]] = {
         (COL_REQUIRED, 6),
         (COL_HELP, 50),
         (COL_READING, 8),
-        (COL_FILLER, 16),
+        (COL_FILLER, 20),
         (COL_NOTE, 40),
     ],
     CHOICES: [(COL_LIST, 20), (COL_CHOICE, 30)],
@@ -169,8 +169,9 @@ def self_score_id(item_id: str) -> str:
     return SELF_SCORE_PREFIX + item_id
 
 
-# 指标 考核部门 may name several departments: "委信访办/老龄家发科", "家发科、预防科".
-DEPARTMENT_SEPARATORS = "/／、,，;；"
+# 指标 考核部门 may name several departments: "委信访办/老龄家发科", "家发科、预防科", or one per line
+# in the cell (as the seeds' tables print them: "家发科\n预防科").
+DEPARTMENT_SEPARATORS = "/／、,，;；\n\r \u3000"
 # 指标 计分类别
 MAIN = "主要"
 BONUS = "附加"
