@@ -457,3 +457,105 @@ def test_example_self_scores_differ_from_the_verified_ones_only_where_told(slug:
         else:
             assert result.self_total == result.main + result.bonus_raw
     assert differ == {k: (Decimal(c), Decimal(v)) for k, (c, v) in CLAIMS[slug].items()}
+
+
+# ---------------------------------------------------------------- docs/scheme-format.md "自评": the worked example
+
+WORKED = """
+## 设置
+| 项目 | 内容 |
+|---|---|
+| 标题 | 自评与核定 |
+| 版本 | 1 |
+| 主要指标满分 | 12 |
+| 自评 | 是 |
+
+## 指标
+| 编号 | 一级指标 | 二级指标 | 分值 | 计分类别 | 考核部门 |
+|---|---|---|---|---|---|
+| A | 营造氛围 | | 2 | 主要 | |
+| A2 | | 营造生育友好型社会氛围 | 2 | | 老龄家发科 |
+| B | 奖励扶助 | | 3 | 主要 | |
+| B1 | | 落实奖励扶助政策 | 3 | | 老龄家发科 |
+| C | 特殊家庭 | | 7 | 主要 | |
+| C1 | | 落实“三个全覆盖”制度 | 7 | | 老龄家发科 |
+
+## 字段
+| 字段编号 | 指标编号 | 填报项目 | 类型 | 单位 | 最小值 | 最大值 | 选项 | 必填 | 填报方 |
+|---|---|---|---|---|---|---|---|---|---|
+| A2_评定分 | A2 | 营造生育友好型社会氛围评定分 | 评分 | 分 | 0 | 2 | | | 老龄家发科 |
+| B1_责任差错事件 | B1 | 出现责任差错事件件次 | 整数 | 件 | 0 | | | | 老龄家发科 |
+| C1_评定分 | C1 | “三个全覆盖”工作评定分 | 评分 | 分 | 0 | 7 | | | 老龄家发科 |
+| C1_未掌握人次 | C1 | 信息更新超过2个月未掌握人次 | 整数 | 人次 | 0 | | | | 老龄家发科 |
+
+## 规则
+| 指标编号 | 规则类型 | 字段 | 参数 |
+|---|---|---|---|
+| A2 | 评分 | A2_评定分 | |
+| B1 | 满分 | | |
+| B1 | 计次扣分 | B1_责任差错事件 | 每次=5 |
+| C1 | 评分 | C1_评定分 | |
+| C1 | 计次扣分 | C1_未掌握人次 | 每次=5 |
+"""
+UNITS = ["新华街道", "江苏街道", "新泾镇"]
+# 老龄家发科's 评分表: one row per unit.
+GRID_FIELDS = ["A2_评定分", "B1_责任差错事件", "C1_评定分", "C1_未掌握人次"]
+GRID = {"新华街道": [2, 0, 7, 0], "江苏街道": [1.5, 0, 6.5, 0], "新泾镇": [2, 1, 6, 1]}
+# Each unit's own form: its 自评分 per item.
+CLAIMED = {"新华街道": [2, 3, 7], "江苏街道": [2, 3, 6.5], "新泾镇": [2, 3, 7]}
+# unit -> item -> (自评分, 核定分, 差额), and the unit's totals, as docs/scheme-format.md prints them.
+ROWS = {
+    "新华街道": {
+        "A2": ("2", "2", "0"),
+        "B1": ("3", "3", "0"),
+        "C1": ("7", "7", "0"),
+        "合计": ("12", "12", "0"),
+    },
+    "江苏街道": {
+        "A2": ("2", "1.5", "-0.5"),
+        "B1": ("3", "3", "0"),
+        "C1": ("6.5", "6.5", "0"),
+        "合计": ("11.5", "11", "-0.5"),
+    },
+    "新泾镇": {
+        "A2": ("2", "2", "0"),
+        "B1": ("3", "0", "-3"),
+        "C1": ("7", "1", "-6"),
+        "合计": ("12", "3", "-9"),
+    },
+}
+
+
+def merged_returns(scheme: Scheme, claimed: dict[str, list[float]]) -> list[ReturnData]:
+    """Each unit's values as scoring sees them: its own 自评分 plus its row of the department's grid."""
+    own = [f.id for f in scheme.filled_by(FILLER_UNIT)]
+    data = []
+    for unit in UNITS:
+        typed = dict(zip(GRID_FIELDS, (float(v) for v in GRID[unit]), strict=True))
+        typed.update(zip(own, (float(v) for v in claimed[unit]), strict=True))
+        data.append(ReturnData(f"{unit}.xlsx", f"{unit}.xlsx", unit, "_meta", values=values(scheme, typed)))
+    return data
+
+
+def test_the_documented_self_assessment_example(load_md: LoadMd) -> None:
+    scheme = load_md(WORKED)
+    assert scheme.departments == ("老龄家发科",)
+    assert [f.id for f in scheme.filled_by("老龄家发科")] == GRID_FIELDS
+    assert [f.id for f in scheme.filled_by(FILLER_UNIT)] == ["自评.A2", "自评.B1", "自评.C1"]
+    batch = score_batch(scheme, merged_returns(scheme, CLAIMED), UNITS)
+    assert batch.problems == []
+    got = {}
+    for result in batch.units:
+        rows = {}
+        for item in result.items:
+            claim = result.self_score(item.item.id)
+            assert claim is not None and item.score is not None
+            rows[item.item.id] = (claim, item.score, item.score - claim)
+        assert result.self_total is not None
+        rows["合计"] = (result.self_total, result.total, result.total - result.self_total)
+        got[result.unit] = rows
+    assert got == {u: {k: tuple(Decimal(x) for x in v) for k, v in r.items()} for u, r in ROWS.items()}
+    # The claim never moves the verified score: 新泾镇 claiming 0 everywhere still gets 3.
+    modest = score_batch(scheme, merged_returns(scheme, {**CLAIMED, "新泾镇": [0, 0, 0]}), UNITS)
+    xinjing = next(u for u in modest.units if u.unit == "新泾镇")
+    assert (xinjing.total, xinjing.self_total) == (Decimal(3), Decimal(0))
