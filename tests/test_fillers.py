@@ -15,7 +15,7 @@ from famscore.cli import app
 from famscore.errors import Problem, SchemeError
 from famscore.returns import ReturnData
 from famscore.scheme.format import FILLER_UNIT, SELF_SCORE_LABEL, self_score_id
-from famscore.scheme.loader import load_scheme
+from famscore.scheme.loader import check_scheme, load_scheme
 from famscore.scheme.markdown import read_markdown_sheets
 from famscore.scheme.model import Scheme
 from famscore.scoring import UnitResult, score_batch, score_unit
@@ -400,6 +400,11 @@ def test_every_example_field_names_its_filler_and_asks_for_self_assessment(slug:
     sheets = read_markdown_sheets(ROOT / "examples" / slug / "scheme.md")
     assert all(row.get("填报方") for row in sheets["字段"]), slug
     assert {"项目": "自评", "内容": "是"} in sheets["设置"]
+    scheme, problems = check_scheme(ROOT / "examples" / slug / "考评表.xlsx")
+    assert scheme is not None and scheme.settings.self_assessment
+    assert [p.code for p in problems if p.code.startswith("SCHEME_FILLER")] == []
+    # The city scheme's 考核部门 names the assessor, never a body of the district assessed (各区…).
+    assert not any(d.startswith("各区") for item in scheme.items for d in item.departments)
 
 
 # Where each example's units claim other than what the departments verified, as returns.md tells it:
