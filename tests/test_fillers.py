@@ -18,6 +18,7 @@ from famscore.scheme.format import FILLER_UNIT, SELF_SCORE_LABEL, self_score_id
 from famscore.scheme.loader import check_scheme, load_scheme
 from famscore.scheme.markdown import read_markdown_sheets
 from famscore.scheme.model import Scheme
+from famscore.scheme.writer import write_scheme
 from famscore.scoring import UnitResult, score_batch, score_unit
 from famscore.units import read_units_file
 from famscore.values import parse_value
@@ -580,3 +581,10 @@ def test_the_documented_self_assessment_example(load_md: LoadMd) -> None:
     modest = score_batch(scheme, merged_returns(scheme, {**CLAIMED, "新泾镇": [0, 0, 0]}), UNITS)
     xinjing = next(u for u in modest.units if u.unit == "新泾镇")
     assert (xinjing.total, xinjing.self_total) == (Decimal(3), Decimal(0))
+
+
+def test_the_blank_scheme_shows_the_optional_columns(tmp_path: Path) -> None:
+    """Authors start from the blank scheme: it must show 填报方 and 说明 (and 读法) to be found."""
+    path = write_scheme({"字段": []}, tmp_path / "空白.xlsx")
+    headers = [c.value for c in openpyxl.load_workbook(path)["字段"][1]]
+    assert headers[-3:] == ["读法", "填报方", "说明"]
