@@ -387,6 +387,16 @@ class Msg(Enum):
         WARNING,
     )
     SCHEME_SELF_ASSESSMENT_INVALID = Detail("自评「{text}」无法识别", "写「是」或「否」，留空表示否")
+    SCHEME_FILLER_SEVERAL = Detail(
+        "字段「{id}」的填报方「{filler}」写了多个部门，一个字段只能由一个部门填写",
+        "在「填报方」列只写一个部门，如「{first}」；其他部门的意见由该部门汇总，可在本行「说明」列注明",
+    )
+    SCHEME_FILLER_LEVEL_SPLIT = Detail(
+        "字段「{id}」（选档）由「{filler}」填写，但选“其他”时的评定分「{judged}」由「{judged_by}」填写",
+        "档次如由考核部门评定，请在本行「填报方」写「{judged_by}」，让档次和评定分由同一方填写；"
+        "档次如是单位自己的事实（如名次），可不改",
+        WARNING,
+    )
     SCHEME_NO_ITEMS = Detail(
         "「指标」表中没有任何二级指标，这份考评表还不能计分",
         "请在「指标」表写一级指标行，并在其下方写各二级指标行（编号、名称、分值、评分标准）",
@@ -701,7 +711,9 @@ class Say(Enum):
 PLACEHOLDERS = {
     "departments": "指标的考核部门，以、分隔",
     "filler": "字段「填报方」列写的内容",
-    "first": "指标的第一个考核部门",
+    "first": "所列的第一个考核部门（指标的考核部门，或填报方中写的）",
+    "judged": "选档选“其他”时所用评定分的字段编号",
+    "judged_by": "该评定分字段的填报方",
     "label": "填报项目的名称和字段编号，如「药具发放完成率」（A1_完成率）",
     "typed": "单位填写的内容",
     "text": "单元格中或要写出的文字",

@@ -16,6 +16,7 @@ from famscore.messages import Msg
 from famscore.numbers import fmt, number_error, to_decimal
 from famscore.rules import RuleSpec, RuleSpecError, kinds, primary_kinds
 from famscore.rules.base import unknown
+from famscore.rules.kinds import Level
 from famscore.scheme.format import (
     BANDS,
     BASIS_MAIN,
@@ -98,6 +99,7 @@ from famscore.scheme.model import (
     Scheme,
     Settings,
     Source,
+    split_departments,
 )
 from famscore.workbook import (
     Table,
@@ -186,6 +188,7 @@ def load_scheme(path: Path | str) -> Scheme:
         settings = _check_points(settings, tables[SETTINGS], categories, out)
         _check_bands_fit(settings, bands, out)
     _check_usage(categories, fields, out)
+    _check_level_fillers(categories, fields, tables[FIELDS], out)
     if settings is not None and settings.self_assessment:
         fields = _self_fields(categories, fields)
 
@@ -585,21 +588,34 @@ def _fields(
             reading,
             years,
             _filler(table, cells, row, fid, ftype, items[item_id], out),
+            note=table.text(cells, COL_NOTE),
         )
     return fields
 
 
 def _filler(table: Table, cells: Any, row: int, fid: str, ftype: str, item: Item, out: _Collector) -> str:
-    """Who fills the field: as written, else the item's one department for a judged (评分) field, else 单位."""
+    """Who fills the field: as written, else the item's one department for a judged (评分) field, else 单位.
+
+    Only 评分 is judged by its type: whether a 选项's levels are facts or judgement (选档 "效果显著" vs
+    a contest rank) is in the seed's words, so such a field goes to a department only when written so.
+    """
     written = table.text(cells, COL_FILLER)
     departments = item.departments
+    column = table.column_number(COL_FILLER)
     if written:
+        several = split_departments(written)
+        if len(several) > 1:
+            # One field, one filler: the value is taken from exactly one 评分表 (named after it).
+            out.add(
+                Msg.SCHEME_FILLER_SEVERAL, table.sheet, row, column, id=fid, filler=written, first=several[0]
+            )
+            return written
         if written != FILLER_UNIT and departments and written not in departments:
             out.add(
                 Msg.SCHEME_FILLER_NOT_DEPARTMENT,
                 table.sheet,
                 row,
-                table.column_number(COL_FILLER),
+                column,
                 id=fid,
                 filler=written,
                 name=item.name,
@@ -613,44 +629,44 @@ def _filler(table: Table, cells: Any, row: int, fid: str, ftype: str, item: Item
             Msg.SCHEME_FILLER_AMBIGUOUS,
             table.sheet,
             row,
-            table.column_number(COL_FILLER) or table.column_number(COL_FIELD_ID),
+            column or table.column_number(COL_FIELD_ID),
             id=fid,
             name=item.name,
             departments="、".join(departments),
             first=departments[0],
         )
-        return departments[0]
     return departments[0]
 
 
 def _self_fields(categories: list[Category], fields: dict[str, Field]) -> dict[str, Field]:
-    """`fields` with each item's 自评分 after the item's own fields: 0 to the item's points, optional."""
+    """`fields` in the 字段 sheet's order, each item's 自评分 (0 to its points, optional) after the item's
+    last field; an item without fields has its 自评分 at the end, in 指标 order."""
+    items = {item.id: item for cat in categories for item in cat.items}
+    last = {f.item_id: f.id for f in fields.values()}
     out: dict[str, Field] = {}
-    by_item: dict[str, list[Field]] = {}
     for f in fields.values():
-        by_item.setdefault(f.item_id, []).append(f)
-    for cat in categories:
-        for item in cat.items:
-            for f in by_item.pop(item.id, []):
-                out[f.id] = f
-            fid = self_score_id(item.id)
-            out[fid] = Field(
-                fid,
-                item.id,
-                SELF_SCORE_LABEL,
-                SCORE,
-                "分",
-                Decimal(0),
-                item.points,
-                required=False,
-                help=f"本单位对「{item.name}」的自评分（0～{fmt(item.points)} 分），不计入考核得分",
-                source=item.source,
-                self_score=True,
-            )
-    for rest in by_item.values():
-        for f in rest:
-            out[f.id] = f
+        out[f.id] = f
+        if last[f.item_id] == f.id:
+            out[self_score_id(f.item_id)] = _self_field(items[f.item_id])
+    for item in items.values():
+        out.setdefault(self_score_id(item.id), _self_field(item))
     return out
+
+
+def _self_field(item: Item) -> Field:
+    return Field(
+        self_score_id(item.id),
+        item.id,
+        SELF_SCORE_LABEL,
+        SCORE,
+        "分",
+        Decimal(0),
+        item.points,
+        required=False,
+        help=f"本单位对「{item.name}」的自评分（0～{fmt(item.points)} 分），不计入考核得分",
+        source=item.source,
+        self_score=True,
+    )
 
 
 # A clerk writes points as on paper ("15分", "3.5分") and a percent bound as "98%" (a percent field's
@@ -845,6 +861,36 @@ def _check_usage(categories: list[Category], fields: dict[str, Field], out: _Col
     for f in fields.values():
         if f.id not in used and f.source is not None and f.type != TEXT:
             out.add(Msg.SCHEME_FIELD_UNUSED, f.source.sheet, f.source.row, None, id=f.id)
+
+
+def _check_level_fillers(
+    categories: list[Category], fields: dict[str, Field], table: Table | None, out: _Collector
+) -> None:
+    """A 选档 whose level one party picks while the other fills the 其他 score: if a department judges the
+    其他 case, the unit could still pick the top level itself (the blank default does exactly this)."""
+    if table is None:
+        return
+    column = table.column_number(COL_FILLER) or table.column_number(COL_FIELD_ID)
+    for cat in categories:
+        for item in cat.items:
+            for rule in item.rules:
+                if not isinstance(rule, Level):
+                    continue
+                level = fields[rule.field.id]
+                judged = (fields[fid] for fid in rule.field_ids() if fid != level.id and fid in fields)
+                other = next((f for f in judged if f.filler != level.filler), None)
+                if other is None or level.source is None:
+                    continue
+                out.add(
+                    Msg.SCHEME_FILLER_LEVEL_SPLIT,
+                    level.source.sheet,
+                    level.source.row,
+                    column,
+                    id=level.id,
+                    filler=level.filler,
+                    judged=other.id,
+                    judged_by=other.filler,
+                )
 
 
 def _check_rule_bounds(item: Item, out: _Collector) -> None:
