@@ -28,6 +28,19 @@ _TITLE_SUFFIXES = (
 )
 
 
+def scheme_subject(title: str) -> str:
+    """The scheme's title without its trailing form word, for '关于下发…考核结果的通知'.
+
+    '长宁区2021年度计划生育工作目标管理责任制考核' → '长宁区2021年度计划生育工作目标管理责任制';
+    '…工作任务情况考评表' → '…工作任务情况'.
+    """
+    subject = title.strip()
+    for suffix in _TITLE_SUFFIXES:
+        if subject.endswith(suffix) and len(subject) > len(suffix):
+            return subject[: -len(suffix)]
+    return subject
+
+
 def notice_subject(title: str, year: int | None) -> str:
     """The phrase before the band name in the published notice, as in seed 003.
 
@@ -35,11 +48,7 @@ def notice_subject(title: str, year: int | None) -> str:
     (the district name before the year and a trailing 考核/考评表/责任制 are dropped). A heuristic:
     the notice sheet is meant to be edited before publishing.
     """
-    subject = title.strip()
-    for suffix in _TITLE_SUFFIXES:
-        if subject.endswith(suffix) and len(subject) > len(suffix):
-            subject = subject[: -len(suffix)]
-            break
+    subject = scheme_subject(title)
     if subject.endswith("责任制") and len(subject) > 3:
         subject = subject[:-3]
     if year:

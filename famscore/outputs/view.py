@@ -56,6 +56,7 @@ class SchemeFacts:
     famscore_version: str = ""
     generated_at: str = ""  # '' for a batch scored just now
     returns: int | None = None
+    unit_kind: str = ""  # 考核对象, e.g. 街道（镇）: the notice's 主送
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def facts_of(batch: BatchResult) -> SchemeFacts:
         grade_basis=s.grade_basis,
         rank_basis=s.rank_basis,
         returns=batch.files,
+        unit_kind=s.unit_kind,
     )
 
 
