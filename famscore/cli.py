@@ -373,7 +373,7 @@ def score(
     batch = _score(scheme, returns, units_file, quiet)
     _write_outputs(batch, targets, notice)
     _show_score(batch, targets, quiet)
-    _show_notice(notice, tuple(u.unit for u in batch.units if not u.rankable))
+    _show_notice(notice, tuple(u.unit for u in batch.units if not u.rankable), bool(batch.roster))
     raise typer.Exit(1 if any(p.is_error for p in batch.problems) else 0)
 
 
@@ -588,7 +588,8 @@ def _plan_notice(
 
         outputs = [*output_paths(targets.summary, targets.json_file), *outputs]
     plan_outputs(outputs, [*inputs, ("单位名单", units_file), ("通报模板", template)])
-    roster = tuple(read_units_file(units_file)) if units_file is not None else ()
+    # score orders the notice by the roster it scored with (BatchResult.roster); notice reads it here.
+    roster = tuple(read_units_file(units_file)) if units_file is not None and targets is None else ()
     return _NoticePlan(target, issuer, date, template, roster)
 
 
@@ -608,13 +609,13 @@ def _notice_job(batch: BatchResult, plan: _NoticePlan | None) -> Any:
     return plan.target, notice_writer(content, _notice_options(plan)), verify_docx
 
 
-def _show_notice(plan: _NoticePlan | None, left_out: tuple[str, ...] = ()) -> None:
+def _show_notice(plan: _NoticePlan | None, left_out: tuple[str, ...], roster_used: bool) -> None:
     if plan is None:
         return
     report(out, Say.NOTICE_WRITTEN, "bold green", path=plan.target)
     if not plan.issuer.strip():
         report(err, Say.NOTICE_NO_ISSUER, "bold yellow")
-    if not plan.roster:
+    if not roster_used:
         report(err, Say.NOTICE_NO_ROSTER, "bold yellow")
     if left_out:
         report(err, Say.NOTICE_LEFT_OUT, "bold yellow", count=len(left_out), names="、".join(left_out))
@@ -677,7 +678,7 @@ def notice(
     with OutputSet() as outputs:
         outputs.write(plan.target, notice_writer(content, _notice_options(plan)), verify_docx)
         outputs.commit()
-    _show_notice(plan, content.left_out)
+    _show_notice(plan, content.left_out, content.roster_used)
 
 
 def _tolerant_streams() -> None:

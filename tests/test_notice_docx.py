@@ -280,12 +280,34 @@ def test_notice_from_the_summary_matches_score_notice(
 ) -> None:
     _, summary, notice = scored
     again = tmp_path / "通报.docx"
-    code, output = run(
-        "notice", summary, "-o", again, "--units-file", UNITS, "--issuer", ISSUER, "--date", "2022-02-18"
-    )
+    # The summary records the roster it was scored with: no --units-file needed for roster order.
+    assert read_summary(summary).scheme.roster == tuple(UNITS.read_text(encoding="utf-8").split())
+    code, output = run("notice", summary, "-o", again, "--issuer", ISSUER, "--date", "2022-02-18")
     assert code == 0, output
     assert says(output, Say.NOTICE_WRITTEN, path=again)
+    assert not says(output, Say.NOTICE_NO_ROSTER)
     assert texts(docx.Document(str(again))) == texts(docx.Document(str(notice)))
+
+
+def test_without_a_roster_units_follow_the_file_names_and_the_clerk_is_told(
+    scored: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    returns = scored[0]
+    summary = tmp_path / "汇总.xlsx"
+    assert run("score", SCHEME, returns, "-o", summary, "-q")[0] == 0
+    assert read_summary(summary).scheme.roster == ()
+    target = tmp_path / "通报.docx"
+    code, output = run("notice", summary, "-o", target)
+    assert code == 0 and says(output, Say.NOTICE_NO_ROSTER)
+    view = read_summary(summary)
+    by_file = [u.unit for u in sorted(view.units, key=lambda u: u.file)]
+    drafts = [
+        line for line in texts(docx.Document(str(target))) if re.match(r"（[一二三四五六七八九十]+）", line)
+    ]
+    assert [re.match(r"（\w+）(\w+?)。", d)[1] for d in drafts] == by_file  # type: ignore[index]
+    # Given on the command line, the roster orders them again.
+    code, output = run("notice", summary, "-o", target, "--units-file", UNITS)
+    assert code == 0 and not says(output, Say.NOTICE_NO_ROSTER)
 
 
 def test_held_units_never_appear(tmp_path: Path) -> None:
@@ -444,3 +466,14 @@ def test_renders_with_page_numbers_on_every_page(scored: tuple[Path, Path, Path]
     assert text.endswith(f"{ISSUER}二〇二二年二月十八日—{pages}—") or f"{ISSUER}二〇二二年二月十八日" in text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=False).stdout
     assert fonts  # named fonts substituted by the renderer; the .docx itself embeds none (checked above)
+
+
+def test_the_summary_notice_sheet_follows_the_roster_too(scored: tuple[Path, Path, Path]) -> None:
+    import openpyxl
+
+    summary = scored[1]
+    sheet = openpyxl.load_workbook(summary, read_only=True)["结果通报"]
+    lines = [str(row[0]) for row in sheet.iter_rows(values_only=True) if row[0]]
+    document = texts(docx.Document(str(scored[2])))
+    groups = [line for line in lines if "、" in line and "（" not in line]
+    assert groups and all(line in document for line in groups)

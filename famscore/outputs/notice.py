@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from famscore.names import name_key
 from famscore.numbers import fmt
 from famscore.outputs.layout import SHEET_PROBLEMS, SHEET_RANK
 from famscore.outputs.view import flag_text
@@ -68,8 +69,8 @@ def _published_flags(unit: UnitResult) -> list[str]:
 def notice_sheet(sheet: Sheet, batch: BatchResult, generated_at: str, famscore_version: str) -> None:
     """Seed-003 style: per band, '1.<subject><band>单位（排名不分先后）：' then the names joined by 、.
 
-    Within a band units are listed by name (code-point order), not by score, so the list does not
-    reveal ranks. Units with veto flags get a note; incomplete units are listed separately; units
+    Within a band units are listed in the roster's order (by name without one), not by score, so the
+    list does not reveal ranks. Units with veto flags get a note; incomplete units are listed separately; units
     whose return's identity is in doubt (held) are left out, with a note saying how many.
     """
     scheme = batch.scheme
@@ -78,10 +79,15 @@ def notice_sheet(sheet: Sheet, batch: BatchResult, generated_at: str, famscore_v
     plain, bold, note = formats.get("plain"), formats.get("plain", bold=True), formats.get("note")
     lines: list[tuple[str, Any]] = [(f"{subject}考核结果", formats.get("title")), ("", plain)]
     complete = [u for u in batch.units if u.rankable]
+    place = {name_key(name): index for index, name in enumerate(batch.roster)}
+
+    def listed(unit: UnitResult) -> tuple[int, str]:
+        return place.get(name_key(unit.unit), len(place)), unit.unit
+
     number = 0
     if scheme.bands:
         for band in scheme.bands:
-            members = sorted((u for u in complete if u.grade == band.name), key=lambda u: u.unit)
+            members = sorted((u for u in complete if u.grade == band.name), key=listed)
             if not members:
                 continue
             number += 1

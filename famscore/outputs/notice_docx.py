@@ -163,7 +163,8 @@ def _ordered(units: list[NoticeUnit], roster: Sequence[str] | None) -> tuple[Not
 
 
 def content_from_batch(batch: BatchResult, roster: Sequence[str] | None = None) -> NoticeContent:
-    """The notice's content for a batch scored just now (`famscore score … --notice`)."""
+    """The notice's content for a batch scored just now (`famscore score … --notice`); units in the
+    order of `roster`, else of the batch's own roster."""
     from famscore.outputs.view import breakdown_of, facts_of
     from famscore.scheme.model import BONUS
 
@@ -186,15 +187,16 @@ def content_from_batch(batch: BatchResult, roster: Sequence[str] | None = None) 
         bonus_points=facts.bonus_points,
         bands=tuple(b.name for b in facts.bands),
         grade_basis=facts.grade_basis,
-        units=_ordered(units, roster),
+        units=_ordered(units, roster or batch.roster),
         left_out=tuple(u.unit for u in batch.units if not u.rankable),
-        roster_used=bool(roster),
+        roster_used=bool(roster or batch.roster),
     )
 
 
 def content_from_summary(path: Path, roster: Sequence[str] | None = None) -> NoticeContent:
     """The notice's content read back from a summary workbook famscore wrote (`famscore notice`).
 
+    Units in the order of `roster`, else of the roster the summary records (scored with --units-file).
     Raises UsageError when `path` is not one (read_summary's messages).
     """
     from famscore.outputs.readback import read_breakdowns, read_summary
@@ -223,9 +225,9 @@ def content_from_summary(path: Path, roster: Sequence[str] | None = None) -> Not
         bonus_points=facts.bonus_points,
         bands=tuple(b.name for b in facts.bands),
         grade_basis=facts.grade_basis,
-        units=_ordered(units, roster),
+        units=_ordered(units, roster or facts.roster),
         left_out=tuple(u.unit for u in summary.units if not u.rankable),
-        roster_used=bool(roster),
+        roster_used=bool(roster or facts.roster),
     )
 
 

@@ -106,6 +106,7 @@ def _read_scheme_rows(rows: list[list[Any]]) -> SchemeFacts:
         generated_at=facts.get(L.K_GENERATED, ""),
         returns=int(returns) if returns is not None else None,
         unit_kind=facts.get(L.K_UNIT_KIND, ""),
+        roster=tuple(n for n in facts.get(L.K_ROSTER, "").split("\n") if n.strip()),
     )
 
 
