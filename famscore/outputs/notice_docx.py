@@ -410,7 +410,7 @@ def build_notice(content: NoticeContent, options: NoticeOptions) -> Any:
         )
     writer.heading_1("三、考核结果")
     for heading, lines in result_blocks(content):
-        writer.body(heading)
+        writer.lead(heading)
         for line in lines:
             writer.body(line)
     day = options.date or dt.date.today()
@@ -599,7 +599,15 @@ class _Writer:
         set_run_font(self._paragraph(indent=indent).add_run(text), FONT_BODY, SIZE_BODY)
 
     def heading_1(self, text: str) -> None:
-        set_run_font(self._paragraph().add_run(text), FONT_HEADING_1, SIZE_BODY)
+        paragraph = self._paragraph()
+        paragraph.paragraph_format.keep_with_next = True  # never the last line of a page
+        set_run_font(paragraph.add_run(text), FONT_HEADING_1, SIZE_BODY)
+
+    def lead(self, text: str) -> None:
+        """A body line that introduces the next one (a grade's heading before its units)."""
+        paragraph = self._paragraph()
+        paragraph.paragraph_format.keep_with_next = True
+        set_run_font(paragraph.add_run(text), FONT_BODY, SIZE_BODY)
 
     def run_in(self, heading: str, text: str) -> None:
         """A level-2 heading run in at the start of its paragraph, as seed 003 writes （一）新华街道。"""
