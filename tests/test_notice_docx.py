@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,9 @@ def test_page_margins_grid_and_no_embedded_fonts(scored: tuple[Path, Path, Path]
     settings = document.settings.element
     assert settings.find(qn("w:evenAndOddHeaders")) is not None
     assert settings.find(qn("w:embedTrueTypeFonts")) is None
+    properties = document.core_properties
+    assert (properties.title, properties.author) == (document.paragraphs[0].text, ISSUER)
+    assert "docx" not in properties.comments and properties.created.year >= 2024
     body = paragraph_starting(document, "根据《")
     assert body.paragraph_format.line_spacing.pt == pytest.approx(28.95, abs=0.05)
     assert body.paragraph_format.line_spacing_rule is not None
@@ -477,3 +481,66 @@ def test_the_summary_notice_sheet_follows_the_roster_too(scored: tuple[Path, Pat
     document = texts(docx.Document(str(scored[2])))
     groups = [line for line in lines if "、" in line and "（" not in line]
     assert groups and all(line in document for line in groups)
+
+
+def test_a_ranking_only_scheme_lists_by_rank_with_its_vetoes(tmp_path: Path) -> None:
+    city = ROOT / "examples" / "city-2023"
+    summary, target = tmp_path / "汇总.xlsx", tmp_path / "通报.docx"
+    code, output = run(
+        "score", city / "考评表.xlsx", city / "returns", "--units-file", city / "units.txt", "-o", summary
+    )
+    assert code == 0, output
+    code, output = run("notice", summary, "-o", target, "--issuer", "某市卫生健康委员会")
+    assert code == 0, output
+    lines = texts(docx.Document(str(target)))
+    view = read_summary(summary)
+    assert lines[2] == f"{view.scheme.unit_kind}："  # 考核对象 各区 already starts with 各
+    result = lines[lines.index("三、考核结果") + 1 :]
+    assert result[0].endswith("考核排名：")
+    ranked = [re.sub(r"^第\d+名(（并列）)?　", "", line) for line in result if line.startswith("第")]
+    assert ranked == [u.unit for u in view.units if u.rankable]
+    vetoed = [(u.unit, f) for u in view.units for f in u.flags if f.effect is Effect.NO_TOP]
+    assert vetoed
+    for unit, flag in vetoed:
+        assert f"其中，{nd.veto_sentence(unit, flag)}。" in result
+        assert nd.veto_sentence(unit, flag).endswith("，取消评优资格")
+
+
+def test_draft_paragraph_words() -> None:
+    heads = (
+        nd.CategoryHead("", "组织管理", Decimal(20)),
+        nd.CategoryHead("", "服务", Decimal(30)),
+        nd.CategoryHead("", "创新", Decimal(5), bonus=True),
+    )
+    content = nd.NoticeContent(
+        "某区2023年度考核", 2023, "街道", heads, Decimal(50), Decimal(5), (), "", (), (), True
+    )
+
+    def unit(
+        scores: tuple[Decimal | None, ...],
+        lost: tuple[tuple[str, Decimal], ...],
+        bonus: Decimal,
+        flags: tuple[Flag, ...] = (),
+    ) -> nd.NoticeUnit:
+        return nd.NoticeUnit("甲街道", "", "", 1, scores, bonus, lost, flags)
+
+    full = unit((Decimal(20), Decimal(30), Decimal(0)), (), Decimal(0))
+    assert nd.unit_paragraph(content, full) == "各方面工作完成较好，各项指标均得满分。"
+    some = unit((Decimal(20), Decimal("27.5"), Decimal(3)), (("宣传", Decimal("2.5")),), Decimal(3))
+    assert (
+        nd.unit_paragraph(content, some)
+        == "组织管理方面工作扎实，得满分；宣传（扣2.5分）方面有失分，需进一步加强；另获附加分3分。"
+    )
+    vetoed = unit(
+        (Decimal(18), Decimal(29), None),
+        (("a", Decimal(2)), ("b", Decimal(1))),
+        Decimal(0),
+        (Flag(Effect.LAST, "信访"),),
+    )
+    assert nd.unit_paragraph(content, vetoed) == (
+        "服务、组织管理方面完成较好；a（扣2分）、b（扣1分）方面有失分，需进一步加强；因信访，考核排名末位。"
+    )
+    assert nd.addressee(content) == "各街道："
+    assert nd.contents_paragraph(content).startswith(
+        "考核内容包括组织管理（20分）和服务（30分）两个方面，满分50分。另设创新（5分）作为附加分，附加分最多计5分。"
+    )

@@ -59,6 +59,11 @@ def chinese_number(n: int) -> str:
     return f"{head}十{_DIGITS[ones] if ones else ''}"
 
 
+def chinese_count(n: int) -> str:
+    """A count before a measure word: 2 → 两 (两个方面), 10 → 十, 120 → 120."""
+    return "两" if n == 2 else chinese_number(n) if 0 <= n < 100 else str(n)
+
+
 def chinese_date(day: dt.date) -> str:
     """A date as an official document writes it: 2022-02-18 → 二〇二二年二月十八日."""
     year = "".join(_DIGITS[int(d)] for d in f"{day.year:04d}")
@@ -274,7 +279,7 @@ def opening(content: NoticeContent) -> str:
     subject = scheme_subject(content.title)
     count = len(content.units) + len(content.left_out)
     return (
-        f"根据《{content.title}》，现已完成{subject}考核工作，共{chinese_number(count) if count < 100 else count}"
+        f"根据《{content.title}》，现已完成{subject}考核工作，共{chinese_count(count)}"
         f"个单位参加考核，结果如下："
     )
 
@@ -289,7 +294,7 @@ def contents_paragraph(content: NoticeContent) -> str:
 
     parts = [named(c) for c in main]
     listed = "、".join(parts[:-1]) + ("和" if len(parts) > 1 else "") + (parts[-1] if parts else "")
-    count = chinese_number(len(main)) if len(main) < 100 else str(len(main))
+    count = chinese_count(len(main))
     text = f"考核内容包括{listed}{count}个方面" if parts else "考核内容见考评表"
     if content.main_points is not None:
         text += f"，满分{fmt(content.main_points)}分"
@@ -415,7 +420,21 @@ def build_notice(content: NoticeContent, options: NoticeOptions) -> Any:
             writer.body(line)
     day = options.date or dt.date.today()
     writer.closing(options.issuer.strip() or ISSUER_PLACEHOLDER, chinese_date(day))
+    _properties(document, notice_title(content), options.issuer.strip(), own=options.template is None)
     return document
+
+
+def _properties(document: Any, title: str, issuer: str, *, own: bool) -> None:
+    """File properties (Word's 属性) that name the notice and the office, not the library that wrote it."""
+    properties = document.core_properties
+    properties.title = title
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    properties.modified = now
+    if own:  # python-docx's blank document says 'python-docx' and 2013
+        properties.author = properties.last_modified_by = issuer
+        properties.comments = ""
+        properties.created = now
+        properties.language = "zh-CN"
 
 
 def write_notice(content: NoticeContent, target: Path, options: NoticeOptions) -> None:
