@@ -342,6 +342,11 @@ def test_held_units_never_appear(tmp_path: Path) -> None:
     assert "新泾镇" not in body
     assert nd.ISSUER_PLACEHOLDER in body
     assert nd.chinese_date(dt.date.today()) in body
+    # Read back from the summary, the held unit stays out too.
+    again = tmp_path / "通报2.docx"
+    code, output = run("notice", tmp_path / "汇总.xlsx", "-o", again, "--issuer", ISSUER)
+    assert code == 0 and says(output, Say.NOTICE_LEFT_OUT, count=1, names="新泾镇")
+    assert "新泾镇" not in "\n".join(texts(docx.Document(str(again))))
 
 
 def test_letterhead_template_is_filled(scored: tuple[Path, Path, Path], tmp_path: Path) -> None:
