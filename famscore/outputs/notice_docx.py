@@ -132,7 +132,7 @@ class NoticeContent:
 def _lost_items(
     rows: Sequence[BreakdownRow], categories: tuple[CategoryHead, ...]
 ) -> list[tuple[str, Decimal]]:
-    """Points lost per main item, from a breakdown placed in categories; per category when it is not."""
+    """Points lost per item, from a breakdown with its category rows (a bonus item not earned is no loss)."""
     lost: list[tuple[str, Decimal]] = []
     placed = any(r.category for r in rows)
     bonus = False
