@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import os
 from typing import TYPE_CHECKING, Any
+
+# python-docx (the results notice) brings lxml, and openpyxl switches to lxml whenever it is installed:
+# its writer then raises on text famscore writes cleaned, and its parser stops going through
+# defusedxml. famscore keeps openpyxl on the stdlib + defusedxml path it was built and tested on.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 if TYPE_CHECKING:
     from famscore.batch import read_folder, score_folder

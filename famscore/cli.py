@@ -354,17 +354,26 @@ def score(
     ] = None,
     units_file: UnitsFileOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条和排名表")] = False,
+    notice_file: NoticeOpt = None,
+    issuer: IssuerOpt = "",
+    date: DateOpt = "",
 ) -> None:
     """计分：读取文件夹中全部回表，逐项计分、汇总、定级、排名，写出汇总工作簿并打印排名表。
 
     退出码：0 全部回表计分无误；1 有回表存在问题（其余照常计分并写出）；2 考评表无效或用法错误。
 
     示例：famscore score examples/changning-2023/考评表.xlsx examples/changning-2023/returns
+
+    同时写出结果通报：famscore score 考评表.xlsx 回表 --units-file 单位名单.txt --notice 通报.docx --issuer 某区卫生健康委员会
     """
     targets = _plan_score(scheme, returns, output, json_file, units_file)  # refuses inputs, up front
+    notice = _plan_notice(
+        notice_file, issuer, date, targets, units_file, inputs=(("考评表", scheme), ("回表文件夹", returns))
+    )
     batch = _score(scheme, returns, units_file, quiet)
-    _write_outputs(batch, targets)
+    _write_outputs(batch, targets, notice)
     _show_score(batch, targets, quiet)
+    _show_notice(notice, tuple(u.unit for u in batch.units if not u.rankable), bool(batch.roster))
     raise typer.Exit(1 if any(p.is_error for p in batch.problems) else 0)
 
 
@@ -391,7 +400,7 @@ def _plan_score(
     return _Targets(output, json_file)
 
 
-def _write_outputs(batch: BatchResult, targets: _Targets) -> None:
+def _write_outputs(batch: BatchResult, targets: _Targets, notice: _NoticePlan | None = None) -> None:
     """Every output, together; what writing them had to change (text cleaned) joins the problems."""
     import datetime as dt
 
@@ -407,6 +416,7 @@ def _write_outputs(batch: BatchResult, targets: _Targets) -> None:
         generated_at=stamp,
         famscore_version=__version__,
         notes=notes,
+        notice=_notice_job(batch, notice),
     )
     batch.problems.extend(notes)
 
@@ -521,6 +531,154 @@ def show(
     out.print(ranking_table(view, limit=None))
     if view.scheme.bands:
         out.print(band_counts(view))
+
+
+# --- famscore notice, and score --notice: the results notice as an official Word document ------------
+
+NoticeOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--notice", help="同时写出结果通报（Word 文档，.docx），例如 --notice 通报.docx", dir_okay=False
+    ),
+]
+IssuerOpt = Annotated[
+    str, typer.Option("--issuer", help="通报落款的发文机关，例如 --issuer 长宁区卫生健康委员会")
+]
+DateOpt = Annotated[
+    str, typer.Option("--date", help="通报的成文日期（年-月-日），例如 --date 2022-02-18；默认今天")
+]
+
+
+@dataclass(frozen=True)
+class _NoticePlan:
+    """Where and how the notice is written, checked before any work."""
+
+    target: Path
+    issuer: str
+    date: str
+    template: Path | None
+    roster: tuple[str, ...]
+
+
+def _plan_notice(
+    target: Path | None,
+    issuer: str,
+    date: str,
+    targets: _Targets | None,
+    units_file: Path | None,
+    template: Path | None = None,
+    inputs: tuple[tuple[str, Path | None], ...] = (),
+) -> _NoticePlan | None:
+    """Refuse a bad --notice/--date/--template up front (UsageError, exit 2); None without --notice."""
+    from famscore.outputs.notice_docx import check_template, parse_date
+    from famscore.outputs.safe import plan_outputs
+    from famscore.units import read_units_file
+
+    if target is None:
+        return None
+    if target.suffix.lower() != ".docx":
+        raise refuse(Msg.NOTICE_NOT_DOCX_NAME, out=target, example=target.with_suffix(".docx"))
+    if date:
+        parse_date(date)
+    if template is not None:
+        check_template(template)
+    outputs: list[tuple[str, Path | str]] = [("结果通报", target)]
+    if targets is not None:  # score: the notice must not be any other output either
+        from famscore.outputs.writeall import output_paths
+
+        outputs = [*output_paths(targets.summary, targets.json_file), *outputs]
+    plan_outputs(outputs, [*inputs, ("单位名单", units_file), ("通报模板", template)])
+    # score orders the notice by the roster it scored with (BatchResult.roster); notice reads it here.
+    roster = tuple(read_units_file(units_file)) if units_file is not None and targets is None else ()
+    return _NoticePlan(target, issuer, date, template, roster)
+
+
+def _notice_options(plan: _NoticePlan) -> Any:
+    from famscore.outputs.notice_docx import NoticeOptions, parse_date
+
+    return NoticeOptions(plan.issuer, parse_date(plan.date) if plan.date else None, plan.template)
+
+
+def _notice_job(batch: BatchResult, plan: _NoticePlan | None) -> Any:
+    """The notice's (target, writer, verify) for write_outputs; None without --notice."""
+    if plan is None:
+        return None
+    from famscore.outputs.notice_docx import content_from_batch, notice_writer, verify_docx
+
+    content = content_from_batch(batch, plan.roster)
+    return plan.target, notice_writer(content, _notice_options(plan)), verify_docx
+
+
+def _show_notice(plan: _NoticePlan | None, left_out: tuple[str, ...], roster_used: bool) -> None:
+    if plan is None:
+        return
+    report(out, Say.NOTICE_WRITTEN, "bold green", path=plan.target)
+    if not plan.issuer.strip():
+        report(err, Say.NOTICE_NO_ISSUER, "bold yellow")
+    if not roster_used:
+        report(err, Say.NOTICE_NO_ROSTER, "bold yellow")
+    if left_out:
+        report(err, Say.NOTICE_LEFT_OUT, "bold yellow", count=len(left_out), names="、".join(left_out))
+
+
+@app.command(cls=_Command)
+@handles_errors
+def notice(
+    summary: Annotated[
+        Path,
+        typer.Argument(
+            metavar="汇总工作簿", help="famscore score 写出的汇总工作簿", exists=True, dir_okay=False
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="结果通报（.docx）路径；默认放在汇总工作簿旁边", dir_okay=False),
+    ] = None,
+    issuer: IssuerOpt = "",
+    date: DateOpt = "",
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            help="本单位的红头模板（.docx）：通报内容接在模板内容之后，页面和页码用模板的",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    units_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--units-file",
+            help="单位名单（计分时用的那一份）；通报中同一等级的单位按名单顺序排列",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """从汇总工作簿写出结果通报（Word 文档，党政机关公文格式 GB/T 9704-2012）。
+
+    内容：标题、主送、开头语、一、考核内容，二、工作完成情况（按得分拟的初稿，发出前请修改），
+    三、考核结果（按等级分组，排名不分先后），落款和成文日期。待定的单位不列入。
+
+    示例：famscore notice examples/changning-2023/returns_计分汇总.xlsx -o 通报.docx --units-file examples/changning-2023/units.txt --issuer 长宁区卫生健康委员会 --date 2024-02-18
+    """
+    from famscore.outputs.notice_docx import content_from_summary, notice_writer, verify_docx
+    from famscore.outputs.safe import OutputSet
+
+    kind = _kind_of(summary)
+    if kind != _SUMMARY:
+        message = {_SCHEME: Msg.NOTICE_GIVEN_SCHEME, _RETURN: Msg.NOTICE_GIVEN_RETURN}.get(kind)
+        if message is not None or summary.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+            raise refuse(message or Msg.NOTICE_GIVEN_OTHER, path=summary)
+    if output is None:
+        output = summary.resolve().parent / f"{summary.stem}_结果通报.docx"
+    plan = _plan_notice(output, issuer, date, None, units_file, template, (("汇总工作簿", summary),))
+    assert plan is not None
+    content = content_from_summary(summary, plan.roster)
+    with OutputSet() as outputs:
+        outputs.write(plan.target, notice_writer(content, _notice_options(plan)), verify_docx)
+        outputs.commit()
+    _show_notice(plan, content.left_out, content.roster_used)
 
 
 def _tolerant_streams() -> None:

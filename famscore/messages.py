@@ -595,6 +595,30 @@ class Msg(Enum):
         "请用 famscore score 重新生成汇总表",
     )
 
+    # --- the results notice as a Word document (famscore.outputs.notice_docx, famscore notice) ---------
+    NOTICE_NO_DOCX = Detail(
+        "写结果通报（.docx）需要 python-docx，当前环境中没有安装。", "请运行 pip install python-docx 后重试"
+    )
+    NOTICE_BAD_DATE = Detail("成文日期「{value}」无法识别，", "请写成 2022-02-18 这样的年-月-日")
+    NOTICE_TEMPLATE_UNREADABLE = Detail(
+        "通报模板「{name}」无法作为 Word 文档打开（{kind}），",
+        "请给出 .docx 格式的红头模板（.doc 或 .wps 请先在 Word/WPS 中另存为 .docx）",
+    )
+    NOTICE_NOT_DOCX_NAME = Detail("结果通报「{out}」要以 .docx 结尾，", "例如 {example}")
+    NOTICE_GIVEN_SCHEME = Detail(
+        "{path} 是考评表，不是汇总工作簿；",
+        "请先计分（famscore score {path} 回表文件夹），再写 famscore notice 汇总工作簿 -o 通报.docx，"
+        "或在计分时加上 --notice 通报.docx",
+    )
+    NOTICE_GIVEN_RETURN = Detail(
+        "{path} 是一份填报表（回表），不是汇总工作簿；",
+        "请给出 famscore score 写出的汇总工作簿，例如 famscore notice 回表_计分汇总.xlsx -o 通报.docx",
+    )
+    NOTICE_GIVEN_OTHER = Detail(
+        "{path} 不是 famscore score 写出的汇总工作簿（没有「排名」和「考评表」工作表）；",
+        "请给出 famscore score 写出的汇总工作簿，例如 famscore notice 回表_计分汇总.xlsx -o 通报.docx",
+    )
+
     # --- the command line (famscore.cli) -----------------------------------------------------------
     # Errors the commands print and exit on; not problems at a place, so rendered, not `problem()`d.
     SCHEME_UNUSABLE = Detail(SCHEME_UNUSABLE)  # SchemeError's text (famscore.errors)
@@ -696,6 +720,13 @@ class Say(Enum):
     AUDIT_CSV_WRITTEN = Line("计分过程（行数较多，另存为 CSV）：{path}")
     JSON_WRITTEN = Line("JSON 结果：{path}")
     PROBLEMS_TO_FIX = Line("有 {errors} 个问题需要处理（见上表）。")
+    NOTICE_WRITTEN = Line("结果通报：{path}", "（「二、工作完成情况」是按得分拟的初稿，发出前请修改）")
+    NOTICE_LEFT_OUT = Line("{count} 个单位待定，没有列入结果通报：", "{names}")
+    NOTICE_NO_ISSUER = Line("通报的落款还没有写", "：可用 --issuer 写明发文机关，或在 Word/WPS 中补上。")
+    NOTICE_NO_ROSTER = Line(
+        "没有给出单位名单，通报中同一等级的单位按回表文件名排列",
+        "；要按单位名单的顺序排列，请加上 --units-file 单位名单。",
+    )
 
     @property
     def line(self) -> Line:

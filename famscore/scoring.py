@@ -160,6 +160,7 @@ class BatchResult:
     units: list[UnitResult]
     problems: list[Problem]
     files: int = 0
+    roster: tuple[str, ...] = ()  # the units file's names in its order (outputs list units so); () without
 
     def grade_counts(self) -> dict[str, int]:
         counts = {b.name: 0 for b in self.scheme.bands}
@@ -483,7 +484,7 @@ def score_batch(
                     more="等" if len(missing) > 5 else "",
                 )
             )
-    return BatchResult(scheme, rank_units(scheme, units), problems, count)
+    return BatchResult(scheme, rank_units(scheme, units), problems, count, tuple(expected_units or ()))
 
 
 def _check_file_names(

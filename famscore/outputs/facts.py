@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from famscore.outputs import layout as L
+from famscore.outputs.safe import EXCEL_CELL_LIMIT
 from famscore.outputs.xlsx import Column, Sheet
 from famscore.scoring import BatchResult
 
@@ -45,6 +46,9 @@ def scheme_sheet(sheet: Sheet, batch: BatchResult, generated_at: str, famscore_v
         (L.K_RANKED, ranked, None),
         (L.K_PROBLEMS, f"错误 {errors} 处，警告 {len(batch.problems) - errors} 处", None),
     ]
+    roster = "\n".join(batch.roster)
+    if roster and len(roster.encode("utf-16-le")) // 2 <= EXCEL_CELL_LIMIT:  # else no order, not a cut one
+        rows.append((L.K_ROSTER, roster, None))
     label, wrap, num = formats.get("text", "DDEBF7", bold=True), formats.get("wrap"), formats.get("num")
     for row, (key, value, extra) in enumerate(rows, start=1):
         sheet.text(row, 0, key, label)

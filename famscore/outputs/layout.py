@@ -29,6 +29,7 @@ K_NO_BANDS, K_LAST_BAND = "不定级", "其余"
 K_GRADE_BASIS, K_RANK_BASIS, K_NOTE, K_SCHEME_FILE = "定级依据", "排名依据", "说明", "考评表文件"
 K_VERSION_OF, K_GENERATED, K_RETURNS = "famscore 版本", "生成时间", "回表数"
 K_UNITS, K_RANKED, K_PROBLEMS = "计分单位数", "参加排名单位数", "问题数"
+K_ROSTER = "单位名单"  # one name a line, in the roster's order: the results notice lists units so
 
 
 def category_header(name: str, points: Decimal, bonus: bool) -> str:

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from famscore.names import name_key
 from famscore.numbers import fmt
 from famscore.outputs.layout import SHEET_PROBLEMS, SHEET_RANK
 from famscore.outputs.view import flag_text
@@ -28,6 +29,19 @@ _TITLE_SUFFIXES = (
 )
 
 
+def scheme_subject(title: str) -> str:
+    """The scheme's title without its trailing form word, for '关于下发…考核结果的通知'.
+
+    '长宁区2021年度计划生育工作目标管理责任制考核' → '长宁区2021年度计划生育工作目标管理责任制';
+    '…工作任务情况考评表' → '…工作任务情况'.
+    """
+    subject = title.strip()
+    for suffix in _TITLE_SUFFIXES:
+        if subject.endswith(suffix) and len(subject) > len(suffix):
+            return subject[: -len(suffix)]
+    return subject
+
+
 def notice_subject(title: str, year: int | None) -> str:
     """The phrase before the band name in the published notice, as in seed 003.
 
@@ -35,11 +49,7 @@ def notice_subject(title: str, year: int | None) -> str:
     (the district name before the year and a trailing 考核/考评表/责任制 are dropped). A heuristic:
     the notice sheet is meant to be edited before publishing.
     """
-    subject = title.strip()
-    for suffix in _TITLE_SUFFIXES:
-        if subject.endswith(suffix) and len(subject) > len(suffix):
-            subject = subject[: -len(suffix)]
-            break
+    subject = scheme_subject(title)
     if subject.endswith("责任制") and len(subject) > 3:
         subject = subject[:-3]
     if year:
@@ -59,8 +69,8 @@ def _published_flags(unit: UnitResult) -> list[str]:
 def notice_sheet(sheet: Sheet, batch: BatchResult, generated_at: str, famscore_version: str) -> None:
     """Seed-003 style: per band, '1.<subject><band>单位（排名不分先后）：' then the names joined by 、.
 
-    Within a band units are listed by name (code-point order), not by score, so the list does not
-    reveal ranks. Units with veto flags get a note; incomplete units are listed separately; units
+    Within a band units are listed in the roster's order (by name without one), not by score, so the
+    list does not reveal ranks. Units with veto flags get a note; incomplete units are listed separately; units
     whose return's identity is in doubt (held) are left out, with a note saying how many.
     """
     scheme = batch.scheme
@@ -69,10 +79,15 @@ def notice_sheet(sheet: Sheet, batch: BatchResult, generated_at: str, famscore_v
     plain, bold, note = formats.get("plain"), formats.get("plain", bold=True), formats.get("note")
     lines: list[tuple[str, Any]] = [(f"{subject}考核结果", formats.get("title")), ("", plain)]
     complete = [u for u in batch.units if u.rankable]
+    place = {name_key(name): index for index, name in enumerate(batch.roster)}
+
+    def listed(unit: UnitResult) -> tuple[int, str]:
+        return place.get(name_key(unit.unit), len(place)), unit.unit
+
     number = 0
     if scheme.bands:
         for band in scheme.bands:
-            members = sorted((u for u in complete if u.grade == band.name), key=lambda u: u.unit)
+            members = sorted((u for u in complete if u.grade == band.name), key=listed)
             if not members:
                 continue
             number += 1

@@ -105,6 +105,8 @@ def _read_scheme_rows(rows: list[list[Any]]) -> SchemeFacts:
         famscore_version=facts.get(L.K_VERSION_OF, ""),
         generated_at=facts.get(L.K_GENERATED, ""),
         returns=int(returns) if returns is not None else None,
+        unit_kind=facts.get(L.K_UNIT_KIND, ""),
+        roster=tuple(n for n in facts.get(L.K_ROSTER, "").split("\n") if n.strip()),
     )
 
 
@@ -199,7 +201,21 @@ def read_breakdown(path: Path | str, summary: SummaryView, unit: UnitView) -> li
     order, so consecutive items are taken until their maxima reach the category's points; if that
     does not account for every item exactly, the items are shown without categories.
     """
-    items = _audit_rows(Path(path), unit.unit)
+    return _placed(summary, unit, _audit_rows(Path(path), unit.unit))
+
+
+def read_breakdowns(path: Path | str, summary: SummaryView) -> dict[str, list[BreakdownRow]]:
+    """Every unit's breakdown as `read_breakdown` gives it, keyed by famscore.names.name_key, reading
+    the audit once (the notice needs all of them)."""
+    table = _audit_table(Path(path))
+    found: dict[str, list[BreakdownRow]] = {}
+    for unit in summary.units:
+        key = name_key(unit.unit)
+        found[key] = _placed(summary, unit, table.get(key, []))
+    return found
+
+
+def _placed(summary: SummaryView, unit: UnitView, items: list[BreakdownRow]) -> list[BreakdownRow]:
     heads = summary.categories
     if not items or not heads or any(c.points is None for c in heads):
         return items
@@ -220,6 +236,10 @@ def read_breakdown(path: Path | str, summary: SummaryView, unit: UnitView) -> li
 
 
 def _audit_rows(source: Path, unit: str) -> list[BreakdownRow]:
+    return _audit_table(source).get(name_key(unit), [])
+
+
+def _audit_table(source: Path) -> dict[str, list[BreakdownRow]]:
     import csv
 
     book = _open(source)
@@ -236,14 +256,13 @@ def _audit_rows(source: Path, unit: str) -> list[BreakdownRow]:
             next(reader, None)
             rows = [list(r) for r in reader]
     column = {h: i for i, h in enumerate(headers)}
-    found = []
-    wanted = name_key(unit)
+    found: dict[str, list[BreakdownRow]] = {}
     for row in rows:
         name = cell_text(cell_at(row, 0))
         if name.startswith("'"):
             name = name[1:]
-        if name_key(name) == wanted:
-            found.append(
+        if name:
+            found.setdefault(name_key(name), []).append(
                 BreakdownRow(
                     cell_text(cell_at(row, column[L.A_ITEM_ID])),
                     cell_text(cell_at(row, column[L.A_ITEM_NAME])),

@@ -56,6 +56,8 @@ class SchemeFacts:
     famscore_version: str = ""
     generated_at: str = ""  # '' for a batch scored just now
     returns: int | None = None
+    unit_kind: str = ""  # 考核对象, e.g. 街道（镇）: the notice's 主送
+    roster: tuple[str, ...] = ()  # the units file's names in order, () when scored without one
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,8 @@ def facts_of(batch: BatchResult) -> SchemeFacts:
         grade_basis=s.grade_basis,
         rank_basis=s.rank_basis,
         returns=batch.files,
+        unit_kind=s.unit_kind,
+        roster=batch.roster,
     )
 
 

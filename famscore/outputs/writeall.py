@@ -41,8 +41,11 @@ def write_outputs(
     generated_at: str,
     famscore_version: str,
     notes: list[Problem],
+    notice: Job | None = None,
 ) -> list[Path]:
     """Every output of `famscore score`; returns the paths written. Raises OutputError on failure.
+
+    `notice` is the results notice (famscore.outputs.notice_docx), written with the others.
 
     All outputs are written to temporary files beside their targets and verified; only then are the
     targets replaced, together. On any failure no target is replaced and no temporary file is left.
@@ -65,6 +68,8 @@ def write_outputs(
             outputs.write(summary, writer, verify)
             for target, job, check in side:
                 outputs.write(target, job, check)
+        if notice is not None:
+            outputs.write(*notice)
         written = outputs.commit()
     notes.extend(collected)
     return written
