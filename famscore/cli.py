@@ -431,8 +431,10 @@ def _show_score(batch: BatchResult, targets: _Targets, quiet: bool) -> None:
         report(out, Say.AUDIT_CSV_WRITTEN, path=csv_path)
     if targets.json_file is not None:
         report(out, Say.JSON_WRITTEN, path=targets.json_file)
-    if errors := sum(p.is_error for p in batch.problems):
-        report(err, Say.PROBLEMS_TO_FIX, "bold yellow", errors=errors)
+    if any(p.is_error for p in batch.problems):
+        from famscore.outputs.terminal import problem_tally
+
+        report(err, Say.PROBLEMS_TO_FIX, "bold yellow", tally=problem_tally(batch.problems))
 
 
 @app.command(cls=_Command)

@@ -250,6 +250,12 @@ class Msg(Enum):
     UNIT_NOT_ON_ROSTER = Detail(
         "单位「{unit}」不在单位名单中，暂不参加定级和排名", "请核对单位名称，或把它加入单位名单"
     )
+    UNIT_ROSTER_TYPO = Detail(
+        "单位名单中的「{roster_name}」可能是「{unit}」的笔误：名单上的「{roster_name}」没有交回填报表，"
+        "回表中的「{unit}」不在名单中，暂不参加定级和排名",
+        "如果是同一个单位，请把单位名单中的「{roster_name}」改为「{unit}」后重新计分；"
+        "如果不是，请催交「{roster_name}」的填报表",
+    )
     UNIT_INCOMPLETE = Detail(
         "「{unit}」有 {count} 项无法计分（{items}{more}），不参加定级和排名",
         "改正上面列出的填报问题后重新计分",
@@ -685,7 +691,7 @@ class Say(Enum):
     SUMMARY_WRITTEN = Line("汇总工作簿：{path}")
     AUDIT_CSV_WRITTEN = Line("计分过程（行数较多，另存为 CSV）：{path}")
     JSON_WRITTEN = Line("JSON 结果：{path}")
-    PROBLEMS_TO_FIX = Line("有 {errors} 个问题需要处理（见上表）。")
+    PROBLEMS_TO_FIX = Line("问题：{tally}；改正错误后请重新计分（见上表）。")
 
     @property
     def line(self) -> Line:
@@ -811,6 +817,7 @@ PLACEHOLDERS = {
     "raw": "写的参数值",
     "message": "规则的问题（否决规则的参数）",
     "fix": "改法",
+    "roster_name": "单位名单中与回表单位名相近的名称（可能是笔误）",
 }
 
 

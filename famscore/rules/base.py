@@ -143,6 +143,14 @@ def parse_keyvalues(text: str, allowed: set[str]) -> dict[str, str]:
     return result
 
 
+def points_number(text: str) -> Decimal | None:
+    """Points as written on the paper table: '8', '1.5分' (one trailing 分 is the unit, not the number)."""
+    text = text.strip()
+    if text.endswith("分") and text[:-1].strip():
+        text = text[:-1].strip()
+    return to_decimal(text)
+
+
 def number_param(params: Mapping[str, str], key: str, *, positive: bool = True) -> Decimal:
     """A required numeric parameter ('98', '0.2', '3分', '95%')."""
     number = optional_number_param(params, key, positive=positive)

@@ -23,6 +23,7 @@ from famscore.rules.base import (
     number_param,
     optional_number_param,
     parse_keyvalues,
+    points_number,
     register,
     split_entries,
     unknown,
@@ -106,7 +107,7 @@ Outcome: TypeAlias = Fixed | FromField
 
 
 def _outcome(text: str, fields: Mapping[str, Field]) -> Outcome:
-    number = to_decimal(text)
+    number = points_number(text)
     if number is not None:
         return Fixed(number)
     target = fields.get(text)
@@ -701,7 +702,7 @@ class Deadlines(Rule):
                 day = dt.date.fromisoformat(day_text.strip().replace("/", "-"))
             except ValueError as exc:
                 raise RuleSpecError(COL_PARAMS, Msg.RULE_DEADLINE_DATE_INVALID, entry=entry) from exc
-            amount = to_decimal(amount_text)
+            amount = points_number(amount_text)
             if amount is None or amount <= 0:
                 raise RuleSpecError(COL_PARAMS, Msg.RULE_DEADLINE_AMOUNT_INVALID, entry=entry)
             deadlines.append((day, amount))
