@@ -525,6 +525,32 @@ def show(
         out.print(band_counts(view))
 
 
+@app.command(cls=_Command)
+@handles_errors
+def new_scheme(
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="要写出的考评表文件（.xlsx，不能已经存在）", dir_okay=False)
+    ] = Path("考评表.xlsx"),
+) -> None:
+    """写出一份考评表起步工作簿：六张表带下拉选项和表头批注，另有「说明」（怎样写）和「示例」（每种规则一例）。
+
+    填写前 famscore check 会提示还没有指标；照「说明」填好后再检查。
+
+    示例：famscore new-scheme -o 2024年考评表.xlsx
+    """
+    from famscore.outputs.safe import atomic_write, plan_outputs
+    from famscore.rules import primary_kinds
+    from famscore.scheme.starter import write_starter
+
+    if output.suffix.lower() != ".xlsx":
+        raise refuse(Msg.CLI_NEW_SCHEME_SUFFIX, path=output)
+    if output.exists():  # most likely the scheme someone has been filling in
+        raise refuse(Msg.CLI_NEW_SCHEME_EXISTS, path=output)
+    plan_outputs([("考评表", output)], [])
+    atomic_write(output, lambda temp: write_starter(temp, primary_kinds()))
+    report(out, Say.NEW_SCHEME_WRITTEN, "bold green", path=output)
+
+
 def _tolerant_streams() -> None:
     """A character the console cannot show (⚠ or 㙟 on a GBK console) prints as '?', never crashes."""
     for stream in (sys.stdout, sys.stderr):

@@ -623,6 +623,13 @@ class Msg(Enum):
         "{path} 是考评表；从考评表说明得分还要给出回表文件夹。",
         "请写 famscore explain {path} 回表文件夹 --unit {unit}，或改为给出 famscore score 写出的汇总表",
     )
+    # --- famscore new-scheme (famscore.scheme.starter) ------------------------------------------------
+    CLI_NEW_SCHEME_EXISTS = Detail(
+        "文件 {path} 已经存在，没有覆盖它。", "请用 -o 另给一个文件名，或先把原来的文件改名或移走"
+    )
+    CLI_NEW_SCHEME_SUFFIX = Detail(
+        "考评表起步工作簿要保存为 .xlsx 文件，而不是「{path}」。", "例如：-o 考评表.xlsx"
+    )
 
     @property
     def code(self) -> str:
@@ -692,6 +699,9 @@ class Say(Enum):
     AUDIT_CSV_WRITTEN = Line("计分过程（行数较多，另存为 CSV）：{path}")
     JSON_WRITTEN = Line("JSON 结果：{path}")
     PROBLEMS_TO_FIX = Line("问题：{tally}；改正错误后请重新计分（见上表）。")
+    NEW_SCHEME_WRITTEN = Line(
+        "已写出考评表起步工作簿：{path}", "。先看「说明」和「示例」工作表，填好后运行 famscore check {path}"
+    )
 
     @property
     def line(self) -> Line:
