@@ -623,6 +623,15 @@ class Msg(Enum):
         "{path} 是考评表；从考评表说明得分还要给出回表文件夹。",
         "请写 famscore explain {path} 回表文件夹 --unit {unit}，或改为给出 famscore score 写出的汇总表",
     )
+    # --- check: one problem for a mistake repeated on several rule rows (famscore.rules.base.Rejections) --
+    RULE_FIELD_UNKNOWN_ROWS = Detail(
+        "字段「{id}」在「字段」表中不存在（规则表第 {rows} 行都写了它）",
+        "请检查拼写，或先在「字段」表中添加该字段；改好后这几行一起生效",
+    )
+    RULE_FIELD_UNKNOWN_ROWS_NEAR = Detail(
+        "字段「{id}」在「字段」表中不存在（规则表第 {rows} 行都写了它）",
+        "是否想写「{near}」？请把这几行一起改正",
+    )
     # --- famscore new-scheme (famscore.scheme.starter) ------------------------------------------------
     CLI_NEW_SCHEME_EXISTS = Detail(
         "文件 {path} 已经存在，没有覆盖它。", "请用 -o 另给一个文件名，或先把原来的文件改名或移走"
