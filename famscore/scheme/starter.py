@@ -123,6 +123,7 @@ HEADER_NOTES: dict[str, dict[str, str]] = {
         COL_REQUIRED: "是（默认）或 否；只在某些情况下才填的字段（如选“其他”时的评定分）写 否。",
         COL_HELP: "给填报人的说明，印在填报表上。例：填写百分数，如 96 表示 96%",
         COL_READING: "只用于百分比字段：普通单元格里的 0.8 读作 0.8%（百分数）还是 80%（小数）。一般留空。",
+        COL_NOTE: "录入时对原文的理解（如这个字段为什么由某个部门填），不参与计分。",
         COL_FILLER: "谁填这个字段：单位，或一个考核部门的名称（在它的评分表里填）。留空时评分字段归本项的考核部门，其余归单位。",
     },
     CHOICES: {
@@ -364,6 +365,10 @@ def _list(
     from openpyxl.worksheet.datavalidation import DataValidation
 
     letter = _column(sheet, header)
+    # One dropdown per column: drop any the writer already gave it (a cell with two is a repair in Excel).
+    for old in list(sheet.data_validations.dataValidation):
+        if any(str(cells).startswith(f"{letter}2") for cells in old.sqref.ranges):
+            sheet.data_validations.dataValidation.remove(old)
     check = DataValidation(
         type="list",
         formula1=source,
