@@ -441,8 +441,10 @@ def _show_score(batch: BatchResult, targets: _Targets, quiet: bool) -> None:
         report(out, Say.AUDIT_CSV_WRITTEN, path=csv_path)
     if targets.json_file is not None:
         report(out, Say.JSON_WRITTEN, path=targets.json_file)
-    if errors := sum(p.is_error for p in batch.problems):
-        report(err, Say.PROBLEMS_TO_FIX, "bold yellow", errors=errors)
+    if any(p.is_error for p in batch.problems):
+        from famscore.outputs.terminal import problem_tally
+
+        report(err, Say.PROBLEMS_TO_FIX, "bold yellow", tally=problem_tally(batch.problems))
 
 
 @app.command(cls=_Command)
@@ -679,6 +681,32 @@ def notice(
         outputs.write(plan.target, notice_writer(content, _notice_options(plan)), verify_docx)
         outputs.commit()
     _show_notice(plan, content.left_out, content.roster_used)
+
+
+@app.command(cls=_Command)
+@handles_errors
+def new_scheme(
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="要写出的考评表文件（.xlsx，不能已经存在）", dir_okay=False)
+    ] = Path("考评表.xlsx"),
+) -> None:
+    """写出一份考评表起步工作簿：六张表带下拉选项和表头批注，另有「说明」（怎样写）和「示例」（每种规则一例）。
+
+    填写前 famscore check 会提示还没有指标；照「说明」填好后再检查。
+
+    示例：famscore new-scheme -o 2024年考评表.xlsx
+    """
+    from famscore.outputs.safe import atomic_write, plan_outputs
+    from famscore.rules import primary_kinds
+    from famscore.scheme.starter import write_starter
+
+    if output.suffix.lower() != ".xlsx":
+        raise refuse(Msg.CLI_NEW_SCHEME_SUFFIX, path=output)
+    if output.exists():  # most likely the scheme someone has been filling in
+        raise refuse(Msg.CLI_NEW_SCHEME_EXISTS, path=output)
+    plan_outputs([("考评表", output)], [])
+    atomic_write(output, lambda temp: write_starter(temp, primary_kinds()))
+    report(out, Say.NEW_SCHEME_WRITTEN, "bold green", path=output)
 
 
 def _tolerant_streams() -> None:

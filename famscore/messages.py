@@ -250,6 +250,12 @@ class Msg(Enum):
     UNIT_NOT_ON_ROSTER = Detail(
         "单位「{unit}」不在单位名单中，暂不参加定级和排名", "请核对单位名称，或把它加入单位名单"
     )
+    UNIT_ROSTER_TYPO = Detail(
+        "单位名单中的「{roster_name}」可能是「{unit}」的笔误：名单上的「{roster_name}」没有交回填报表，"
+        "回表中的「{unit}」不在名单中，暂不参加定级和排名",
+        "如果是同一个单位，请把单位名单中的「{roster_name}」改为「{unit}」后重新计分；"
+        "如果不是，请催交「{roster_name}」的填报表",
+    )
     UNIT_INCOMPLETE = Detail(
         "「{unit}」有 {count} 项无法计分（{items}{more}），不参加定级和排名",
         "改正上面列出的填报问题后重新计分",
@@ -651,6 +657,22 @@ class Msg(Enum):
         "{path} 是考评表；从考评表说明得分还要给出回表文件夹。",
         "请写 famscore explain {path} 回表文件夹 --unit {unit}，或改为给出 famscore score 写出的汇总表",
     )
+    # --- check: one problem for a mistake repeated on several rule rows (famscore.rules.base.Rejections) --
+    RULE_FIELD_UNKNOWN_ROWS = Detail(
+        "字段「{id}」在「字段」表中不存在（规则表第 {rows} 行都写了它）",
+        "请检查拼写，或先在「字段」表中添加该字段；改好后这几行一起生效",
+    )
+    RULE_FIELD_UNKNOWN_ROWS_NEAR = Detail(
+        "字段「{id}」在「字段」表中不存在（规则表第 {rows} 行都写了它）",
+        "是否想写「{near}」？请把这几行一起改正",
+    )
+    # --- famscore new-scheme (famscore.scheme.starter) ------------------------------------------------
+    CLI_NEW_SCHEME_EXISTS = Detail(
+        "文件 {path} 已经存在，没有覆盖它。", "请用 -o 另给一个文件名，或先把原来的文件改名或移走"
+    )
+    CLI_NEW_SCHEME_SUFFIX = Detail(
+        "考评表起步工作簿要保存为 .xlsx 文件，而不是「{path}」。", "例如：-o 考评表.xlsx"
+    )
 
     @property
     def code(self) -> str:
@@ -719,13 +741,16 @@ class Say(Enum):
     SUMMARY_WRITTEN = Line("汇总工作簿：{path}")
     AUDIT_CSV_WRITTEN = Line("计分过程（行数较多，另存为 CSV）：{path}")
     JSON_WRITTEN = Line("JSON 结果：{path}")
-    PROBLEMS_TO_FIX = Line("有 {errors} 个问题需要处理（见上表）。")
     NOTICE_WRITTEN = Line("结果通报：{path}", "（「二、工作完成情况」是按得分拟的初稿，发出前请修改）")
     NOTICE_LEFT_OUT = Line("{count} 个单位待定，没有列入结果通报：", "{names}")
     NOTICE_NO_ISSUER = Line("通报的落款还没有写", "：可用 --issuer 写明发文机关，或在 Word/WPS 中补上。")
     NOTICE_NO_ROSTER = Line(
         "没有给出单位名单，通报中同一等级的单位按回表文件名排列",
         "；要按单位名单的顺序排列，请加上 --units-file 单位名单。",
+    )
+    PROBLEMS_TO_FIX = Line("问题：{tally}；改正错误后请重新计分（见上表）。")
+    NEW_SCHEME_WRITTEN = Line(
+        "已写出考评表起步工作簿：{path}", "。先看「说明」和「示例」工作表，填好后运行 famscore check {path}"
     )
 
     @property
@@ -854,6 +879,7 @@ PLACEHOLDERS = {
     "raw": "写的参数值",
     "message": "规则的问题（否决规则的参数）",
     "fix": "改法",
+    "roster_name": "单位名单中与回表单位名相近的名称（可能是笔误）",
 }
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from famscore.text import display, normalise
+from famscore.text import closest, display, normalise
 
 # NFKC folds （）［］｛｝ to ()[]{}; the bracket styles it leaves alone fold here, all to ().
 _BRACKETS = str.maketrans(
@@ -185,3 +185,18 @@ def other_unit_named(
 
 def _clearly_other(candidate: str, own: str) -> bool:
     return bool(candidate) and candidate not in own and own not in candidate
+
+
+def roster_typos(missing: Sequence[str], strays: Sequence[str]) -> dict[str, str]:
+    """{unit a return names that is not on the roster: the roster name it was probably misspelt as}.
+
+    A roster name with no return and a return's unit not on the roster, spelt almost alike (新华街 /
+    新华街道), are one mistake, reported once. Each roster name pairs with at most one unit.
+    """
+    left = {name_key(unit): unit for unit in missing}
+    pairs: dict[str, str] = {}
+    for unit in strays:
+        near = closest(name_key(unit), left, cutoff=0.75, loose=True)
+        if near is not None:
+            pairs[unit] = left.pop(near)
+    return pairs

@@ -125,3 +125,18 @@ def fmt(value: Decimal | int | None) -> str:
         return str(value.quantize(_ONE))
     text = format(value.normalize(), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def range_text(low: Decimal | None, high: Decimal | None, unit: str = "") -> str:
+    """A field's allowed range in the one wording the form's hint and the value error share.
+
+    '0～100分', '不小于 0', '不大于 5'; '' without bounds. (The error once said 范围 0～不限 where the form
+    said 不小于 0.)
+    """
+    if low is not None and high is not None:
+        return f"{fmt(low)}～{fmt(high)}{unit}"
+    if low is not None:
+        return f"不小于 {fmt(low)}{unit}"
+    if high is not None:
+        return f"不大于 {fmt(high)}{unit}"
+    return ""

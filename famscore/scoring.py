@@ -14,7 +14,7 @@ from typing import Any, NamedTuple, Protocol
 
 from famscore.errors import Problem
 from famscore.messages import Msg
-from famscore.names import KnownUnits, file_stem_key, name_key, other_unit_named
+from famscore.names import KnownUnits, file_stem_key, name_key, other_unit_named, roster_typos
 from famscore.numbers import fmt
 from famscore.returns import ReturnData
 from famscore.rules.engine import ItemScore, score_item
@@ -452,18 +452,28 @@ def score_batch(
                 Msg.UNIT_RETURNED_TWICE.problem(group[0].file, unit=unit, count=len(group), files=files)
             )
     if expected_units is not None:
+        expected = {name_key(u) for u in expected_units}
+        strays = [k for k in sorted(by_unit, key=lambda k: by_unit[k][0].unit) if k not in expected]
+        # A roster typo (新华街 for 新华街道) is one problem, not a missing unit and a stray apart.
+        typos = roster_typos(
+            [u for u in expected_units if name_key(u) not in by_unit and name_key(u) not in claimed],
+            [by_unit[k][0].unit for k in strays],
+        )
+        misspelt = {name_key(u) for u in typos.values()}
         for unit in expected_units:
             key = name_key(unit)
-            if key not in by_unit:
+            if key not in by_unit and key not in misspelt:
                 who = claimed.get(key)
                 note = f"（文件「{who[0]}」的文件名是它的，但 _meta 中的单位是「{who[1]}」）" if who else ""
                 problems.append(Msg.UNIT_NOT_RETURNED.problem(unit=unit, note=note))
-        expected = {name_key(u) for u in expected_units}
-        for key in sorted(by_unit, key=lambda k: by_unit[k][0].unit):
-            if key not in expected:
-                held[key].append("不在单位名单中")
-                files = _files([d.file for d in by_unit[key]])
-                problems.append(Msg.UNIT_NOT_ON_ROSTER.problem(files, unit=by_unit[key][0].unit))
+        for key in strays:
+            held[key].append("不在单位名单中")
+            files = _files([d.file for d in by_unit[key]])
+            unit = by_unit[key][0].unit
+            if unit in typos:
+                problems.append(Msg.UNIT_ROSTER_TYPO.problem(files, unit=unit, roster_name=typos[unit]))
+            else:
+                problems.append(Msg.UNIT_NOT_ON_ROSTER.problem(files, unit=unit))
     units: list[UnitResult] = []
     for data in chosen:
         entry = scored[id(data)]

@@ -20,6 +20,7 @@ from famscore.numbers import (
     decimal_point,
     fmt,
     number_error,
+    range_text,
     to_decimal,
 )
 from famscore.rules.kinds import NEVER
@@ -271,9 +272,9 @@ def _date_shown(raw: object) -> str:
 
 def _range_hint(field: Field) -> dict[str, str]:
     """The fields of the catalogue's range hint (请填写{kind}{range}{rule}) for `field`."""
-    low = fmt(field.minimum) if field.minimum is not None else ""
-    high = fmt(field.maximum) if field.maximum is not None else ""
-    span = f"，范围 {low or '不限'}～{high or '不限'}" if (low or high) else ""
+    bounds = range_text(field.minimum, field.maximum)  # the form's hint says it in the same words
+    both = field.minimum is not None and field.maximum is not None
+    span = f"，{'范围 ' if both else ''}{bounds}" if bounds else ""
     kind = "整数" if field.type == INTEGER else "数值"
     extra = "；" + percent_rule(field) if scales_percent(field) else ""
     return {"kind": kind, "range": span, "rule": extra}

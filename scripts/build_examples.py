@@ -10,8 +10,10 @@ from pathlib import Path
 
 from stable import stable_bytes
 
+from famscore.rules import primary_kinds
 from famscore.scheme.format import BANDS, CHOICES, FIELDS, INDICATORS, RULES, SETTING_KEYS, SETTINGS
 from famscore.scheme.markdown import read_markdown_sheets
+from famscore.scheme.starter import STARTER_FILE, write_starter
 from famscore.scheme.writer import write_scheme
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +23,8 @@ SCHEME_FILE = "考评表.xlsx"
 BLANK_SCHEME = TEMPLATES / "考评表模板.xlsx"
 # The same blank scheme inside the package, so an installed famscore (a wheel, the Windows bundle) has it.
 PACKAGED_BLANK_SCHEME = ROOT / "famscore" / "resources" / "考评表模板.xlsx"
+# The starter workbook famscore new-scheme writes, shipped as a file too (for copying without the command).
+PACKAGED_STARTER = ROOT / "famscore" / "resources" / STARTER_FILE
 STAMP = "2026-01-01T00:00:00"  # fixed document times: rebuilding unchanged sources changes no bytes
 SETTING_ORDER = tuple(k for k in SETTING_KEYS if k != "说明")
 
@@ -61,6 +65,8 @@ def build_all(out_root: Path = ROOT) -> list[Path]:
     blank = write_scheme(blank_scheme_rows(), out_root / BLANK_SCHEME.relative_to(ROOT))
     packaged = write_scheme(blank_scheme_rows(), out_root / PACKAGED_BLANK_SCHEME.relative_to(ROOT))
     written = [stable_bytes(blank, STAMP), stable_bytes(packaged, STAMP)]
+    starter = write_starter(out_root / PACKAGED_STARTER.relative_to(ROOT), primary_kinds())
+    written.append(stable_bytes(starter, STAMP))
     for source in scheme_sources():
         target = out_root / source.parent.relative_to(ROOT) / SCHEME_FILE
         written.append(stable_bytes(write_scheme(scheme_rows(source), target), STAMP))

@@ -163,7 +163,7 @@ def test_score_with_a_bad_return_exits_1_and_still_writes(returns: Path, tmp_pat
     assert codes(result) == [("坏文件.xlsx", "RETURN_DAMAGED")]
     assert "坏文件.xlsx" in output and "本文件未计分" in output
     assert "已读取 11 个文件，10 个单位完整计分。" in output
-    assert says(output, Say.PROBLEMS_TO_FIX, errors=1)
+    assert says(output, Say.PROBLEMS_TO_FIX, tally="1 处错误")
 
 
 def test_score_exits_1_when_part_of_the_returns_folder_was_not_read(returns: Path, tmp_path: Path) -> None:

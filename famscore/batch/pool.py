@@ -50,14 +50,25 @@ def _address_space() -> int:
         return 0
 
 
-def _limit_memory() -> None:
+# Set to 1 to run a worker as on Windows, without a memory cap (tests and CI exercise that path here).
+NO_MEMORY_LIMIT_ENV = "FAMSCORE_NO_MEMORY_LIMIT"
+
+
+def _limit_memory() -> bool:
+    """Cap this worker's address space; False when no cap could be set (Windows, macOS).
+
+    Without a cap a worker must not let calamine parse a sheet unchecked: a 30 KB file declaring a far
+    cell makes it allocate gigabytes (3 GB and 20 s for A1:CV1000000) before the range is seen.
+    """
+    if os.environ.get(NO_MEMORY_LIMIT_ENV, "").strip() not in ("", "0"):
+        return False
     try:
         import resource
-    except ImportError:  # Windows: no rlimits; the per-file timeout still bounds a runaway read
-        return
+    except ImportError:  # Windows: no rlimits
+        return False
     used = _address_space()
     if not used:
-        return  # no /proc (macOS): its huge reserved address space makes RLIMIT_AS unusable
+        return False  # no /proc (macOS): its huge reserved address space makes RLIMIT_AS unusable
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     # On top of what was inherited: a forked worker starts as big as the parent is.
     limit = used + MEMORY_LIMIT
@@ -65,8 +76,11 @@ def _limit_memory() -> None:
         limit = min(limit, hard)
     if soft != resource.RLIM_INFINITY:
         limit = min(limit, soft)
-    with contextlib.suppress(ValueError, OSError):
+    try:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 def _quiet_stderr() -> None:
@@ -101,7 +115,9 @@ def _worker(
     parent: int = 0,
 ) -> None:
     interrupt.in_child(parent)
-    _limit_memory()
+    # Uncapped, every file gets the full pre-parse checks (famscore.safety.scan_sheet) that a capped
+    # worker skips: the whole-sheet scan costs about a read, far less than gigabytes and a minute.
+    capped = _limit_memory()
     _quiet_stderr()
     if scheme is None:  # spawned: nothing inherited, the scheme is loaded again
         from famscore.scheme.loader import load_scheme
@@ -123,7 +139,7 @@ def _worker(
         if job is None:
             return
         index, path, name, contained = job
-        conn.send((index, reader(Path(path), state, name, contained=contained)))
+        conn.send((index, reader(Path(path), state, name, contained=contained and capped)))
 
 
 class _Slot:
@@ -225,7 +241,8 @@ def read_in_workers(
 
     Each worker has up to IN_FLIGHT jobs queued, so it never waits for the parent between files. A
     file whose worker dies is read once more in a new worker, with every pre-parse check
-    (`contained=False`), which turns a calamine abort into the precise reason; if it dies again, or
+    (`contained=False`), which turns a calamine abort into the precise reason (a worker without a
+    memory cap reads every file that way from the start); if it dies again, or
     takes longer than `timeout`, that file alone is reported (an unreadable ReturnData), and the files queued behind it are handed out again. `reader` and `prepare` must be
     module-level functions (they are sent to spawned workers); `receive` sees each result as it
     arrives in the parent.

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -72,9 +73,22 @@ def scheme_tree(scheme: Scheme) -> Tree:
 PROBLEM_ROWS = 50  # more rows scroll away unread and cost seconds to lay out
 
 
+def problem_tally(problems: Sequence[Problem]) -> str:
+    """How many problems, in the one wording the table's title and the last line share.
+
+    '8 处（错误 7 处，警告 1 处）', '7 处错误', '1 处警告': the title once counted warnings and the
+    last line did not (8 vs 7 for one batch), which read as a problem lost between them.
+    """
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if errors and warnings:
+        return f"{len(problems)} 处（错误 {errors} 处，警告 {warnings} 处）"
+    return f"{errors} 处错误" if errors else f"{warnings} 处警告"
+
+
 def problems_table(problems: list[Problem], limit: int = PROBLEM_ROWS, full_list: str = "") -> Table:
     """The first `limit` problems; the caption gives the total and `full_list`, where all of them are."""
-    table = Table(title=f"问题 {len(problems)} 处", title_justify="left", show_lines=False)
+    table = Table(title=f"问题：{problem_tally(problems)}", title_justify="left", show_lines=False)
     table.add_column("级别", no_wrap=True)
     table.add_column("文件", overflow="fold")
     table.add_column("工作表", no_wrap=True)

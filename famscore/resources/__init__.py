@@ -1,1 +1,1 @@
-"""Files shipped inside the package: the blank scheme workbook an author starts from."""
+"""Files shipped inside the package: the blank scheme workbook and the starter one (famscore new-scheme)."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, Self, TypeVar
 
+from famscore.errors import Problem
 from famscore.messages import Msg
 from famscore.numbers import number_error, to_decimal
 from famscore.rules.expr import MissingInput
@@ -143,6 +144,14 @@ def parse_keyvalues(text: str, allowed: set[str]) -> dict[str, str]:
     return result
 
 
+def points_number(text: str) -> Decimal | None:
+    """Points as written on the paper table: '8', '1.5分' (one trailing 分 is the unit, not the number)."""
+    text = text.strip()
+    if text.endswith("分") and text[:-1].strip():
+        text = text[:-1].strip()
+    return to_decimal(text)
+
+
 def number_param(params: Mapping[str, str], key: str, *, positive: bool = True) -> Decimal:
     """A required numeric parameter ('98', '0.2', '3分', '95%')."""
     number = optional_number_param(params, key, positive=positive)
@@ -203,3 +212,69 @@ def unknown(msg: Msg, near_msg: Msg, name: str, known: Iterable[str]) -> tuple[M
     close, else `msg`; and that name ('' when none)."""
     close = closest(name, known)
     return (msg, "") if close is None else (near_msg, close)
+
+
+# ---------------------------------------------------------------- knock-on problems at check time
+
+_NAMES = re.compile(r"[^\s,，、;；:：=+\-*/×÷()（）<>≤≥]+")
+_UNKNOWN_FIELD = (Msg.RULE_FIELD_UNKNOWN, Msg.RULE_FIELD_UNKNOWN_NEAR)
+
+
+class Rejections:
+    """The rule rows check refused, so that their consequences are not reported again as new problems.
+
+    A refused row leaves its item without that rule and its fields unread: "没有计分规则" and "字段没有被使用"
+    would only repeat it. An unknown field id written on several rows is one problem naming those rows.
+    """
+
+    def __init__(self) -> None:
+        self.items: set[str] = set()  # items with a refused row
+        self._names: set[str] = set()  # every word a refused row's 字段 and 参数 hold (field ids among them)
+        self._unknown: dict[str, tuple[int, str, list[int]]] = {}  # id -> (problem index, near, rows)
+
+    def row(self, spec: RuleSpec) -> None:
+        """A rule row that was refused before its rule was parsed (unknown item or kind)."""
+        self.items.add(spec.item_id)
+        self._names.update(_NAMES.findall(f"{spec.fields} {spec.params}"))
+
+    def refused(self, spec: RuleSpec, error: RuleSpecError, index: int) -> bool:
+        """Record a refused row whose problem would be problems[index]; False when that problem only
+        repeats one already reported (the same unknown field id)."""
+        self.row(spec)
+        if error.msg not in _UNKNOWN_FIELD:
+            return True
+        name, near = str(error.fields.get("id", "")), str(error.fields.get("near", ""))
+        self._names.add(near)  # the field it was probably meant to name is not "unused"
+        if name in self._unknown:
+            self._unknown[name][2].append(spec.row)
+            return False
+        self._unknown[name] = (index, near, [spec.row])
+        return True
+
+    def tie(self, problems: list[Problem]) -> None:
+        """Rewrite each unknown field id's problem to name every row that wrote it."""
+        for name, (index, near, rows) in self._unknown.items():
+            if len(rows) < 2:
+                continue
+            first = problems[index]
+            msg = Msg.RULE_FIELD_UNKNOWN_ROWS_NEAR if near else Msg.RULE_FIELD_UNKNOWN_ROWS
+            problems[index] = msg.problem(
+                first.file,
+                first.sheet,
+                first.row,
+                first.column,
+                id=name,
+                near=near,
+                rows="、".join(map(str, rows)),
+            )
+
+    def touches(self, item_id: str, fields: Mapping[str, Field]) -> bool:
+        """Whether a refused row was meant for `item_id`: written for it, or naming one of its fields
+        (a row with a mistyped 指标编号 still names the fields of the item it belongs to)."""
+        if item_id in self.items:
+            return True
+        return any(f.item_id == item_id for name, f in fields.items() if name in self._names)
+
+    def named(self, field_id: str) -> bool:
+        """Whether a refused row named `field_id` (so "not used by any rule" would be a knock-on)."""
+        return field_id in self._names

@@ -23,6 +23,7 @@ from famscore.rules.base import (
     number_param,
     optional_number_param,
     parse_keyvalues,
+    points_number,
     register,
     split_entries,
     unknown,
@@ -36,6 +37,7 @@ from famscore.scheme.model import (
     DATE,
     INTEGER,
     NUMERIC_TYPES,
+    PERCENT,
     VETO_LAST,
     VETO_NO_TOP,
     YESNO,
@@ -106,7 +108,7 @@ Outcome: TypeAlias = Fixed | FromField
 
 
 def _outcome(text: str, fields: Mapping[str, Field]) -> Outcome:
-    number = to_decimal(text)
+    number = points_number(text)
     if number is not None:
         return Fixed(number)
     target = fields.get(text)
@@ -243,8 +245,27 @@ _RANGE = re.compile(r"^(-?[\d.]+)\s*[-~–至到]\s*(-?[\d.]+)$")
 _WORD_OPS = (("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"))
 
 
-def _condition(text: str) -> Condition:
+def _units(measure: Measure) -> tuple[str, ...]:
+    """The unit a condition may carry: the measured field's own (个, 人次, /10万), % for a percent field.
+
+    Only for a single field: an expression's result has no unit of its own.
+    """
+    if not measure.expr.is_single_field:
+        return ()
+    (f,) = measure.fields
+    units = [f.unit] if f.unit else []
+    if f.type == PERCENT:
+        units += ["%", "％"]
+    return tuple(dict.fromkeys(units))
+
+
+def _condition(text: str, units: tuple[str, ...] = ()) -> Condition:
     text = text.strip()
+    # The measured field's unit written after the number, as on the paper table: 3.5-4.5个, ≥95%.
+    for unit in units:
+        if text.endswith(unit) and text[: -len(unit)].strip():
+            text = text[: -len(unit)].strip()
+            break
     # 以上/以下 include the number itself (民法典第 1259 条): "95以上" is ≥95, never "=95".
     for suffix, op in _WORD_OPS:
         if text.endswith(suffix):
@@ -285,6 +306,7 @@ class Tiers(Rule):
     @classmethod
     def parse(cls, spec: RuleSpec, item: Item, fields: Mapping[str, Field]) -> Self:
         measure = Measure.parse(spec, fields)
+        units = _units(measure)
         tiers: list[tuple[Condition, Outcome]] = []
         other: Outcome | None = None
         entries = split_entries(spec.params)
@@ -300,7 +322,7 @@ class Tiers(Rule):
                     raise RuleSpecError(COL_PARAMS, Msg.RULE_TIER_OTHER_NOT_LAST)
                 other = outcome
                 continue
-            cond = _condition(cond_text)
+            cond = _condition(cond_text, units)
             earlier = [c for c, _ in tiers]
             if earlier and is_covered(cond.interval, [c.interval for c in earlier]):
                 raise RuleSpecError(COL_PARAMS, Msg.RULE_TIER_NEVER_HIT, n=n, condition=cond.text)
@@ -701,7 +723,7 @@ class Deadlines(Rule):
                 day = dt.date.fromisoformat(day_text.strip().replace("/", "-"))
             except ValueError as exc:
                 raise RuleSpecError(COL_PARAMS, Msg.RULE_DEADLINE_DATE_INVALID, entry=entry) from exc
-            amount = to_decimal(amount_text)
+            amount = points_number(amount_text)
             if amount is None or amount <= 0:
                 raise RuleSpecError(COL_PARAMS, Msg.RULE_DEADLINE_AMOUNT_INVALID, entry=entry)
             deadlines.append((day, amount))

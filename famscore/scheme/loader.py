@@ -15,7 +15,7 @@ from famscore.errors import Problem, SchemeError
 from famscore.messages import Msg
 from famscore.numbers import fmt, number_error, to_decimal
 from famscore.rules import RuleSpec, RuleSpecError, kinds, primary_kinds
-from famscore.rules.base import unknown
+from famscore.rules.base import Rejections, unknown
 from famscore.rules.kinds import Level
 from famscore.scheme.format import (
     BANDS,
@@ -183,12 +183,13 @@ def load_scheme(path: Path | str) -> Scheme:
     item_by_id = {item.id: item for cat in categories for item in cat.items}
     year = settings.year if settings is not None else None
     fields = _fields(tables[FIELDS], item_by_id, choice_lists, out, year)
-    categories = _rules(tables[RULES], categories, fields, out)
+    rejected = Rejections()  # refused rule rows, so check does not report their knock-ons
+    categories = _rules(tables[RULES], categories, fields, out, rejected)
     if settings is not None:
         settings = _check_points(settings, tables[SETTINGS], categories, out)
         _check_bands_fit(settings, bands, out)
-    _check_usage(categories, fields, out)
     _check_level_fillers(categories, fields, tables[FIELDS], out)
+    _check_usage(categories, fields, out, rejected)
     if settings is not None and settings.self_assessment:
         fields = _self_fields(categories, fields)
 
@@ -719,7 +720,11 @@ def _bound(
 
 
 def _rules(
-    table: Table | None, categories: list[Category], fields: dict[str, Field], out: _Collector
+    table: Table | None,
+    categories: list[Category],
+    fields: dict[str, Field],
+    out: _Collector,
+    rejected: Rejections | None = None,
 ) -> list[Category]:
     if table is None:
         return categories
@@ -733,6 +738,17 @@ def _rules(
         item_id = table.key(cells, COL_ITEM_ID)
         kind = table.key(cells, COL_RULE_KIND)
         item = item_by_id.get(item_id)
+        spec = RuleSpec(
+            item_id,
+            kind,
+            table.text(cells, COL_FIELDS),
+            table.text(cells, COL_PARAMS),
+            table.text(cells, COL_NOTE),
+            table.sheet,
+            row,
+        )
+        if rejected is not None and (item is None or kind not in registry):
+            rejected.row(spec)
         if item is None:
             msg, near = unknown(
                 Msg.SCHEME_ITEM_ID_UNKNOWN, Msg.SCHEME_ITEM_ID_UNKNOWN_NEAR, item_id, item_by_id
@@ -750,19 +766,13 @@ def _rules(
                 accepted="、".join(primary_kinds()),
             )
             continue
-        spec = RuleSpec(
-            item_id,
-            kind,
-            table.text(cells, COL_FIELDS),
-            table.text(cells, COL_PARAMS),
-            table.text(cells, COL_NOTE),
-            table.sheet,
-            row,
-        )
         try:
             by_item[item_id].append(cls.parse(spec, item, fields))
         except RuleSpecError as exc:
-            out.add(exc.msg, table.sheet, row, col(exc.column), **exc.fields)
+            if rejected is None or rejected.refused(spec, exc, len(out.problems)):
+                out.add(exc.msg, table.sheet, row, col(exc.column), **exc.fields)
+    if rejected is not None:
+        rejected.tie(out.problems)
     result = []
     for cat in categories:
         items = []
@@ -846,19 +856,28 @@ def _check_bands_fit(settings: Settings, bands: list[Band], out: _Collector) -> 
             )
 
 
-def _check_usage(categories: list[Category], fields: dict[str, Field], out: _Collector) -> None:
+def _check_usage(
+    categories: list[Category], fields: dict[str, Field], out: _Collector, rejected: Rejections | None = None
+) -> None:
     used: set[str] = set()
     for cat in categories:
         for item in cat.items:
             src = item.source
             assert src is not None
+            # A refused row meant for this item was reported: what its absence causes is not news.
+            refused = rejected is not None and rejected.touches(item.id, fields)
+            if not item.rules and refused:
+                continue
             if not item.rules:
                 out.add(Msg.SCHEME_ITEM_WITHOUT_RULES, src.sheet, src.row, None, name=item.name, id=item.id)
                 continue
             for rule in item.rules:
                 used.update(rule.field_ids())
-            _check_rule_bounds(item, out)
+            if not refused:  # the bounds of some of its rules say nothing
+                _check_rule_bounds(item, out)
     for f in fields.values():
+        if rejected is not None and rejected.named(f.id):
+            continue  # a refused rule row names it: once that row is fixed, it is used
         if f.id not in used and f.source is not None and f.type != TEXT:
             out.add(Msg.SCHEME_FIELD_UNUSED, f.source.sheet, f.source.row, None, id=f.id)
 
