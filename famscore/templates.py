@@ -867,6 +867,9 @@ REVIEW_BLANK_ROWS = 30  # rows of a 评分表 made without a roster, the unit na
 REFERENCE_FILL = "D9D9D9"
 REFERENCE_FONT_COLOUR = "404040"
 REVIEW_KEY_FILL = "F2F2F2"
+# Column widths (Excel units) one landscape A4 page holds at about 60 %: a wider grid (the units' own
+# figures shown beside the department's) prints on several pages across, each repeating the units.
+REVIEW_PAGE_WIDTH = 250
 
 
 @dataclass(frozen=True)
@@ -1041,6 +1044,7 @@ def _write_review_grid(
     reference_font = Font(name=FONT_NAME, color=REFERENCE_FONT_COLOUR)
     key_fill = PatternFill("solid", fgColor=REVIEW_KEY_FILL)
     header_centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    middle = Alignment(vertical="center", wrap_text=True)
     first, last_col = REVIEW_FIRST_FIELD_COL, REVIEW_FIRST_FIELD_COL + len(columns) - 1
     last_col = max(last_col, REVIEW_UNIT_COL)
     unit_width = min(30, max([12, *(display_width(u) + 3 for u in units)]))
@@ -1049,8 +1053,11 @@ def _write_review_grid(
     for col, width in widths.items():
         sheet.column_dimensions[get_column_letter(col)].width = width
 
+    info_width = sum(widths.values())
+    pages_across = max(1, math.ceil(info_width / REVIEW_PAGE_WIDTH))
+    # Over one page the title and info rows are merged and wrap; over several, a merge would be cut
+    # at the page edge, so they stay in column A and run on over the empty cells beside it.
     _put_text(sheet.cell(TITLE_ROW, 1), f"{scheme.title} 评分表（{department}）").font = styles.title_font
-    sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last_col)
     sheet.row_dimensions[TITLE_ROW].height = 24
     grey = "；灰色列是各单位填报的数据和自评分，只供对照" if reported is not None else ""
     info = (
@@ -1058,10 +1065,14 @@ def _write_review_grid(
         f"每个单位一行，只在黄色单元格中填写{grey}；带 * 的为必填项，留空的该单位本项待定"
     )
     info_cell = _put_text(sheet.cell(INFO_ROW, 1), info)
-    info_cell.alignment, info_cell.font = Alignment(vertical="center", wrap_text=True), styles.body_font
-    sheet.merge_cells(start_row=INFO_ROW, start_column=1, end_row=INFO_ROW, end_column=last_col)
-    info_width = sum(widths.values())
-    sheet.row_dimensions[INFO_ROW].height = _height([(info, info_width)], minimum=20)
+    info_cell.font = styles.body_font
+    info_cell.alignment = Alignment(vertical="center", wrap_text=pages_across == 1)
+    if pages_across == 1:
+        for row in (TITLE_ROW, INFO_ROW):
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+        sheet.row_dimensions[INFO_ROW].height = _height([(info, info_width)], minimum=20)
+    else:
+        sheet.row_dimensions[INFO_ROW].height = 20
 
     # Row A: the item over its columns; row B: each column's label; the key row: what the reader reads.
     for col, text in ((REVIEW_NUMBER_COL, "序号"), (REVIEW_UNIT_COL, "单位")):
@@ -1122,16 +1133,17 @@ def _write_review_grid(
     for index, unit in enumerate(rows):
         row = REVIEW_FIRST_ROW + index
         number = sheet.cell(row, REVIEW_NUMBER_COL, index + 1)
-        number.alignment, number.font, number.border = styles.centre, styles.body_font, styles.thin
+        number.alignment = Alignment(horizontal="center", vertical="center")
+        number.font, number.border = styles.body_font, styles.thin
         name = _put_text(sheet.cell(row, REVIEW_UNIT_COL), unit) if unit else sheet.cell(row, REVIEW_UNIT_COL)
-        name.font, name.border, name.alignment = styles.item_font, styles.thin, styles.wrap_top
+        name.font, name.border, name.alignment = styles.item_font, styles.thin, middle
         if not unit:  # no roster: the department types the unit names
             name.fill, name.protection, name.number_format = styles.value_fill, unlocked, "@"
         filled = values.get(unit, {})
         report = shown.get(name_key(unit)) if unit else None
         for offset, column in enumerate(columns):
             cell = sheet.cell(row, first + offset)
-            cell.border, cell.alignment = styles.thin, Alignment(vertical="top", wrap_text=True)
+            cell.border, cell.alignment = styles.thin, middle
             f = column.field
             if f.type == DATE:
                 cell.number_format = DATE_FORMAT
@@ -1157,8 +1169,14 @@ def _write_review_grid(
     sheet.freeze_panes = sheet.cell(REVIEW_FIRST_ROW, first).coordinate
     _protect(sheet)
     _print_setup(sheet, scheme, department, repeat=f"{REVIEW_ITEM_ROW}:{REVIEW_KEY_ROW}")
+    sheet.page_setup.fitToWidth = pages_across
     sheet.print_title_cols = f"A:{get_column_letter(REVIEW_UNIT_COL)}"
-    sheet.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
+    if pages_across == 1:
+        sheet.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
+    else:  # the unmerged title would be cut at column B on the pages after the first: it goes on top
+        sheet.print_area = f"A{REVIEW_ITEM_ROW}:{get_column_letter(last_col)}{last_row}"
+        header: Any = sheet.oddHeader
+        header.center.text = _header_text(f"{scheme.title} 评分表（{department}）")
 
 
 def _groups(columns: list[_Column]) -> list[tuple[str, list[_Column]]]:

@@ -519,3 +519,106 @@ def test_a_copied_review_form_reads_the_same_and_leaves_the_file_untouched(
     first, second = read_review(path, scheme), read_review(Path(copy), scheme, "副本.xlsx")
     assert first.values == second.values and second.file == "副本.xlsx"
     assert Path(copy).read_bytes() == before
+
+
+# ---------------------------------------------------------------- famscore template
+
+
+def _run(*args: object) -> tuple[int, str]:
+    from rich.console import Console
+    from typer.testing import CliRunner
+
+    import famscore.cli as cli
+
+    wide = Console(width=400, force_terminal=False), Console(width=400, stderr=True, force_terminal=False)
+    cli.out, cli.err = wide  # long Chinese lines unwrapped, as tests/test_cli.py has them
+    result = CliRunner().invoke(cli.app, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def restore_consoles(monkeypatch: pytest.MonkeyPatch) -> None:
+    import famscore.cli as cli
+
+    monkeypatch.setattr(cli, "out", cli.out)
+    monkeypatch.setattr(cli, "err", cli.err)
+
+
+@pytest.mark.usefixtures("restore_consoles")
+def test_template_command_writes_both_parties_or_only_one(
+    scheme_file: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from famscore.messages import Msg, Say
+
+    path = scheme_file(TWO_PARTY.format(version="1"))
+    code, output = _run("template", path, "-u", "新华街道", "-u", "新泾镇", "-o", tmp_path / "both")
+    assert code == 0, output
+    assert sorted(p.name for p in (tmp_path / "both").glob("*.xlsx")) == [
+        "测试考评_2023_新华街道.xlsx",
+        "测试考评_2023_新泾镇.xlsx",
+        "评分表_信访办.xlsx",
+        "评分表_家发科.xlsx",
+    ]
+    assert all(part in output for part in Say.REVIEWS_MADE.render(count=2, folder=tmp_path / "both"))
+    code, output = _run("template", path, "-u", "新华街道", "-o", tmp_path / "r", "--only", "评分表")
+    assert code == 0, output
+    assert sorted(p.name for p in (tmp_path / "r").glob("*.xlsx")) == [
+        "评分表_信访办.xlsx",
+        "评分表_家发科.xlsx",
+    ]
+    code, output = _run("template", path, "-u", "新华街道", "-o", tmp_path / "u", "--only", "单位表")
+    assert code == 0, output
+    assert [p.name for p in (tmp_path / "u").glob("*.xlsx")] == ["测试考评_2023_新华街道.xlsx"]
+    code, output = _run(
+        "template", path, "-u", "新华街道", "-o", tmp_path / "x", "--only", "单位表", "--returns", tmp_path
+    )
+    assert code == 2 and Msg.CLI_RETURNS_WITHOUT_REVIEWS.render()[0] in output
+    code, output = _run("template", path, "-o", tmp_path / "x", "--returns", tmp_path / "both")
+    assert code == 2 and Msg.CLI_RETURNS_NEED_UNITS.render()[0] in output
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.usefixtures("restore_consoles")
+def test_template_command_shows_returns_and_reports_the_unreadable_ones(
+    scheme_file: Callable[[str], Path], load_md: LoadMd, tmp_path: Path
+) -> None:
+    path = scheme_file(TWO_PARTY.format(version="1"))
+    scheme = load_md(TWO_PARTY.format(version="1"))
+    returns = tmp_path / "回表"
+    blank = build_template(scheme, None, tmp_path / "blank.xlsx", generated=GENERATED, unit_only=True)
+    fill_template(blank, {"A1_完成率": 97.5}, returns / "新华街道.xlsx", unit="新华街道")
+    (returns / "新泾镇.xlsx").write_bytes(b"PK\x03\x04 broken")
+    code, output = _run(
+        "template",
+        path,
+        "-u",
+        "新华街道",
+        "-u",
+        "新泾镇",
+        "-o",
+        tmp_path / "out",
+        "--returns",
+        returns,
+        "--only",
+        "评分表",
+    )
+    assert code == 0, output
+    assert "新泾镇.xlsx" in output and "评分表中该单位的填报数据留空" in output
+    sheet = load_workbook(tmp_path / "out" / "评分表_家发科.xlsx")[REVIEW_SHEET]
+    assert sheet.cell(REVIEW_FIRST_ROW, 3).value == 97.5
+    assert sheet.cell(REVIEW_FIRST_ROW + 1, 3).value is None
+    code, output = _run("template", path, "-o", tmp_path / "none", "--only", "评分表")
+    assert code == 0  # no roster: the department types the unit names in unlocked rows
+    (made,) = (tmp_path / "none").glob("*家发科*")
+    grid = load_workbook(made)[REVIEW_SHEET]
+    assert grid.cell(REVIEW_FIRST_ROW, 2).protection.locked is False
+
+
+@pytest.mark.usefixtures("restore_consoles")
+def test_template_only_review_forms_of_a_scheme_without_departments_is_refused(
+    scheme_file: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from famscore.messages import Msg
+
+    code, output = _run("template", scheme_file(ONE_PARTY), "-o", tmp_path / "o", "--only", "评分表")
+    assert code == 2 and Msg.CLI_NO_DEPARTMENTS.render()[0] in output
