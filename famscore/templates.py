@@ -228,7 +228,7 @@ def build_template(
     entry = book.create_sheet(ENTRY_SHEET)
     lists = _ChoiceLists(book)
     _write_entry_sheet(entry, scheme, unit, lists, unit_only)
-    _write_guide_sheet(guide, scheme, unit)
+    _write_guide_sheet(guide, scheme, unit, unit_only)
     _write_meta_sheet(book.create_sheet(META_SHEET), scheme, unit, generated or _now())
     lists.finish()
     book.active = 0
@@ -640,7 +640,7 @@ class _ChoiceLists:
             _protect(self.sheet)
 
 
-def _write_guide_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None) -> None:
+def _write_guide_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None, unit_only: bool = False) -> None:
     from openpyxl.styles import Alignment, Font
 
     sheet.column_dimensions["A"].width = 100
@@ -665,6 +665,17 @@ def _write_guide_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None) -> No
         f"需要纸质件的，打印后在「{STAMP_LABEL}」栏加盖公章。",
         "填好后直接保存（保持 .xlsx 格式），按要求发回。",
     ]
+    if unit_only and scheme.two_party:
+        steps.insert(
+            -1,
+            "写着「由考核部门……在评分表中填写」的项目，由考核部门核定或评分，本单位不需要填写。",
+        )
+    if scheme.settings.self_assessment and any(f.self_score for f in scheme.fields.values()):
+        steps.insert(
+            -1,
+            "每个项目的「自评分」填本单位按评分标准给自己评的分（0 到该项分值）；"
+            "自评分只供考核部门对照，不计入得分，最终以考核部门核定的分数为准。",
+        )
     if unit is None:
         steps.append(
             f"这是空白填报表：发回前请把文件名末尾的「{BLANK_UNIT}」改成本单位名称，"

@@ -174,6 +174,8 @@ def test_unit_form_has_only_the_units_fields_and_self_scores_validated_to_the_po
     assert bounds[f"D{self_rows['自评.A1']}"] == ("decimal", "0", "10")
     assert bounds[f"D{self_rows['自评.A2']}"] == ("decimal", "0", "6")
     assert not is_review(path)
+    guide = "\n".join(str(c.value) for c in load_workbook(path)["说明"]["A"] if c.value)
+    assert "本单位不需要填写" in guide and "自评分只供考核部门对照，不计入得分" in guide
     # the old one-party form is still there for whoever asks
     full = build_template(scheme, "新华街道", tmp_path / "full.xlsx", generated=GENERATED)
     every = [row[0].value for row in load_workbook(full)[ENTRY_SHEET].iter_rows(min_row=4) if row[0].value]
@@ -342,6 +344,16 @@ def test_out_of_range_value_is_a_located_problem_not_a_value(scheme: Scheme, tmp
     (problem,) = data.problems
     assert (problem.code, problem.cell, problem.row, problem.column) == ("VALUE_ABOVE_MAXIMUM", "D6", 6, 4)
     assert data.refused == {name_key("新华街道"): {"A1_评定分": "D6"}}
+
+
+def test_a_formula_without_its_result_is_not_taken_for_a_blank(scheme: Scheme, tmp_path: Path) -> None:
+    path = _edit(_form(scheme, tmp_path), tmp_path / "f.xlsx", lambda s: s.cell(7, 3, "=90+6"))
+    data = read_review(path, scheme)
+    (problem,) = data.problems
+    assert (problem.code, problem.cell) == ("RETURN_FORMULA_NO_RESULT", "C7")
+    assert "=90+6" in problem.message
+    assert data.refused == {name_key("江苏路街道"): {"A1_核定率": "C7"}}
+    assert "A1_核定率" not in data.blanks[name_key("江苏路街道")]
 
 
 def test_unit_not_on_the_roster_is_read_for_the_merge_to_report(scheme: Scheme, tmp_path: Path) -> None:
