@@ -1061,6 +1061,16 @@ def _write_review_grid(
     unit_width = min(30, max([12, *(display_width(u) + 3 for u in units)]))
     widths = {REVIEW_NUMBER_COL: 8, REVIEW_UNIT_COL: unit_width}
     widths.update({first + i: _column_width(c) for i, c in enumerate(columns)})
+    col = first
+    for item_id, group in _groups(columns):  # room for a short item heading on one line (bold: wider)
+        item = scheme.item(item_id)
+        heading = display_width(f"{item.id}　{item.name}（{fmt(item.points)}分）")
+        wanted = min(32, math.ceil(heading * 1.15) + 3)
+        group_cols = range(col, col + len(group))
+        short = wanted - sum(widths[c] for c in group_cols)
+        for c in group_cols:
+            widths[c] += max(0, math.ceil(short / len(group)))
+        col += len(group)
     for col, width in widths.items():
         sheet.column_dimensions[get_column_letter(col)].width = width
 
@@ -1081,7 +1091,8 @@ def _write_review_grid(
     if pages_across == 1:
         for row in (TITLE_ROW, INFO_ROW):
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-        sheet.row_dimensions[INFO_ROW].height = _height([(info, info_width)], minimum=20)
+        # a line to spare: merged cells wrap a little earlier than the estimate
+        sheet.row_dimensions[INFO_ROW].height = _height([(info, info_width - 4)], minimum=20)
     else:
         sheet.row_dimensions[INFO_ROW].height = 20
 
