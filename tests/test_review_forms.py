@@ -634,3 +634,20 @@ def test_template_only_review_forms_of_a_scheme_without_departments_is_refused(
 
     code, output = _run("template", scheme_file(ONE_PARTY), "-o", tmp_path / "o", "--only", "评分表")
     assert code == 2 and Msg.CLI_NO_DEPARTMENTS.render()[0] in output
+
+
+def test_a_renamed_grid_sheet_is_still_found_and_a_missing_key_row_is_one_problem(
+    scheme: Scheme, tmp_path: Path
+) -> None:
+    path = _form(scheme, tmp_path, values={"新华街道": {"A1_核定率": 96}})
+    book = load_workbook(path)
+    book[REVIEW_SHEET].title = "Sheet1"
+    book.save(tmp_path / "renamed.xlsx")
+    data = read_review(tmp_path / "renamed.xlsx", scheme)
+    assert data.sheet == "Sheet1" and data.problems == []
+    assert data.values[name_key("新华街道")]["A1_核定率"].value == Decimal(96)
+    book["Sheet1"].delete_rows(REVIEW_KEY_ROW)  # the row of field ids, gone
+    book.save(tmp_path / "no-key.xlsx")
+    data = read_review(tmp_path / "no-key.xlsx", scheme)
+    assert not data.readable and _codes(data) == ["REVIEW_GRID_MISSING"]
+    assert data.values == {} and "字段编号" in data.problems[0].message
