@@ -305,6 +305,7 @@ def test_prefilled_values_read_back_through_the_reader(scheme: Scheme, tmp_path:
         name_key("新泾镇(虹桥)"): {"A1_核定率": (Decimal(88), "C8"), "A1_评定分": (Decimal(0), "D8")},
     }
     assert data.values[name_key("新泾镇（虹桥）")]["A1_核定率"].raw == "88%"
+    assert [v.raw for v in data.values[name_key("新华街道")].values()] == ["96.5", "8"]
     assert data.blanks == {} and data.refused == {}
     assert data.columns == {"A1_核定率": "C", "A1_评定分": "D"}
 
