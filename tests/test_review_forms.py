@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from famscore.entry_sheet import (
     ENTRY_SHEET,
@@ -129,7 +130,7 @@ def _column(path: Path, field_id: str) -> int:
     raise KeyError(field_id)
 
 
-def _edit(path: Path, out: Path, change: Callable[..., None]) -> Path:
+def _edit(path: Path, out: Path, change: Callable[[Worksheet], object]) -> Path:
     book = load_workbook(path)
     change(book[REVIEW_SHEET])
     book.save(out)
@@ -321,10 +322,10 @@ def test_blank_cells_are_recorded_where_they_are(scheme: Scheme, tmp_path: Path)
 
 
 def test_percent_cell_format_and_the_reader_rules_for_percentages(scheme: Scheme, tmp_path: Path) -> None:
-    def fill(sheet: object) -> None:
-        sheet["C6"].value, sheet["C6"].number_format = 0.96, "0%"  # type: ignore[index]
-        sheet["C7"].value = 0.96  # type: ignore[index]  # plain 0.96: 0.96 % or 96 %?
-        sheet["C8"].value = "1,5"  # type: ignore[index]  # a decimal comma
+    def fill(sheet: Worksheet) -> None:
+        sheet["C6"].value, sheet["C6"].number_format = 0.96, "0%"
+        sheet["C7"].value = 0.96  # plain 0.96: 0.96 % or 96 %?
+        sheet["C8"].value = "1,5"  # a decimal comma
 
     path = _edit(_form(scheme, tmp_path), tmp_path / "filled.xlsx", fill)
     data = read_review(path, scheme)
@@ -358,9 +359,9 @@ def test_a_formula_without_its_result_is_not_taken_for_a_blank(scheme: Scheme, t
 
 
 def test_unit_not_on_the_roster_is_read_for_the_merge_to_report(scheme: Scheme, tmp_path: Path) -> None:
-    def add(sheet: object) -> None:
-        sheet.cell(9, 2, "不存在街道")  # type: ignore[attr-defined]
-        sheet.cell(9, 3, 91)  # type: ignore[attr-defined]
+    def add(sheet: Worksheet) -> None:
+        sheet.cell(9, 2, "不存在街道")
+        sheet.cell(9, 3, 91)
 
     data = read_review(_edit(_form(scheme, tmp_path), tmp_path / "f.xlsx", add), scheme)
     assert data.units[name_key("不存在街道")] == ("不存在街道", 9)
@@ -371,9 +372,9 @@ def test_unit_not_on_the_roster_is_read_for_the_merge_to_report(scheme: Scheme, 
 def test_unit_listed_twice_uses_only_what_both_rows_agree_on(scheme: Scheme, tmp_path: Path) -> None:
     values = {"新华街道": {"A1_核定率": 96, "A1_评定分": 8}}
 
-    def twice(sheet: object) -> None:
+    def twice(sheet: Worksheet) -> None:
         for col, value in ((2, "新华 街道"), (3, 96), (4, 6)):
-            sheet.cell(9, col, value)  # type: ignore[attr-defined]
+            sheet.cell(9, col, value)
 
     data = read_review(_edit(_form(scheme, tmp_path, values=values), tmp_path / "f.xlsx", twice), scheme)
     key = name_key("新华街道")
@@ -384,9 +385,9 @@ def test_unit_listed_twice_uses_only_what_both_rows_agree_on(scheme: Scheme, tmp
     assert data.refused[key] == {"A1_评定分": "D6、D9"}
     assert data.units[key] == ("新华街道", 6)
 
-    def same(sheet: object) -> None:
+    def same(sheet: Worksheet) -> None:
         for col, value in ((2, "新华街道"), (3, 96), (4, 8)):
-            sheet.cell(9, col, value)  # type: ignore[attr-defined]
+            sheet.cell(9, col, value)
 
     data = read_review(_edit(_form(scheme, tmp_path, values=values), tmp_path / "g.xlsx", same), scheme)
     assert [(p.code, p.severity) for p in data.problems] == [("REVIEW_UNIT_TWICE_SAME", "警告")]
@@ -401,12 +402,12 @@ def test_columns_are_found_by_field_id_whatever_their_order_and_extra_columns(
 ) -> None:
     values = {"新华街道": {"A1_核定率": 96, "A1_评定分": 8}}
 
-    def shuffle(sheet: object) -> None:
+    def shuffle(sheet: Worksheet) -> None:
         for row in range(REVIEW_KEY_ROW, 9):  # swap the two field columns
-            a, b = sheet.cell(row, 3), sheet.cell(row, 4)  # type: ignore[attr-defined]
+            a, b = sheet.cell(row, 3), sheet.cell(row, 4)
             a.value, b.value = b.value, a.value
-        sheet.cell(4, 5, "备注")  # type: ignore[attr-defined]  # a column of the department's own, no id
-        sheet.cell(6, 5, "已核实")  # type: ignore[attr-defined]
+        sheet.cell(4, 5, "备注")  # a column of the department's own, no id
+        sheet.cell(6, 5, "已核实")
 
     data = read_review(_edit(_form(scheme, tmp_path, values=values), tmp_path / "f.xlsx", shuffle), scheme)
     assert data.problems == []
@@ -416,12 +417,12 @@ def test_columns_are_found_by_field_id_whatever_their_order_and_extra_columns(
 
 
 def test_foreign_unknown_and_missing_columns_are_located_problems(scheme: Scheme, tmp_path: Path) -> None:
-    def foreign(sheet: object) -> None:
-        sheet.cell(REVIEW_KEY_ROW, 4, "A2_件数")  # type: ignore[attr-defined]  # 信访办's, over A1_评定分
-        sheet.cell(REVIEW_KEY_ROW, 5, "A1_完成率")  # type: ignore[attr-defined]  # the unit's own
-        sheet.cell(REVIEW_KEY_ROW, 6, "Z9_未知")  # type: ignore[attr-defined]
-        sheet.cell(6, 4, 3)  # type: ignore[attr-defined]
-        sheet.cell(6, 5, 90)  # type: ignore[attr-defined]
+    def foreign(sheet: Worksheet) -> None:
+        sheet.cell(REVIEW_KEY_ROW, 4, "A2_件数")  # 信访办's, over A1_评定分
+        sheet.cell(REVIEW_KEY_ROW, 5, "A1_完成率")  # the unit's own
+        sheet.cell(REVIEW_KEY_ROW, 6, "Z9_未知")
+        sheet.cell(6, 4, 3)
+        sheet.cell(6, 5, 90)
 
     data = read_review(_edit(_form(scheme, tmp_path), tmp_path / "f.xlsx", foreign), scheme)
     found = {(p.code, p.cell, p.severity) for p in data.problems}
