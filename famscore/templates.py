@@ -1296,6 +1296,7 @@ def reported_values(
     from famscore.batch.folder import list_returns
     from famscore.names import name_key
     from famscore.returns import read_return
+    from famscore.reviews import is_review_meta
 
     folder = Path(folder)
     roster = {name_key(u) for u in units}
@@ -1303,6 +1304,8 @@ def reported_values(
     found: dict[str, list[Any]] = {}
     for path in files:
         data = read_return(path, scheme, path.relative_to(folder).as_posix())
+        if is_review_meta(data.meta):  # a department's 评分表 kept with the returns: not a unit's figures
+            continue
         if not data.readable or data.identity:
             problems += [p for p in data.problems if p.is_error]
             problems.append(Msg.TEMPLATE_RETURN_NOT_SHOWN.problem(data.file))
