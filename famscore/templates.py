@@ -1,4 +1,4 @@
-"""The data-entry workbook (填报表) each unit fills in, built from a scheme; and filling one in for tests."""
+"""The workbooks built from a scheme: each unit's 填报表 and each department's 评分表; and filling them in for tests."""
 
 from __future__ import annotations
 
