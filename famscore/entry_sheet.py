@@ -39,6 +39,18 @@ META_GENERATED = "生成时间"
 META_KEYS = (META_TITLE, META_YEAR, META_VERSION, META_FINGERPRINT, META_UNIT, META_FAMSCORE, META_GENERATED)
 META_ROWS_READ = 200  # _meta holds seven rows; a longer one is not read to its end
 
+# The department's 评分表 (famscore.templates writes it, famscore.reviews reads it). Its _meta adds
+# 类型 | 评分表 and 考核部门 | <department>: a 评分表 is recognised by these, never by its file name.
+META_TYPE = "类型"
+META_DEPARTMENT = "考核部门"
+TYPE_REVIEW = "评分表"
+REVIEW_SHEET = "评分表"
+# The grid's header row the reader keys on: 字段编号 over the row numbers, 单位名称 over the units,
+# and each department field's id over its column. Columns headed REFERENCE_PREFIX + id show what the
+# unit reported (locked, grey): information for the department, never read back.
+UNIT_NAME_HEADER = "单位名称"
+REFERENCE_PREFIX = "参考."
+
 
 class Header(NamedTuple):
     """Where the 填报 sheet's header is: 0-based row index and columns (remark None when absent)."""

@@ -539,6 +539,103 @@ class Msg(Enum):
     RETURN_ENTRY_SHEET_MISSING_NEAR = Detail(
         "找不到工作表「{entry}」，本文件未计分", "是否是工作表「{near}」？请把它改名为「{entry}」"
     )
+    # The two-party templates (famscore.templates): department 评分表 and the returns they show.
+    TEMPLATE_DEPARTMENT_NOT_A_FILE_NAME = Detail(
+        "考核部门「{department}」不能用作文件名", "请改正考评表中的考核部门名称"
+    )
+    TEMPLATE_SAME_REVIEW_FILE_NAME = Detail(
+        "考核部门「{department}」和「{other}」会生成同名评分表 {name}", "请改正考评表中的考核部门名称"
+    )
+    TEMPLATE_RETURN_NOT_SHOWN = Detail(
+        "这份回表没有读出（见同一文件的其他问题），评分表中该单位的填报数据留空",
+        "请让该单位重新发送填报表后再生成评分表；评分表本身照常可用",
+        WARNING,
+    )
+    TEMPLATE_RETURN_TWICE = Detail(
+        "单位「{unit}」有 {count} 份回表（{files}），无法确定显示哪一份，评分表中该单位的填报数据留空",
+        "请只保留该单位的一份回表后重新生成评分表",
+        WARNING,
+    )
+    TEMPLATE_RETURN_NOT_ON_ROSTER = Detail(
+        "回表的单位「{unit}」不在单位名单中，评分表中没有它的行",
+        "请核对单位名称，或把它加入单位名单后重新生成评分表",
+        WARNING,
+    )
+    # What `famscore template` refuses (rendered and exited on, like the command line's own below).
+    CLI_NO_DEPARTMENTS = Detail(
+        "考评表中没有由考核部门填报的字段（字段表的「填报方」都是单位），不需要评分表。",
+        "请在考评表字段表的「填报方」列写明考核部门，或去掉 --only 评分表",
+    )
+    CLI_RETURNS_WITHOUT_REVIEWS = Detail(
+        "--returns 只用于评分表（显示各单位填报的数据），这次不生成评分表。",
+        "请去掉 --returns 或 --only 单位表",
+    )
+    CLI_RETURNS_NEED_UNITS = Detail(
+        "--returns 要和 --units-file 或 --unit 一起用：评分表按单位名单逐行显示各单位的填报数据。",
+        "请加上 --units-file 单位名单.txt",
+    )
+
+    # --- a department's 评分表 as read (famscore.reviews) ------------------------------------------------
+    REVIEW_NOT_A_REVIEW = Detail(
+        "隐藏的 _meta 工作表中没有「类型：评分表」，不是 famscore 生成的评分表，没有采用",
+        "请用 famscore template 为该考核部门生成的评分表填写",
+    )
+    REVIEW_OTHER_SCHEME = Detail(
+        "这份评分表来自另一份考评表「{title}」，不是「{scheme}」，其中的评分没有采用",
+        "请确认发错了文件，或用正确的考评表计分",
+    )
+    REVIEW_OTHER_YEAR = Detail(
+        "这份评分表来自 {year} 年度的考评表，当前考评表是 {current} 年度，其中的评分没有采用",
+        "请确认发错了文件（例如去年的评分表），或让该部门用今年的评分表重新填写",
+    )
+    REVIEW_OTHER_VERSION = Detail(
+        "这份评分表来自考评表版本 {version}，当前考评表是版本 {current}，其中的评分没有采用",
+        "请让该部门用新版评分表（famscore template 生成）重新填写，或核对两版的差别",
+    )
+    REVIEW_SCHEME_CHANGED = Detail(
+        "考评表的标题和版本相同，但内容有改动（指纹不同）",
+        "如改动了字段或规则，请核对这份评分表的内容",
+        WARNING,
+    )
+    REVIEW_DEPARTMENT_MISSING = Detail(
+        "_meta 工作表中没有写明考核部门，无法确定是哪个部门的评分表，没有采用",
+        "请用 famscore template 为该考核部门生成的评分表填写",
+    )
+    REVIEW_UNKNOWN_DEPARTMENT = Detail(
+        "_meta 中的考核部门「{department}」不填报考评表中的任何字段（填报字段的部门：{departments}），没有采用",
+        "请核对考评表字段表的「填报方」，或用 famscore template 重新生成评分表",
+    )
+    REVIEW_GRID_MISSING = Detail(
+        "找不到评分表的字段编号行（同一行中有「{key}」和「{header}」），没有采用",
+        "请不要删除或改动评分表表头下方的字段编号行；必要时用 famscore template 重新生成评分表",
+    )
+    REVIEW_UNKNOWN_FIELD = Detail(
+        "字段编号「{key}」不在考评表中，这一列已忽略", "请不要改动字段编号行；多出的列可以删除", WARNING
+    )
+    REVIEW_FOREIGN_FIELD = Detail(
+        "{label}由「{filler}」填报，不属于本评分表的考核部门「{department}」，这一列没有采用",
+        "请把这一列的数据交给「{filler}」（单位的数据填在单位的填报表中），并从本表删除这一列",
+    )
+    REVIEW_FIELD_TWICE = Detail("字段「{key}」有两列（另一列在 {other}），两列都没有采用", "请删除重复的一列")
+    REVIEW_FIELD_COLUMN_MISSING = Detail(
+        "评分表中没有{label}这一列，各单位的本项暂不计分",
+        "请用 famscore template 生成的评分表填写，不要删除列",
+    )
+    REVIEW_UNIT_TWICE = Detail(
+        "单位「{unit}」有两行（另一行是第 {other} 行），其中 {count} 项两行填得不一样，这几项都没有采用",
+        "请删除多余的一行，只保留正确的评分",
+    )
+    REVIEW_UNIT_TWICE_SAME = Detail(
+        "单位「{unit}」有两行（另一行是第 {other} 行），两行填得一样，按一行采用",
+        "请删除多余的一行",
+        WARNING,
+    )
+    REVIEW_ROW_WITHOUT_UNIT = Detail(
+        "这一行填了评分，但「{header}」是空的，没有采用", "请在「{header}」列填写单位名称"
+    )
+    REVIEW_NO_UNITS = Detail(
+        "评分表中没有任何单位的行，没有采用", "请用 famscore template 按单位名单生成的评分表填写"
+    )
 
     # --- outputs (famscore.outputs) ----------------------------------------------------------------
     OUTPUT_TEXT_CLEANED = Detail("文字「{text}」{note}{more}", "", WARNING)
@@ -732,6 +829,7 @@ class Say(Enum):
     SCHEME_USABLE_WITH_WARNINGS = Line("考评表可以使用", "（指纹 {fingerprint}，{warnings} 处警告）。")
     TEMPLATES_MADE = Line("已生成 {count} 个单位的填报表", "，在文件夹 {folder}")
     BLANK_TEMPLATE_MADE = Line("已生成 1 份空白填报表", "，在文件夹 {folder}")
+    REVIEWS_MADE = Line("已生成 {count} 个考核部门的评分表", "，在文件夹 {folder}")
     READING_RETURNS = Line("读取回表")
     FULL_PROBLEM_LIST = Line("汇总工作簿「{name}」的「问题」工作表")
     FILES_READ = Line("已读取 {files} 个文件，{complete} 个单位完整计分。")
@@ -766,6 +864,7 @@ class Say(Enum):
 # What each placeholder stands for, for docs/problem-codes.md (tests/test_messages.py: every one is here).
 PLACEHOLDERS = {
     "departments": "指标的考核部门，以、分隔",
+    "department": "考核部门的名称（评分表 _meta 或考评表中写的）",
     "filler": "字段「填报方」列写的内容",
     "first": "所列的第一个考核部门（指标的考核部门，或填报方中写的）",
     "judged": "选档选“其他”时所用评定分的字段编号",

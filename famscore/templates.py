@@ -1,7 +1,8 @@
-"""The data-entry workbook (填报表) each unit fills in, built from a scheme; and filling one in for tests."""
+"""The workbooks built from a scheme: each unit's 填报表 and each department's 评分表; and filling them in for tests."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import math
@@ -22,20 +23,26 @@ from famscore.entry_sheet import (
     KEY_HEADER,
     LABEL_HEADER,
     LISTS_SHEET,
+    META_DEPARTMENT,
     META_FAMSCORE,
     META_FINGERPRINT,
     META_GENERATED,
     META_SHEET,
     META_TITLE,
+    META_TYPE,
     META_UNIT,
     META_VERSION,
     META_YEAR,
     POINTS_HEADER,
+    REFERENCE_PREFIX,
     REMARK_HEADER,
+    REVIEW_SHEET,
+    TYPE_REVIEW,
+    UNIT_NAME_HEADER,
     VALUE_HEADER,
     find_header,
 )
-from famscore.errors import OutputError, UsageError
+from famscore.errors import OutputError, Problem, UsageError
 from famscore.messages import Msg
 from famscore.numbers import MAX_DIGITS, MAX_PLACES, fmt
 from famscore.rules.kinds import NEVER
@@ -168,12 +175,18 @@ def _cut(text: str, chars: int, size: int) -> str:
 
 
 def build_templates(
-    scheme: Scheme, units: Iterable[str], out_dir: Path | str, generated: str | None = None
+    scheme: Scheme,
+    units: Iterable[str],
+    out_dir: Path | str,
+    generated: str | None = None,
+    *,
+    unit_only: bool = True,
 ) -> list[Path]:
-    """One workbook per unit in `out_dir` (one blank workbook when `units` is empty)."""
+    """One workbook per unit in `out_dir` (one blank workbook when `units` is empty), with the fields
+    the unit fills (see build_template); the departments' fields are in their 评分表."""
     planned = template_paths(scheme, units, out_dir)
     generated = generated or _now()
-    return [build_template(scheme, unit, path, generated) for unit, path in planned]
+    return [build_template(scheme, unit, path, generated, unit_only=unit_only) for unit, path in planned]
 
 
 def template_paths(
@@ -193,8 +206,19 @@ def template_paths(
     return [(unit, out_dir / template_filename(scheme, unit)) for unit in wanted]
 
 
-def build_template(scheme: Scheme, unit: str | None, path: Path | str, generated: str | None = None) -> Path:
-    """Write the data-entry workbook for `unit` (None: a blank one) to `path`, atomically."""
+def build_template(
+    scheme: Scheme,
+    unit: str | None,
+    path: Path | str,
+    generated: str | None = None,
+    *,
+    unit_only: bool = False,
+) -> Path:
+    """Write the data-entry workbook for `unit` (None: a blank one) to `path`, atomically.
+
+    `unit_only`: only the fields whose 填报方 is 单位 (and the 自评分 rows); otherwise every field, as
+    the one-party form always had them.
+    """
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
@@ -204,8 +228,8 @@ def build_template(scheme: Scheme, unit: str | None, path: Path | str, generated
     guide.title = GUIDE_SHEET
     entry = book.create_sheet(ENTRY_SHEET)
     lists = _ChoiceLists(book)
-    _write_entry_sheet(entry, scheme, unit, lists)
-    _write_guide_sheet(guide, scheme, unit)
+    _write_entry_sheet(entry, scheme, unit, lists, unit_only)
+    _write_guide_sheet(guide, scheme, unit, unit_only)
     _write_meta_sheet(book.create_sheet(META_SHEET), scheme, unit, generated or _now())
     lists.finish()
     book.active = 0
@@ -276,7 +300,9 @@ class _Styles:
         )
 
 
-def _write_entry_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None, lists: _ChoiceLists) -> None:
+def _write_entry_sheet(
+    sheet: Worksheet, scheme: Scheme, unit: str | None, lists: _ChoiceLists, unit_only: bool = False
+) -> None:
     from openpyxl.styles import Alignment, Protection
     from openpyxl.utils import get_column_letter
 
@@ -326,21 +352,27 @@ def _write_entry_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None, lists
                 [(name, widths[COL[LABEL_HEADER] - 1]), (criteria, widths[COL[CRITERIA_HEADER] - 1])]
             )
             row += 1
-            fields = scheme.fields_of(item.id)
-            if not fields:
-                cell = sheet.cell(row, COL[LABEL_HEADER], "（本项无需填报）")
-                for col in range(1, last_col + 1):
-                    sheet.cell(row, col).border = styles.thin
-                    sheet.cell(row, col).font = styles.body_font
-                cell.alignment = styles.wrap_top
-                row += 1
-                continue
+            every = scheme.fields_of(item.id)
+            fields = [f for f in every if f.by_unit] if unit_only else every
+            judged = [f for f in every if f not in fields]
             for f in fields:
                 _field_row(sheet, row, f, lists, styles, unlocked)
                 hint = type_hint(f)
                 sheet.row_dimensions[row].height = _height(
                     [(_label(f), widths[COL[LABEL_HEADER] - 1]), (hint, widths[COL[HINT_HEADER] - 1])]
                 )
+                row += 1
+            if judged or not fields:
+                # A row without 字段编号 (the reader skips it): what the unit does not fill, and who does.
+                judges = "、".join(dict.fromkeys(f.filler for f in judged))
+                names = "、".join(f.label or f.id for f in judged)
+                note = f"（由考核部门 {judges} 在评分表中填写：{names}）" if judged else "（本项无需填报）"
+                cell = _put_text(sheet.cell(row, COL[LABEL_HEADER]), note)
+                for col in range(1, last_col + 1):
+                    sheet.cell(row, col).border = styles.thin
+                    sheet.cell(row, col).font = styles.body_font
+                cell.alignment = styles.wrap_top
+                sheet.row_dimensions[row].height = _height([(note, widths[COL[LABEL_HEADER] - 1])])
                 row += 1
 
     last_row = _signature_block(sheet, row + 1, styles, unlocked)
@@ -497,8 +529,18 @@ def _span(f: Field) -> str:
     return ""
 
 
-def _validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
-    """The Excel data validation for a field's value cell, with a Chinese prompt and error alert."""
+def _validation(f: Field, address: str, lists: _ChoiceLists, with_help: bool = False) -> Any:
+    """The Excel data validation for a field's value cell, with a Chinese prompt and error alert.
+
+    `with_help`: the prompt starts with the field's 填报说明 (a 评分表 has no column for it).
+    """
+    validation = _bare_validation(f, address, lists)
+    if with_help and f.help:
+        validation.prompt = clip(xml_safe(f"{f.help}\n{validation.prompt or ''}"), 250)
+    return validation
+
+
+def _bare_validation(f: Field, address: str, lists: _ChoiceLists) -> Any:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     title = clip(xml_safe(f.label or f.id), 32)
@@ -599,7 +641,7 @@ class _ChoiceLists:
             _protect(self.sheet)
 
 
-def _write_guide_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None) -> None:
+def _write_guide_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None, unit_only: bool = False) -> None:
     from openpyxl.styles import Alignment, Font
 
     sheet.column_dimensions["A"].width = 100
@@ -624,6 +666,17 @@ def _write_guide_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None) -> No
         f"需要纸质件的，打印后在「{STAMP_LABEL}」栏加盖公章。",
         "填好后直接保存（保持 .xlsx 格式），按要求发回。",
     ]
+    if unit_only and scheme.two_party:
+        steps.insert(
+            -1,
+            "写着「由考核部门……在评分表中填写」的项目，由考核部门核定或评分，本单位不需要填写。",
+        )
+    if scheme.settings.self_assessment and any(f.self_score for f in scheme.fields.values()):
+        steps.insert(
+            -1,
+            "每个项目的「自评分」填本单位按评分标准给自己评的分（0 到该项分值）；"
+            "自评分只供考核部门对照，不计入得分，最终以考核部门核定的分数为准。",
+        )
     if unit is None:
         steps.append(
             f"这是空白填报表：发回前请把文件名末尾的「{BLANK_UNIT}」改成本单位名称，"
@@ -816,10 +869,500 @@ def _rename_unit(book: Any, unit: str) -> None:
         sheet.oddHeader.left.text = _header_text(unit)
 
 
+# ---------------------------------------------------------------- the department's 评分表
+
+REVIEW_FILE_PREFIX = "评分表"
+REVIEW_ITEM_ROW, REVIEW_LABEL_ROW, REVIEW_KEY_ROW = 3, 4, 5  # under the title and info rows
+REVIEW_FIRST_ROW = REVIEW_KEY_ROW + 1
+REVIEW_NUMBER_COL, REVIEW_UNIT_COL, REVIEW_FIRST_FIELD_COL = 1, 2, 3
+REVIEW_BLANK_ROWS = 30  # rows of a 评分表 made without a roster, the unit names typed by the department
+REFERENCE_FILL = "D9D9D9"
+REFERENCE_FONT_COLOUR = "404040"
+REVIEW_KEY_FILL = "F2F2F2"
+# Column widths (Excel units) one landscape A4 page holds at about 60 %: a wider grid (the units' own
+# figures shown beside the department's) prints on several pages across, each repeating the units.
+REVIEW_PAGE_WIDTH = 250
+
+
+@dataclass(frozen=True)
+class Reported:
+    """One unit's return as a 评分表 shows it (grey, locked): its values by field id, and its file."""
+
+    unit: str
+    file: str
+    values: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One grid column: the field, and whether it only shows what the unit reported (grey)."""
+
+    field: Field
+    reference: bool
+
+    @property
+    def key(self) -> str:
+        return REFERENCE_PREFIX + self.field.id if self.reference else self.field.id
+
+
+def review_filename(department: str) -> str:
+    """'评分表_<考核部门>.xlsx', usable on Windows; a department is recognised by _meta, not this name."""
+    name = safe_filename_part(department)
+    if not name:
+        raise UsageError(one_line(Msg.TEMPLATE_DEPARTMENT_NOT_A_FILE_NAME, department=department), None)
+    full = f"{REVIEW_FILE_PREFIX}_{name}.xlsx"
+    if _name_fits(full):
+        return full
+    digest = hashlib.sha1(department.encode()).hexdigest()[:8]
+    tail = f"~{digest}.xlsx"
+    prefix = f"{REVIEW_FILE_PREFIX}_"
+    room = MAX_NAME_CHARS - len(prefix) - len(tail)
+    return prefix + _cut(name, room, MAX_NAME_BYTES - len((prefix + tail).encode())) + tail
+
+
+def review_paths(scheme: Scheme, out_dir: Path | str) -> list[tuple[str, Path]]:
+    """Each department of the scheme and the 评分表 build_review_forms writes for it, in scheme order."""
+    out_dir = Path(out_dir)
+    names: dict[str, str] = {}
+    planned = []
+    for department in scheme.departments:
+        name = review_filename(department)
+        if name.lower() in names:
+            words = {"department": department, "other": names[name.lower()], "name": name}
+            raise UsageError(one_line(Msg.TEMPLATE_SAME_REVIEW_FILE_NAME, **words), None)
+        names[name.lower()] = department
+        planned.append((department, out_dir / name))
+    return planned
+
+
+def build_review_forms(
+    scheme: Scheme,
+    units: Iterable[str],
+    out_dir: Path | str,
+    generated: str | None = None,
+    reported: Mapping[str, Reported] | None = None,
+) -> list[Path]:
+    """One 评分表 per department of the scheme in `out_dir` (none when every field is the unit's).
+
+    `reported`: the units' returns so far, keyed by famscore.names.name_key of the unit (see
+    reported_values); each 评分表 then shows them grey beside the department's columns.
+    """
+    units = list(units)
+    generated = generated or _now()
+    return [
+        write_review_form(scheme, units, department, path, generated=generated, reported=reported)
+        for department, path in review_paths(scheme, out_dir)
+    ]
+
+
+def write_review_form(
+    scheme: Scheme,
+    units: Iterable[str],
+    department: str,
+    path: Path | str,
+    values: Mapping[str, Mapping[str, object]] | None = None,
+    *,
+    reported: Mapping[str, Reported] | None = None,
+    generated: str | None = None,
+) -> Path:
+    """Write `department`'s 评分表 (one row per unit, in the order given) to `path`, atomically.
+
+    `values` pre-fills the department's cells: {unit as in `units`: {field id: value}} (for examples and
+    tests; a value is written as fill_template writes it). A unit not in `units`, or a field the
+    department does not fill, raises KeyError. `reported`: see build_review_forms.
+    """
+    from openpyxl import Workbook
+    from openpyxl.workbook.protection import WorkbookProtection
+
+    if department not in scheme.departments:
+        raise KeyError(department)
+    units = list(units)
+    columns = _review_columns(scheme, department, reported is not None)
+    own = {c.field.id for c in columns if not c.reference}
+    for unit, filled in (values or {}).items():
+        if unit not in units:
+            raise KeyError(unit)
+        for key in filled:
+            if key not in own:
+                raise KeyError(key)
+    book = Workbook()
+    guide = cast("Worksheet", book.active)
+    guide.title = GUIDE_SHEET
+    grid = book.create_sheet(REVIEW_SHEET)
+    lists = _ChoiceLists(book)
+    _write_review_grid(grid, scheme, department, units, columns, lists, values or {}, reported)
+    _write_review_guide(guide, scheme, department, columns)
+    _write_review_meta(book.create_sheet(META_SHEET), scheme, department, generated or _now())
+    lists.finish()
+    book.active = 1  # the grid: what the department fills in
+    book.security = WorkbookProtection(lockStructure=True)
+    book.properties.title = xml_safe(f"{scheme.title} 评分表")
+    book.properties.subject = xml_safe(department)
+    book.properties.creator = "famscore"
+    return _save_atomically(book, Path(path))
+
+
+def _review_columns(scheme: Scheme, department: str, with_reported: bool) -> list[_Column]:
+    """The department's fields, item by item; with the units' own fields and 自评分 before them."""
+    columns: list[_Column] = []
+    for item in scheme.items:
+        fields = scheme.fields_of(item.id)
+        own = [f for f in fields if f.filler == department]
+        if not own:
+            continue
+        if with_reported:
+            columns += [_Column(f, True) for f in fields if f.by_unit and not f.self_score]
+            columns += [_Column(f, True) for f in fields if f.self_score]
+        columns += [_Column(f, False) for f in own]
+    return columns
+
+
+def _column_label(column: _Column) -> str:
+    f = column.field
+    if f.self_score:
+        return "单位自评分"
+    unit = f.unit or ("%" if f.type == PERCENT else "分" if f.type == SCORE else "")
+    text = (f.label or f.id) + (f"（{unit}）" if unit else "")
+    return f"单位填报：{text}" if column.reference else (REQUIRED_MARK if f.required else "") + text
+
+
+def _column_width(column: _Column) -> int:
+    f = column.field
+    if f.type == TEXT:
+        return 30
+    if f.type == CHOICE:
+        return min(30, max(12, max((display_width(c) for c in f.choices), default=8) + 3))
+    return 14 if column.reference else 13
+
+
+def _write_review_grid(
+    sheet: Worksheet,
+    scheme: Scheme,
+    department: str,
+    units: list[str],
+    columns: list[_Column],
+    lists: _ChoiceLists,
+    values: Mapping[str, Mapping[str, object]],
+    reported: Mapping[str, Reported] | None,
+) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from famscore.names import name_key
+
+    styles = _Styles.make()
+    reference_fill = PatternFill("solid", fgColor=REFERENCE_FILL)
+    key_fill = PatternFill("solid", fgColor=REVIEW_KEY_FILL)
+    header_centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    first, last_col = REVIEW_FIRST_FIELD_COL, REVIEW_FIRST_FIELD_COL + len(columns) - 1
+    last_col = max(last_col, REVIEW_UNIT_COL)
+    unit_width = min(30, max([12, *(display_width(u) + 3 for u in units)]))
+    widths = {REVIEW_NUMBER_COL: 8, REVIEW_UNIT_COL: unit_width}
+    widths.update({first + i: _column_width(c) for i, c in enumerate(columns)})
+    col = first
+    for item_id, group in _groups(columns):  # room for a short item heading on one line (bold: wider)
+        item = scheme.item(item_id)
+        heading = display_width(f"{item.id}　{item.name}（{fmt(item.points)}分）")
+        wanted = min(32, math.ceil(heading * 1.15) + 3)
+        group_cols = range(col, col + len(group))
+        short = wanted - sum(widths[c] for c in group_cols)
+        for c in group_cols:
+            widths[c] += max(0, math.ceil(short / len(group)))
+        col += len(group)
+    for col, width in widths.items():
+        sheet.column_dimensions[get_column_letter(col)].width = width
+
+    info_width = sum(widths.values())
+    pages_across = max(1, math.ceil(info_width / REVIEW_PAGE_WIDTH))
+    # Over one page the title and info rows are merged and wrap; over several, a merge would be cut
+    # at the page edge, so they stay in column A and run on over the empty cells beside it.
+    _put_text(sheet.cell(TITLE_ROW, 1), f"{scheme.title} 评分表（{department}）").font = styles.title_font
+    sheet.row_dimensions[TITLE_ROW].height = 24
+    grey = "；灰色列是各单位填报的数据和自评分，只供对照" if reported is not None else ""
+    info = (
+        f"考核部门：{department}　　考评表版本：{scheme.version}　　"
+        f"每个单位一行，只在黄色单元格中填写{grey}；带 * 的为必填项，留空的该单位本项待定"
+    )
+    info_cell = _put_text(sheet.cell(INFO_ROW, 1), info)
+    info_cell.font = styles.body_font
+    info_cell.alignment = Alignment(vertical="center", wrap_text=pages_across == 1)
+    if pages_across == 1:
+        for row in (TITLE_ROW, INFO_ROW):
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+        # a line to spare: merged cells wrap a little earlier than the estimate
+        sheet.row_dimensions[INFO_ROW].height = _height([(info, info_width - 4)], minimum=20)
+    else:
+        sheet.row_dimensions[INFO_ROW].height = 20
+
+    # Row A: the item over its columns; row B: each column's label; the key row: what the reader reads.
+    for col, text in ((REVIEW_NUMBER_COL, "序号"), (REVIEW_UNIT_COL, "单位")):
+        _put_text(sheet.cell(REVIEW_ITEM_ROW, col), text)
+        sheet.merge_cells(
+            start_row=REVIEW_ITEM_ROW, start_column=col, end_row=REVIEW_LABEL_ROW, end_column=col
+        )
+    item_lines: list[tuple[str, float]] = []
+    label_lines: list[tuple[str, float]] = []
+    col = first
+    for item_id, group in _groups(columns):
+        item = scheme.item(item_id)
+        text = f"{item.id}　{item.name}（{fmt(item.points)}分）"
+        _put_text(sheet.cell(REVIEW_ITEM_ROW, col), text)
+        span = len(group)
+        if span > 1:
+            sheet.merge_cells(
+                start_row=REVIEW_ITEM_ROW,
+                start_column=col,
+                end_row=REVIEW_ITEM_ROW,
+                end_column=col + span - 1,
+            )
+        item_lines.append((text, sum(widths[c] for c in range(col, col + span))))
+        col += span
+    for offset, column in enumerate(columns):
+        label = _column_label(column)
+        _put_text(sheet.cell(REVIEW_LABEL_ROW, first + offset), label)
+        label_lines.append((label, widths[first + offset]))
+    for col in range(1, last_col + 1):
+        for row in (REVIEW_ITEM_ROW, REVIEW_LABEL_ROW):
+            cell = sheet.cell(row, col)
+            cell.font, cell.fill, cell.border, cell.alignment = (
+                styles.header_font,
+                styles.header_fill,
+                styles.thin,
+                header_centre,
+            )
+    for offset, column in enumerate(columns):
+        if column.reference:  # the unit's own figures: grey under the blue, so they read as not to be typed
+            cell = sheet.cell(REVIEW_LABEL_ROW, first + offset)
+            cell.fill, cell.font = (
+                reference_fill,
+                Font(name=FONT_NAME, bold=True, color=REFERENCE_FONT_COLOUR),
+            )
+    sheet.row_dimensions[REVIEW_ITEM_ROW].height = _height(item_lines, minimum=22)
+    sheet.row_dimensions[REVIEW_LABEL_ROW].height = _height(label_lines, minimum=22)
+    keys = [(REVIEW_NUMBER_COL, KEY_HEADER), (REVIEW_UNIT_COL, UNIT_NAME_HEADER)]
+    keys += [(first + offset, column.key) for offset, column in enumerate(columns)]
+    for col, key in keys:
+        cell = _put_text(sheet.cell(REVIEW_KEY_ROW, col), key)
+        cell.font, cell.fill, cell.border = styles.key_font, key_fill, styles.thin
+        cell.alignment = Alignment(horizontal="center", vertical="center", shrink_to_fit=True)
+    sheet.row_dimensions[REVIEW_KEY_ROW].height = 14
+
+    rows = units or [""] * REVIEW_BLANK_ROWS
+    last_row = REVIEW_FIRST_ROW + len(rows) - 1
+    shown = reported or {}
+    styled: list[Any] = []  # the first row's cell styles, copied to the others (hashing them is slow)
+    for index, unit in enumerate(rows):
+        row = REVIEW_FIRST_ROW + index
+        cells: list[Any] = [sheet.cell(row, col) for col in range(1, first + len(columns))]
+        if styled:
+            for cell, style in zip(cells, styled, strict=True):
+                cell._style = copy.copy(style)
+        else:
+            _style_review_row(cells, columns, styles, unit == "")
+            styled = [cell._style for cell in cells]
+        cells[REVIEW_NUMBER_COL - 1].value = index + 1
+        if unit:
+            _put_text(cells[REVIEW_UNIT_COL - 1], unit)
+        filled = values.get(unit, {})
+        report = shown.get(name_key(unit)) if unit else None
+        for offset, column in enumerate(columns):
+            fid, cell = column.field.id, cells[first - 1 + offset]
+            if column.reference:
+                if report is not None and fid in report.values:
+                    _set(cell, report.values[fid])
+            elif fid in filled:
+                _set(cell, filled[fid])
+        sheet.row_dimensions[row].height = _height([(unit, unit_width)], minimum=20)
+    for offset, column in enumerate(columns):
+        if column.reference:
+            continue
+        letter = get_column_letter(first + offset)
+        validation = _validation(column.field, f"{letter}{REVIEW_FIRST_ROW}", lists, with_help=True)
+        sheet.add_data_validation(validation)
+        validation.add(f"{letter}{REVIEW_FIRST_ROW}:{letter}{last_row}")
+
+    sheet.freeze_panes = sheet.cell(REVIEW_FIRST_ROW, first).coordinate
+    _protect(sheet)
+    _print_setup(sheet, scheme, department, repeat=f"{REVIEW_ITEM_ROW}:{REVIEW_KEY_ROW}")
+    sheet.page_setup.fitToWidth = pages_across
+    sheet.print_title_cols = f"A:{get_column_letter(REVIEW_UNIT_COL)}"
+    if pages_across == 1:
+        sheet.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
+    else:  # the unmerged title would be cut at column B on the pages after the first: it goes on top
+        sheet.print_area = f"A{REVIEW_ITEM_ROW}:{get_column_letter(last_col)}{last_row}"
+        header: Any = sheet.oddHeader
+        header.center.text = _header_text(f"{scheme.title} 评分表（{department}）")
+
+
+def _style_review_row(cells: list[Any], columns: list[_Column], styles: _Styles, blank: bool) -> None:
+    """Borders, fills, fonts, formats and protection of one unit row of a 评分表 (`blank`: no roster)."""
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+
+    unlocked = Protection(locked=False)
+    middle = Alignment(vertical="center", wrap_text=True)
+    number, name = cells[REVIEW_NUMBER_COL - 1], cells[REVIEW_UNIT_COL - 1]
+    number.alignment = Alignment(horizontal="center", vertical="center")
+    number.font, number.border = styles.body_font, styles.thin
+    name.font, name.border, name.alignment = styles.item_font, styles.thin, middle
+    if blank:  # no roster: the department types the unit names
+        name.fill, name.protection, name.number_format = styles.value_fill, unlocked, "@"
+    for cell, column in zip(cells[REVIEW_FIRST_FIELD_COL - 1 :], columns, strict=True):
+        cell.border, cell.alignment = styles.thin, middle
+        f = column.field
+        if f.type == DATE:
+            cell.number_format = DATE_FORMAT
+        elif f.type in (TEXT, CHOICE, YESNO):
+            cell.number_format = "@"
+        if column.reference:
+            cell.fill = PatternFill("solid", fgColor=REFERENCE_FILL)
+            cell.font = Font(name=FONT_NAME, color=REFERENCE_FONT_COLOUR)
+        else:
+            cell.fill, cell.protection, cell.font = styles.value_fill, unlocked, styles.body_font
+
+
+def _groups(columns: list[_Column]) -> list[tuple[str, list[_Column]]]:
+    """The columns in runs of one item each (an item's columns are adjacent)."""
+    groups: list[tuple[str, list[_Column]]] = []
+    for column in columns:
+        if groups and groups[-1][0] == column.field.item_id:
+            groups[-1][1].append(column)
+        else:
+            groups.append((column.field.item_id, [column]))
+    return groups
+
+
+def _write_review_guide(sheet: Worksheet, scheme: Scheme, department: str, columns: list[_Column]) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    sheet.column_dimensions["A"].width = 100
+    bold = Font(name=FONT_NAME, bold=True)
+    reference = any(c.reference for c in columns)
+    lines: list[tuple[str, Any]] = [
+        (f"{scheme.title} 评分表填写说明", Font(name=FONT_NAME, bold=True, size=14)),
+        (f"考核部门：{department}", Font(name=FONT_NAME, bold=True, size=12)),
+        (f"考评表版本：{scheme.version}", None),
+        ("", None),
+        ("填写步骤", bold),
+    ]
+    steps = [
+        f"打开「{REVIEW_SHEET}」工作表：每个单位一行，每一列是本部门负责核定或评分的一个项目。"
+        "只在黄色单元格中填写，其他单元格已锁定。",
+        "带 * 的是必填项。留空的单元格，该单位的这一项暂不计分（待定），请全部填好后再发回。",
+        "百分比填百分数：完成率 95% 填 95（填 95% 也可以），不要填 0.95。",
+        f"日期写成 2024-08-15 这样的格式；始终没有完成的，填「{NEVER}」。",
+        "“是/否”和选项类的单元格，点单元格右侧的下拉箭头选择；数值超出范围时会弹出提示。",
+        f"表头下方浅灰色的一行（「{KEY_HEADER}」「{UNIT_NAME_HEADER}」和各列的编号）是计分程序识别每一列用的，"
+        "不要改动；不要插入、删除或移动行和列，不要修改工作表名称和单位名称。",
+        "填好后直接保存（保持 .xlsx 格式），按要求发回。",
+    ]
+    if reference:
+        steps.insert(
+            1,
+            "灰色列是各单位在填报表中填写的数据和自评分（生成本表时已交回的），只供核定时对照，"
+            "不需要也不能修改；核定的结果填在黄色单元格中。",
+        )
+    lines += [(f"{n}. {text}", None) for n, text in enumerate(steps, start=1)]
+    lines += [("", None), ("本部门负责的项目和评分标准", bold)]
+    for item_id, group in _groups([c for c in columns if not c.reference]):
+        item = scheme.item(item_id)
+        lines.append((f"{item.id}　{item.name}（{fmt(item.points)}分）", bold))
+        if item.criteria:
+            lines.append((f"评分标准：{item.criteria}", None))
+        for column in group:
+            f = column.field
+            hint = type_hint(f).replace("\n", "；")
+            lines.append((f"　· {_label(f)}（{f.id}）：{hint}", None))
+    for row, (text, font) in enumerate(lines, start=1):
+        cell = _put_text(sheet.cell(row, 1), text) if text else sheet.cell(row, 1)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.font = font or Font(name=FONT_NAME)
+        sheet.row_dimensions[row].height = _height([(text, 100)], minimum=22 if font else 18)
+    _protect(sheet)
+    _print_setup(sheet, scheme, department, repeat=None)
+
+
+def _write_review_meta(sheet: Worksheet, scheme: Scheme, department: str, generated: str) -> None:
+    from famscore import __version__
+
+    rows = [
+        (META_TITLE, scheme.title),
+        (META_YEAR, "" if scheme.settings.year is None else str(scheme.settings.year)),
+        (META_VERSION, scheme.version),
+        (META_FINGERPRINT, scheme.fingerprint),
+        (META_TYPE, TYPE_REVIEW),
+        (META_DEPARTMENT, department),
+        (META_FAMSCORE, __version__),
+        (META_GENERATED, generated),
+    ]
+    for row, (key, value) in enumerate(rows, start=1):
+        sheet.cell(row, 1, key)
+        if value:
+            _put_text(sheet.cell(row, 2), value)
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 60
+    sheet.sheet_state = "hidden"
+    _protect(sheet)
+
+
+def reported_values(
+    scheme: Scheme, folder: Path | str, units: Iterable[str]
+) -> tuple[dict[str, Reported], list[Problem]]:
+    """The units' returns in `folder`, read as `score` reads them, for the grey columns of a 评分表.
+
+    Keyed by famscore.names.name_key of the unit. A return that cannot be read, or is another
+    scheme's, a unit with two returns and a unit not in `units` are problems; their cells stay empty.
+    """
+    from famscore.batch.folder import list_returns
+    from famscore.names import name_key
+    from famscore.returns import read_return
+    from famscore.reviews import is_review_meta
+
+    folder = Path(folder)
+    roster = {name_key(u) for u in units}
+    files, problems = list_returns(folder)
+    found: dict[str, list[Any]] = {}
+    for path in files:
+        data = read_return(path, scheme, path.relative_to(folder).as_posix())
+        if is_review_meta(data.meta):  # a department's 评分表 kept with the returns: not a unit's figures
+            continue
+        if not data.readable or data.identity:
+            problems += [p for p in data.problems if p.is_error]
+            problems.append(Msg.TEMPLATE_RETURN_NOT_SHOWN.problem(data.file))
+            continue
+        key = name_key(data.unit)
+        if key not in roster:
+            problems.append(Msg.TEMPLATE_RETURN_NOT_ON_ROSTER.problem(data.file, unit=data.unit))
+            continue
+        found.setdefault(key, []).append(data)
+    reported: dict[str, Reported] = {}
+    for key, datas in found.items():
+        if len(datas) > 1:
+            files_named = "、".join(d.file for d in datas)
+            unit = datas[0].unit
+            problems.append(
+                Msg.TEMPLATE_RETURN_TWICE.problem(
+                    datas[0].file, unit=unit, count=len(datas), files=files_named
+                )
+            )
+            continue
+        data = datas[0]
+        kept = {
+            fid: v for fid, v in data.values.items() if fid in scheme.fields and scheme.fields[fid].by_unit
+        }
+        reported[key] = Reported(data.unit, data.file, kept)
+    return reported, problems
+
+
 __all__ = [
+    "Reported",
+    "build_review_forms",
     "build_template",
     "build_templates",
     "fill_template",
+    "reported_values",
+    "review_filename",
+    "review_paths",
     "template_filename",
     "type_hint",
+    "write_review_form",
 ]
