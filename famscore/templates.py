@@ -44,7 +44,7 @@ from famscore.entry_sheet import (
 )
 from famscore.errors import OutputError, Problem, UsageError
 from famscore.messages import Msg
-from famscore.numbers import MAX_DIGITS, MAX_PLACES, fmt
+from famscore.numbers import MAX_DIGITS, MAX_PLACES, fmt, range_text
 from famscore.rules.kinds import NEVER
 from famscore.scheme.model import (
     BONUS,
@@ -518,15 +518,11 @@ def type_hint(f: Field) -> str:
 
 
 def _span(f: Field) -> str:
-    low, high = f.minimum, f.maximum
-    unit = "分" if f.type == SCORE else ""
-    if low is not None and high is not None:
-        return f"{fmt(low)}～{fmt(high)}{unit}"
-    if low is not None:
-        return f"不小于 {fmt(low)}{unit}" if low != 0 or f.type not in (PERCENT, SCORE) else ""
-    if high is not None:
-        return f"不大于 {fmt(high)}{unit}"
-    return ""
+    """The range hint, in the words the value error uses (numbers.range_text); a 0 floor of a percent or
+    score field goes without saying."""
+    if f.maximum is None and f.minimum == 0 and f.type in (PERCENT, SCORE):
+        return ""
+    return range_text(f.minimum, f.maximum, "分" if f.type == SCORE else "")
 
 
 def _validation(f: Field, address: str, lists: _ChoiceLists, with_help: bool = False) -> Any:
