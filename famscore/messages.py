@@ -585,6 +585,11 @@ class Msg(Enum):
         "请用 famscore score 重新生成汇总表",
     )
 
+    # --- feedback workbooks and objections (famscore.outputs.feedback, famscore.objections) ----------
+    FEEDBACK_UNIT_NOT_A_FILE_NAME = Detail(
+        "单位名称「{unit}」去掉文件名不允许的字符后为空，无法用作反馈表的文件名", "请在单位名单中改正单位名称"
+    )
+
     # --- the command line (famscore.cli) -----------------------------------------------------------
     # Errors the commands print and exit on; not problems at a place, so rendered, not `problem()`d.
     SCHEME_UNUSABLE = Detail(SCHEME_UNUSABLE)  # SchemeError's text (famscore.errors)

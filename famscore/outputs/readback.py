@@ -199,7 +199,11 @@ def read_breakdown(path: Path | str, summary: SummaryView, unit: UnitView) -> li
     order, so consecutive items are taken until their maxima reach the category's points; if that
     does not account for every item exactly, the items are shown without categories.
     """
-    items = _audit_rows(Path(path), unit.unit)
+    return place_items(summary, unit, _audit_rows(Path(path), unit.unit))
+
+
+def place_items(summary: SummaryView, unit: UnitView, items: list[BreakdownRow]) -> list[BreakdownRow]:
+    """A unit's audit rows under their categories, as `read_breakdown` places them."""
     heads = summary.categories
     if not items or not heads or any(c.points is None for c in heads):
         return items
@@ -219,7 +223,8 @@ def read_breakdown(path: Path | str, summary: SummaryView, unit: UnitView) -> li
     return rows if position == len(items) else items
 
 
-def _audit_rows(source: Path, unit: str) -> list[BreakdownRow]:
+def audit_table(source: Path) -> list[list[Any]]:
+    """Every row of the summary's audit (the 计分过程 sheets, or the CSV beside it), header left out."""
     import csv
 
     book = _open(source)
@@ -235,6 +240,12 @@ def _audit_rows(source: Path, unit: str) -> list[BreakdownRow]:
             reader = csv.reader(handle)
             next(reader, None)
             rows = [list(r) for r in reader]
+    return rows
+
+
+def _audit_rows(source: Path, unit: str) -> list[BreakdownRow]:
+    rows = audit_table(source)
+    headers = [c.header for c in L.AUDIT_COLUMNS]
     column = {h: i for i, h in enumerate(headers)}
     found = []
     wanted = name_key(unit)
