@@ -58,7 +58,8 @@ REPLY_FILL = "FFF2CC"
 FONT = "宋体"
 LINE = 13.5  # points per line of 10 pt text
 # Columns: 编号 指标 满分 自评分 核定分 失分 计分说明 全区平均 全区最高 异议说明
-WIDTHS = (6.0, 17.0, 5.5, 6.0, 6.0, 5.5, 27.0, 6.5, 6.5, 19.0)
+# At fit-to-width on A4 portrait these ~96 characters print at 97 %, so 10 pt text stays above 9 pt.
+WIDTHS = (5.0, 15.0, 5.5, 5.5, 5.5, 5.0, 25.0, 6.0, 6.0, 18.0)
 C_ID, C_NAME, C_POINTS, C_SELF, C_SCORE, C_LOST, C_WHY, C_AVG, C_MAX, C_REPLY = range(10)
 TABLE_HEADERS = (
     "编号",
@@ -441,7 +442,7 @@ def frame_of(facts: SchemeFacts) -> Frame:
         "title": {**base, "bold": True, "font_size": 14, "align": "center"},
         "subtitle": {**base, "font_size": 11, "align": "center"},
         "section": {**base, "bold": True, "font_size": 11},
-        "note": {**base, "font_size": 9, "font_color": "404040"},
+        "note": {**base, "font_color": "404040"},
         "label": {**box, "bold": True, "bg_color": LABEL_FILL},
         "value": {**box},
         "value_num": {**box, "num_format": number, "align": "left"},
@@ -743,12 +744,6 @@ def feedback_paths(source: Source, facts: SchemeFacts, folder: Path) -> list[Pat
     return paths
 
 
-def facts_of_source(source: Source) -> SchemeFacts:
-    if isinstance(source, BatchSource):
-        return source.facts
-    return source.get(0).facts
-
-
 def write_feedback(
     source: Source, targets: Sequence[Path], outputs: OutputSet, workers: int | None = None
 ) -> None:
@@ -893,3 +888,56 @@ def _worker(
             )
         finally:
             send.close()
+
+
+# ---------------------------------------------------------------- the commands' calls
+
+
+def plan_feedback(
+    source: Source, facts: SchemeFacts, folder: Path, inputs: Sequence[tuple[str, Path | str | None]]
+) -> list[Path]:
+    """Every unit's target in `folder`, refused (UsageError) if any would land on an input.
+
+    The folder is checked once (not among the returns); the only other way a target can be an input
+    is to have an input file's name in that folder, so only such targets go through plan_outputs one by
+    one (10,000 targets compared pairwise would take longer than writing them; their names are unique).
+    """
+    from famscore.outputs.safe import plan_outputs
+
+    targets = feedback_paths(source, facts, folder)
+    if not targets:
+        return targets
+    here = folder.resolve()
+    names = {
+        Path(p).name.casefold()
+        for _, p in inputs
+        if p is not None and Path(p).is_file() and Path(p).resolve().parent == here
+    }
+    risky = [t for t in targets[1:] if t.name.casefold() in names]
+    plan_outputs([("反馈表", t) for t in [targets[0], *risky]], inputs, folders_exist=False)
+    return targets
+
+
+def write_feedback_files(source: Source, targets: Sequence[Path]) -> list[Path]:
+    """Write every unit's workbook as one batch (all replaced together, or none). Raises OutputError."""
+    if targets:
+        make_folder(targets[0].parent)
+    with OutputSet() as outputs:
+        write_feedback(source, targets, outputs)
+        return outputs.commit()
+
+
+def write_one(feedback: Feedback, target: Path) -> Path:
+    """One unit's workbook (famscore explain -o), written atomically."""
+    from famscore.outputs.pages import write_page
+    from famscore.outputs.safe import atomic_write
+
+    return atomic_write(target, lambda temp: write_page(feedback_page(feedback), temp))
+
+
+def make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        message = failure_message(folder / "x.xlsx", exc) or str(exc)
+        raise OutputError(message, folder) from exc

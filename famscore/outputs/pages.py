@@ -77,6 +77,7 @@ class Page:
 
 
 FOOTER = "&C第 &P 页 共 &N 页"
+MARGIN = 0.4  # inches, left and right
 
 
 def _header_code(text: str) -> str:
@@ -139,7 +140,7 @@ def write_page(page: Page, target: Any) -> dict[str, int]:
             ws.set_portrait()
             ws.set_paper(9)  # A4
             ws.fit_to_pages(1, 0)
-            ws.set_margins(left=0.5, right=0.4, top=0.7, bottom=0.7)
+            ws.set_margins(left=MARGIN, right=MARGIN, top=0.7, bottom=0.7)
             ws.center_horizontally()
             ws.repeat_rows(sheet.repeat)
             ws.set_header(header)
@@ -315,7 +316,8 @@ def _rows(
     out = []
     for row in sorted(by_row.keys() | heights.keys()):
         height = heights.get(row)
-        size = f' ht="{height:g}" customHeight="1"' if height is not None else ""
+        # As xlsxwriter stores a height: in whole pixels (4 per 3 points).
+        size = f' ht="{round(height * 4 / 3) * 0.75:g}" customHeight="1"' if height is not None else ""
         inner = by_row.get(row)
         out.append(
             f'<row r="{row + 1}"{size}>{"".join(inner)}</row>' if inner else f'<row r="{row + 1}"{size}/>'

@@ -41,8 +41,12 @@ def write_outputs(
     generated_at: str,
     famscore_version: str,
     notes: list[Problem],
+    feedback: list[Path] | None = None,
 ) -> list[Path]:
     """Every output of `famscore score`; returns the paths written. Raises OutputError on failure.
+
+    `feedback`: each unit's feedback workbook target, in the batch's unit order (famscore score
+    --feedback; outputs.feedback.plan_feedback), written in the same batch.
 
     All outputs are written to temporary files beside their targets and verified; only then are the
     targets replaced, together. On any failure no target is replaced and no temporary file is left.
@@ -65,6 +69,11 @@ def write_outputs(
             outputs.write(summary, writer, verify)
             for target, job, check in side:
                 outputs.write(target, job, check)
+        if feedback:
+            from famscore.outputs.feedback import BatchSource, make_folder, write_feedback
+
+            make_folder(feedback[0].parent)
+            write_feedback(BatchSource(batch), feedback, outputs)
         written = outputs.commit()
     notes.extend(collected)
     return written
