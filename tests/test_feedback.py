@@ -296,6 +296,7 @@ def test_workers_write_the_same_files(
 ) -> None:
     monkeypatch.setenv("FAMSCORE_START_METHOD", method)
     monkeypatch.setattr(F, "PARALLEL_UNITS", 0)
+    monkeypatch.setattr(F, "CHUNK", 1)  # four chunks dealt to two workers
     source = F.BatchSource(batch)
     targets = F.plan_feedback(source, source.facts, tmp_path / "w", [])
     F.make_folder(tmp_path / "w")
@@ -326,6 +327,22 @@ def test_from_a_summary_with_what_it_records(batch: BatchResult, tmp_path: Path)
     values = openpyxl.load_workbook(written[UNIT])[F.VALUES_SHEET]
     assert F.SUMMARY_MISSING in values["A2"].value
     assert [c.value for c in values[F.VALUE_ROW + 2]][:3] == ["A1", "药具发放率", "94.5"]
+
+
+def test_from_a_summary_without_its_audit_csv_says_so(
+    batch: BatchResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import famscore.outputs.audit as audit
+
+    monkeypatch.setattr(audit, "AUDIT_ROWS_IN_WORKBOOK", 0)  # the audit goes to a CSV beside it
+    summary = write_summary(
+        batch, tmp_path / "汇总.xlsx", generated_at="2024-02-18 09:00", famscore_version="9"
+    )
+    audit.audit_csv_path(summary).unlink()  # copied without it
+    source = F.summary_source(summary)
+    ws = openpyxl.load_workbook(_write(source, source.get(0).facts, tmp_path / "fb")[UNIT])[F.FEEDBACK_SHEET]
+    assert ws.cell(F.TABLE_ROW + 2, 1).value == F.NO_AUDIT + "。"
+    assert ws["C4"].value == 8  # the 排名 sheet still gives the totals
 
 
 # ---------------------------------------------------------------- objections

@@ -255,6 +255,8 @@ class ListSource:
 
 
 SUMMARY_MISSING = "本表由汇总工作簿生成：汇总工作簿只记录了各指标的填报值原文，没有记录核定值和读取的单元格"
+# A summary whose audit went to a CSV beside it, copied without that CSV.
+NO_AUDIT = "汇总工作簿中没有这个单位的计分过程（计分过程较大时另存为汇总工作簿旁边的 CSV 文件，请把它和汇总工作簿放在一起后重新生成），各项得分无法列出"
 
 
 def summary_source(path: Path, units: Sequence[str] | None = None) -> ListSource:
@@ -336,7 +338,15 @@ def summary_source(path: Path, units: Sequence[str] | None = None) -> ListSource
             if label != SELF_SCORE_LABEL
         ]
         feedbacks.append(
-            Feedback(summary.scheme, unit, tuple(lines), tuple(values), district, has_bonus, SUMMARY_MISSING)
+            Feedback(
+                summary.scheme,
+                unit,
+                tuple(lines),
+                tuple(values),
+                district,
+                has_bonus,
+                SUMMARY_MISSING if lines else NO_AUDIT,
+            )
         )
     return ListSource(feedbacks)
 
@@ -536,6 +546,10 @@ def feedback_page(feedback: Feedback, frame: Frame | None = None) -> Page:
     for line in feedback.lines:
         _score_line(grid, row, line, check)
         _height(grid, row, [(line.name, WIDTHS[C_NAME]), (line.explanation, WIDTHS[C_WHY])], 18)
+        row += 1
+    if not feedback.lines:
+        grid.merge(row, 0, len(WIDTHS) - 1, feedback.missing + "。", "value")
+        _height(grid, row, [(feedback.missing, _span(0, len(WIDTHS) - 1))], 18)
         row += 1
     for label, value, points, stats in _total_lines(feedback):
         grid.merge(row, 0, 1, label, "total")
@@ -749,21 +763,22 @@ def write_feedback(
 ) -> None:
     """Write every unit's workbook to its temporary file in `outputs` (committed by the caller).
 
-    Large runs are written in worker processes (the project's start method); the temporary files are
-    made here, so this process removes them whatever becomes of the workers. Raises OutputError.
+    Large runs are written in worker processes (the project's start method), dealt out in chunks;
+    the temporary files are made here, chunk by chunk while the workers write the chunks before, so
+    this process removes them whatever becomes of the workers. Raises OutputError.
     """
     from famscore.batch.pool import default_workers, start_method
 
     count = len(targets)
     if count == 0:
         return
-    temps = [outputs.reserve(t) for t in targets]
     prototype = Prototype.of(feedback_page(source.get(0)))
     workers = workers or default_workers(count)
     if count < PARALLEL_UNITS or workers <= 1:
-        _write_range(source, range(count), temps, targets, prototype)
+        jobs = [(i, outputs.reserve(t), t) for i, t in enumerate(targets)]
+        _write_jobs(source, jobs, prototype)
     else:
-        _write_in_workers(source, temps, targets, prototype, workers, start_method())
+        _write_in_workers(source, targets, outputs, prototype, workers, start_method())
     for target in targets:
         outputs.finish(target, _checked)
 
@@ -788,106 +803,123 @@ def _checked(path: Path) -> None:
     """Workers verified what they wrote (a zip check of 10,000 files here would double the time)."""
 
 
-def _write_range(
-    source: Source,
-    indexes: Iterable[int],
-    temps: Sequence[Path],
-    targets: Sequence[Path],
-    prototype: Prototype,
-) -> None:
-    for index in indexes:
+Job = tuple[int, Path, Path]  # the unit's index in the source, its temporary file, its target
+CHUNK = 200  # units per message to a worker: the parent makes the next chunk's files meanwhile
+IN_FLIGHT = 2  # chunks queued per worker, so it never waits for the parent
+
+
+def _write_jobs(source: Source, jobs: Iterable[Job], prototype: Prototype) -> None:
+    for index, temp, target in jobs:
         page = feedback_page(source.get(index), prototype.frame)
         try:
             if page.frame == prototype.frame:
-                prototype.write(page, temps[index])
+                prototype.write(page, temp)
             else:  # a page laid out differently (it cannot happen within one run): the slow, sure way
                 from famscore.outputs.pages import write_page
 
-                write_page(page, temps[index])
-            _verify(temps[index])
+                write_page(page, temp)
+            _verify(temp)
         except OutputError:
             raise
         except Exception as exc:
-            message = failure_message(targets[index], exc)
+            message = failure_message(target, exc)
             if message is None:
                 raise
-            raise OutputError(message, targets[index]) from exc
+            raise OutputError(message, target) from exc
 
 
 def _write_in_workers(
     source: Source,
-    temps: Sequence[Path],
     targets: Sequence[Path],
+    outputs: OutputSet,
     prototype: Prototype,
     workers: int,
     method: str,
 ) -> None:
+    from multiprocessing.connection import wait
+
     ctx: Any = mp.get_context(method)
-    count = len(targets)
-    size = -(-count // workers)
-    running = []
+    forked = method == "fork"  # the source is shared as it is; spawned workers get each chunk's feedback
+    pending = [range(s, min(s + CHUNK, len(targets))) for s in range(0, len(targets), CHUNK)]
+    pending.reverse()
+    running: list[tuple[Any, Any]] = []
+    queued: dict[Any, int] = {}
+
+    def deal(conn: Any) -> None:
+        chunk = pending.pop()
+        jobs = [(i, outputs.reserve(targets[i]), targets[i]) for i in chunk]
+        if forked:
+            conn.send(jobs)
+        else:
+            part = [source.get(i) for i in chunk]
+            conn.send([(part[n], temp, target) for n, (_, temp, target) in enumerate(jobs)])
+        queued[conn] = queued.get(conn, 0) + 1
+
     try:
-        for start in range(0, count, size):
-            indexes = list(range(start, min(start + size, count)))
-            receive, send = ctx.Pipe(duplex=False)
-            if method == "fork":  # the batch is shared as it is
-                job: tuple[Any, ...] = (source, indexes, temps, targets)
-            else:  # spawned: only what this worker writes is pickled over
-                part = ListSource([source.get(i) for i in indexes])
-                job = (
-                    part,
-                    list(range(len(indexes))),
-                    [temps[i] for i in indexes],
-                    [targets[i] for i in indexes],
-                )
-            process = ctx.Process(target=_worker, args=(*job, prototype, send, os.getpid()), daemon=True)
+        for _ in range(min(workers, len(pending))):
+            conn, child = ctx.Pipe()
+            process = ctx.Process(
+                target=_worker, args=(source if forked else None, prototype, child, os.getpid()), daemon=True
+            )
             with interrupt.held():
                 process.start()
-            send.close()
-            running.append((process, receive))
+            child.close()
+            running.append((process, conn))
+        for _ in range(IN_FLIGHT):
+            for _process, conn in running:
+                if pending:
+                    deal(conn)
         failure = ""
-        for process, receive in running:
-            try:
-                message = receive.recv()
-            except EOFError:
-                message = say(Msg.OUTPUT_HELPER_DIED, targets=f"{len(targets)} 份反馈表")
+        while any(queued.values()):
+            ready: list[Any] = wait([c for c, n in queued.items() if n])
+            for conn in ready:
+                try:
+                    message: str = conn.recv()
+                except EOFError:
+                    message = say(Msg.OUTPUT_HELPER_DIED, targets=f"{len(targets)} 份反馈表")
+                    queued[conn] = 0
+                else:
+                    queued[conn] -= 1
+                if message and not failure:
+                    failure = message
+                    pending.clear()
+                if pending:
+                    deal(conn)
+        for process, conn in running:
+            with contextlib.suppress(OSError):
+                conn.send(None)
             process.join()
-            failure = failure or message
         if failure:
             raise OutputError(failure, None)
     finally:
-        for process, receive in running:
+        for process, conn in running:
             if process.is_alive():
                 process.terminate()
                 process.join(2)
                 if process.is_alive():
                     process.kill()
             process.join()
-            receive.close()
+            conn.close()
 
 
-def _worker(
-    source: Source,
-    indexes: list[int],
-    temps: Sequence[Path],
-    targets: Sequence[Path],
-    prototype: Prototype,
-    send: Any,
-    parent: int,
-) -> None:
+def _worker(source: Source | None, prototype: Prototype, conn: Any, parent: int) -> None:
+    """Write the chunks the parent sends until it sends None; answer each with '' or what failed."""
     interrupt.in_child(parent, raise_on_term=True)
-    with contextlib.suppress(interrupt.Interrupted):
-        try:
-            _write_range(source, indexes, temps, targets, prototype)
-            send.send("")
-        except OutputError as exc:
-            send.send(exc.message)
-        except Exception as exc:  # reported in the parent as the run's failure
-            send.send(
-                say(Msg.OUTPUT_WRITE_FAILED, target=targets[indexes[0]], kind=type(exc).__name__, error=exc)
-            )
-        finally:
-            send.close()
+    with contextlib.suppress(interrupt.Interrupted, EOFError, OSError):
+        while (jobs := conn.recv()) is not None:
+            try:
+                if source is not None:
+                    _write_jobs(source, jobs, prototype)
+                else:  # spawned: each job carries its unit's feedback
+                    part = ListSource([feedback for feedback, _, _ in jobs])
+                    _write_jobs(
+                        part, [(n, temp, target) for n, (_, temp, target) in enumerate(jobs)], prototype
+                    )
+                conn.send("")
+            except OutputError as exc:
+                conn.send(exc.message)
+            except Exception as exc:  # reported in the parent as the run's failure
+                conn.send(say(Msg.OUTPUT_WRITE_FAILED, target=jobs[0][2], kind=type(exc).__name__, error=exc))
 
 
 # ---------------------------------------------------------------- the commands' calls
