@@ -234,7 +234,10 @@ class Prototype:
         rendered[_STRINGS] = _shared(strings, refs[0])
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             for name, data in self.parts:
-                archive.writestr(name, rendered.get(name, data))
+                if name in rendered:
+                    archive.writestr(name, rendered[name])
+                else:  # the same in every file (theme, styles): stored, not compressed 10,000 times
+                    archive.writestr(name, data, zipfile.ZIP_STORED)
 
     def _sheet(
         self,
