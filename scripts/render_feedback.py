@@ -2,7 +2,7 @@
 
     python scripts/render_feedback.py            # writes docs/images/feedback.png
 
-Needs LibreOffice (soffice) and poppler (pdftoppm); the example is changning-2023, unit 新华街道.
+Needs LibreOffice (soffice) and poppler (pdftoppm); the example is changning-2023, unit 华阳街道.
 """
 
 from __future__ import annotations

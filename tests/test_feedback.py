@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -494,3 +495,48 @@ def test_feedback_from_a_scheme_without_returns_says_what_to_add(scheme: Scheme,
     assert result.exit_code == 2
     assert "从考评表生成反馈表还要给出回表文件夹" in " ".join(result.output.split())
     assert not (tmp_path / "fb").exists()
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice 或 poppler 未安装",
+)
+def test_libreoffice_prints_it_on_a4_with_unit_and_page_numbers(
+    written: dict[str, Path], tmp_path: Path
+) -> None:
+    import subprocess
+
+    profile = tmp_path / "profile"  # a private LibreOffice profile: runs in parallel do not share one
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(written[UNIT]),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = tmp_path / written[UNIT].with_suffix(".pdf").name
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "595.3" in info and "841.89" in info  # A4 portrait, in points
+    pages = [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        for n in range(1, int(info.split("Pages:")[1].split()[0]) + 1)
+    ]
+    assert len(pages) == 2  # the scores on one page, the values on the next
+    assert "距「优秀」还差1分" in "".join(pages[0].split()) and "异议说明" in pages[0]
+    assert "填报数据及来源" in pages[1]
+    for number, text in enumerate(pages, start=1):
+        assert UNIT in text.split("\n")[0]  # the page header
+        assert f"第{number}页共2页" in "".join(text.split())  # pdftotext keeps only some spaces
