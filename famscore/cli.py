@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import multiprocessing
 import sys
@@ -407,6 +408,7 @@ def score(
     notice_file: NoticeOpt = None,
     issuer: IssuerOpt = "",
     date: DateOpt = "",
+    feedback: FeedbackDirOpt = None,
 ) -> None:
     """计分：读取文件夹中全部回表，逐项计分、汇总、定级、排名，写出汇总工作簿并打印排名表。
 
@@ -417,12 +419,19 @@ def score(
     同时写出结果通报：famscore score 考评表.xlsx 回表 --units-file 单位名单.txt --notice 通报.docx --issuer 某区卫生健康委员会
     """
     targets = _plan_score(scheme, returns, output, json_file, units_file)  # refuses inputs, up front
+    inputs = [("考评表", scheme), ("单位名单", units_file), ("回表文件夹", returns)]
     notice = _plan_notice(
         notice_file, issuer, date, targets, units_file, inputs=(("考评表", scheme), ("回表文件夹", returns))
     )
+    if feedback is not None:
+        _plan_feedback_folder(feedback, inputs)
     batch = _score(scheme, returns, units_file, quiet)
+    if feedback is not None:
+        targets = dataclasses.replace(targets, feedback=_feedback_targets(batch, feedback, inputs))
     _write_outputs(batch, targets, notice)
     _show_score(batch, targets, quiet)
+    if targets.feedback:
+        report(out, Say.FEEDBACK_WRITTEN, count=len(targets.feedback), folder=feedback)
     _show_notice(notice, tuple(u.unit for u in batch.units if not u.rankable), bool(batch.roster))
     raise typer.Exit(1 if any(p.is_error for p in batch.problems) else 0)
 
@@ -433,6 +442,7 @@ class _Targets:
 
     summary: Path
     json_file: Path | None
+    feedback: list[Path] | None = None  # each unit's feedback workbook (--feedback)
 
 
 def _plan_score(
@@ -467,6 +477,7 @@ def _write_outputs(batch: BatchResult, targets: _Targets, notice: _NoticePlan | 
         famscore_version=__version__,
         notes=notes,
         notice=_notice_job(batch, notice),
+        feedback=targets.feedback,
     )
     batch.problems.extend(notes)
 
@@ -517,12 +528,18 @@ def explain(
     ] = None,
     unit: Annotated[str, typer.Option("--unit", "-u", help="单位名称")] = "",
     units_file: UnitsFileOpt = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="另把该单位的反馈表写到这个 .xlsx 文件", dir_okay=False),
+    ] = None,
 ) -> None:
     """逐项说明某个单位的得分和理由（可发给该单位核对）。
 
     示例：famscore explain examples/changning-2023/考评表.xlsx examples/changning-2023/returns --unit 新华街道
 
     也可以从汇总工作簿说明：famscore explain 汇总.xlsx --unit 新华街道
+
+    写出该单位的反馈表：famscore explain 汇总.xlsx --unit 新华街道 -o 新华街道反馈表.xlsx
     """
     from famscore.names import name_key
     from famscore.outputs.terminal import unit_breakdown
@@ -530,6 +547,11 @@ def explain(
 
     if not unit:
         raise refuse(Msg.CLI_NO_UNIT)
+    if output is not None:
+        from famscore.outputs.safe import plan_outputs
+
+        inputs = [("考评表或汇总工作簿", source), ("回表文件夹", returns), ("单位名单", units_file)]
+        plan_outputs([("反馈表", output)], inputs)
     if returns is None:
         from famscore.outputs.readback import read_breakdown, read_summary
 
@@ -547,6 +569,8 @@ def explain(
             guess = cli_zh.near_miss(unit, names)
             raise refuse(Msg.CLI_UNIT_NOT_IN_SUMMARY, unit=unit, guess=guess, names="、".join(names))
         out.print(unit_breakdown(summary, match[0], rows))
+        if output is not None:
+            _write_one_feedback(output, source=source, unit=match[0].unit)
         return
     batch = _score(source, returns, units_file, quiet=True)
     found = [u for u in batch.units if name_key(u.unit) == name_key(unit)]
@@ -556,10 +580,155 @@ def explain(
         raise refuse(Msg.CLI_UNIT_NOT_SCORED, unit=unit, guess=guess, names="、".join(scored))
     view = view_of_batch(batch, limit=0)
     out.print(unit_breakdown(view, unit_view(batch, found[0]), breakdown_of(batch, found[0])))
+    if output is not None:
+        _write_one_feedback(output, batch=batch, index=batch.units.index(found[0]))
     own = [p for p in batch.problems if p.file == found[0].file]
     print_problems(own)
     if any(p.is_error for p in own):
         raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------- feedback workbooks and objections
+
+FeedbackDirOpt = Annotated[
+    Path | None,
+    typer.Option("--feedback", help="另为每个单位写一份反馈表（.xlsx）到这个文件夹", file_okay=False),
+]
+
+
+def _plan_feedback_folder(folder: Path, inputs: Sequence[tuple[str, Path | None]]) -> None:
+    """Refuse, before scoring, a feedback folder among the inputs (the names come after scoring)."""
+    from famscore.outputs.safe import plan_outputs
+
+    plan_outputs([("反馈表", folder / "反馈表.xlsx")], inputs, folders_exist=False)
+
+
+def _feedback_targets(
+    batch: BatchResult, folder: Path, inputs: Sequence[tuple[str, Path | None]]
+) -> list[Path]:
+    from famscore.outputs.feedback import BatchSource, plan_feedback
+
+    source = BatchSource(batch)
+    return plan_feedback(source, source.facts, folder, inputs)
+
+
+def _write_one_feedback(
+    output: Path, *, source: Path | None = None, unit: str = "", batch: Any = None, index: int = 0
+) -> None:
+    """`explain -o`: the unit's feedback workbook, from the batch just scored or from the summary."""
+    from famscore.outputs.feedback import BatchSource, summary_source, write_one
+
+    feedback = BatchSource(batch).get(index) if batch is not None else summary_source(source, [unit]).get(0)  # type: ignore[arg-type]
+    write_one(feedback, output)
+    report(out, Say.FEEDBACK_ONE_WRITTEN, path=output)
+
+
+@app.command(cls=_Command)
+@handles_errors
+def feedback(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            metavar="考评表或汇总工作簿",
+            help="考评表（同时给出回表文件夹），或 famscore score 写出的汇总工作簿",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    returns: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[回表文件夹]", help="回表文件夹；从汇总工作簿生成时不写", exists=True, file_okay=False
+        ),
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="输出文件夹（不存在会自动创建）", file_okay=False)
+    ] = Path("反馈表"),
+    units_file: UnitsFileOpt = None,
+) -> None:
+    """生成反馈表：每个单位一份 .xlsx，含各项得分和理由、填报数据、全区情况，以及单位填写异议的黄色格子。
+
+    示例：famscore feedback examples/changning-2023/考评表.xlsx examples/changning-2023/returns -o 反馈表
+
+    也可以从汇总工作簿生成：famscore feedback 汇总.xlsx -o 反馈表
+    """
+    from famscore.outputs.feedback import (
+        BatchSource,
+        Source,
+        plan_feedback,
+        summary_source,
+        write_feedback_files,
+    )
+
+    inputs = [("考评表或汇总工作簿", source), ("回表文件夹", returns), ("单位名单", units_file)]
+    _plan_feedback_folder(output, inputs)
+    units: Source
+    if returns is None:
+        try:
+            units = summary_source(source)
+        except FamscoreError:
+            if _kind_of(source) == _SCHEME:
+                raise refuse(Msg.CLI_FEEDBACK_NEEDS_RETURNS, path=source) from None
+            _refuse_other_kind(source)
+            raise
+    else:
+        units = BatchSource(_score(source, returns, units_file))
+    names = units.names
+    if not names:
+        raise refuse(Msg.CLI_FEEDBACK_NO_UNITS, path=source)
+    facts = units.facts if isinstance(units, BatchSource) else units.get(0).facts
+    targets = plan_feedback(units, facts, output, inputs)
+    write_feedback_files(units, targets)
+    report(out, Say.FEEDBACK_WRITTEN, "bold green", count=len(targets), folder=output)
+
+
+@app.command(cls=_Command)
+@handles_errors
+def objections(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            metavar="反馈表文件夹", help="存放各单位发回的反馈表的文件夹", exists=True, file_okay=False
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="异议汇总工作簿路径；默认放在文件夹旁边", dir_okay=False),
+    ] = None,
+    scheme: Annotated[
+        Path | None,
+        typer.Option("--scheme", help="考评表：只收集按这份考评表生成的反馈表", exists=True, dir_okay=False),
+    ] = None,
+) -> None:
+    """收集异议：读取各单位发回的反馈表，把「异议说明」汇总到一张表；得分被改动的反馈表只报告、不采信。
+
+    退出码：0 全部反馈表可用；1 有文件无法读取、不是反馈表或得分被改动（其余照常汇总）；2 用法错误。
+
+    示例：famscore objections 发回的反馈表 -o 异议汇总.xlsx --scheme examples/changning-2023/考评表.xlsx
+    """
+    from famscore.outputs.objections import collect_objections, objections_writer
+    from famscore.outputs.safe import OutputSet, plan_outputs
+
+    if output is None:
+        output = folder.resolve().parent / f"{folder.resolve().name}_异议汇总.xlsx"
+    plan_outputs([("异议汇总", output)], [("反馈表文件夹", folder), ("考评表", scheme)])
+    fingerprint = _load(scheme).fingerprint if scheme is not None else ""
+    found = collect_objections(folder, fingerprint)
+    with OutputSet() as outputs:
+        outputs.write(output, objections_writer(found))
+        outputs.commit()
+    print_problems(found.problems)
+    units = len({o.unit for o in found.objections})
+    report(
+        out,
+        Say.OBJECTIONS_COLLECTED,
+        files=found.files,
+        trusted=found.trusted,
+        count=len(found.objections),
+        units=units,
+    )
+    report(out, Say.OBJECTIONS_WRITTEN, path=output)
+    raise typer.Exit(1 if any(p.is_error for p in found.problems) else 0)
 
 
 @app.command(cls=_Command)

@@ -722,6 +722,32 @@ class Msg(Enum):
         "请给出 famscore score 写出的汇总工作簿，例如 famscore notice 回表_计分汇总.xlsx -o 通报.docx",
     )
 
+    # --- feedback workbooks and objections (famscore.outputs.feedback, famscore.objections) ----------
+    FEEDBACK_UNIT_NOT_A_FILE_NAME = Detail(
+        "单位名称「{unit}」去掉文件名不允许的字符后为空，无法用作反馈表的文件名", "请在单位名单中改正单位名称"
+    )
+    FEEDBACK_UNREADABLE = Detail("无法读取这份反馈表：{reason}，其中的异议没有收集", "{fix}")
+    FEEDBACK_NOT_ONE = Detail(
+        "这不是 famscore 生成的反馈表（没有「_meta」工作表中的“类型 反馈表”），已跳过",
+        "请只把各单位发回的反馈表放在这个文件夹中",
+    )
+    FEEDBACK_OTHER_SCHEME = Detail(
+        "单位「{unit}」的反馈表是按另一份考评表（{title}，版本 {version}）生成的，其中的异议没有收集",
+        "请确认考评表是否选对；如果考评表改过，请重新生成反馈表发给该单位",
+    )
+    FEEDBACK_META_EDITED = Detail(
+        "单位「{unit}」的反馈表中隐藏的核对记录被改动过，其中的异议没有收集",
+        "请把原反馈表重新发给该单位，请其只在黄色格子中填写后发回",
+    )
+    FEEDBACK_SCORE_EDITED = Detail(
+        "单位「{unit}」的反馈表中的得分被改动过：发出时为 {sent}，现在为 {now}；其中的异议没有收集",
+        "请把原反馈表重新发给该单位，请其不要改动得分，只在黄色格子中填写后发回",
+    )
+    FEEDBACK_NOT_SPREADSHEET = Detail("不是表格文件{what}，不是反馈表，已跳过", "", WARNING)
+    FEEDBACK_TWICE = Detail(
+        "单位「{unit}」发回了不止一份反馈表（{files}），各份的异议都已收集", "请核对以哪一份为准", WARNING
+    )
+
     # --- the command line (famscore.cli) -----------------------------------------------------------
     # Errors the commands print and exit on; not problems at a place, so rendered, not `problem()`d.
     SCHEME_UNUSABLE = Detail(SCHEME_UNUSABLE)  # SchemeError's text (famscore.errors)
@@ -770,6 +796,11 @@ class Msg(Enum):
     CLI_NEW_SCHEME_SUFFIX = Detail(
         "考评表起步工作簿要保存为 .xlsx 文件，而不是「{path}」。", "例如：-o 考评表.xlsx"
     )
+    CLI_FEEDBACK_NEEDS_RETURNS = Detail(
+        "{path} 是考评表；从考评表生成反馈表还要给出回表文件夹。",
+        "请写 famscore feedback {path} 回表文件夹 -o 反馈表，或改为给出 famscore score 写出的汇总表",
+    )
+    CLI_FEEDBACK_NO_UNITS = Detail("{path} 中没有计分的单位，没有生成反馈表。")
 
     @property
     def code(self) -> str:
@@ -850,6 +881,12 @@ class Say(Enum):
     NEW_SCHEME_WRITTEN = Line(
         "已写出考评表起步工作簿：{path}", "。先看「说明」和「示例」工作表，填好后运行 famscore check {path}"
     )
+    FEEDBACK_WRITTEN = Line("已生成 {count} 个单位的反馈表", "，在文件夹 {folder}")
+    FEEDBACK_ONE_WRITTEN = Line("反馈表：{path}")
+    OBJECTIONS_COLLECTED = Line(
+        "已读取 {files} 个文件，{trusted} 份反馈表可用，收集到 {units} 个单位的 {count} 条异议。"
+    )
+    OBJECTIONS_WRITTEN = Line("异议汇总：{path}")
 
     @property
     def line(self) -> Line:
@@ -979,6 +1016,8 @@ PLACEHOLDERS = {
     "message": "规则的问题（否决规则的参数）",
     "fix": "改法",
     "roster_name": "单位名单中与回表单位名相近的名称（可能是笔误）",
+    "sent": "反馈表发出时单元格中的得分",
+    "now": "发回的反馈表中该单元格现在的内容",
 }
 
 

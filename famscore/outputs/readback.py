@@ -201,7 +201,7 @@ def read_breakdown(path: Path | str, summary: SummaryView, unit: UnitView) -> li
     order, so consecutive items are taken until their maxima reach the category's points; if that
     does not account for every item exactly, the items are shown without categories.
     """
-    return _placed(summary, unit, _audit_rows(Path(path), unit.unit))
+    return place_items(summary, unit, _audit_rows(Path(path), unit.unit))
 
 
 def read_breakdowns(path: Path | str, summary: SummaryView) -> dict[str, list[BreakdownRow]]:
@@ -211,11 +211,12 @@ def read_breakdowns(path: Path | str, summary: SummaryView) -> dict[str, list[Br
     found: dict[str, list[BreakdownRow]] = {}
     for unit in summary.units:
         key = name_key(unit.unit)
-        found[key] = _placed(summary, unit, table.get(key, []))
+        found[key] = place_items(summary, unit, table.get(key, []))
     return found
 
 
-def _placed(summary: SummaryView, unit: UnitView, items: list[BreakdownRow]) -> list[BreakdownRow]:
+def place_items(summary: SummaryView, unit: UnitView, items: list[BreakdownRow]) -> list[BreakdownRow]:
+    """A unit's audit rows under their categories, as `read_breakdown` places them."""
     heads = summary.categories
     if not items or not heads or any(c.points is None for c in heads):
         return items
@@ -235,11 +236,8 @@ def _placed(summary: SummaryView, unit: UnitView, items: list[BreakdownRow]) -> 
     return rows if position == len(items) else items
 
 
-def _audit_rows(source: Path, unit: str) -> list[BreakdownRow]:
-    return _audit_table(source).get(name_key(unit), [])
-
-
-def _audit_table(source: Path) -> dict[str, list[BreakdownRow]]:
+def audit_table(source: Path) -> list[list[Any]]:
+    """Every row of the summary's audit (the 计分过程 sheets, or the CSV beside it), header left out."""
     import csv
 
     book = _open(source)
@@ -255,6 +253,17 @@ def _audit_table(source: Path) -> dict[str, list[BreakdownRow]]:
             reader = csv.reader(handle)
             next(reader, None)
             rows = [list(r) for r in reader]
+    return rows
+
+
+def _audit_rows(source: Path, unit: str) -> list[BreakdownRow]:
+    return _audit_table(source).get(name_key(unit), [])
+
+
+def _audit_table(source: Path) -> dict[str, list[BreakdownRow]]:
+    """The audit's rows as BreakdownRows, per unit (famscore.names.name_key)."""
+    rows = audit_table(source)
+    headers = [c.header for c in L.AUDIT_COLUMNS]
     column = {h: i for i, h in enumerate(headers)}
     found: dict[str, list[BreakdownRow]] = {}
     for row in rows:

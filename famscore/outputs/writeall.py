@@ -42,10 +42,13 @@ def write_outputs(
     famscore_version: str,
     notes: list[Problem],
     notice: Job | None = None,
+    feedback: list[Path] | None = None,
 ) -> list[Path]:
     """Every output of `famscore score`; returns the paths written. Raises OutputError on failure.
 
     `notice` is the results notice (famscore.outputs.notice_docx), written with the others.
+    `feedback`: each unit's feedback workbook target, in the batch's unit order (famscore score
+    --feedback; outputs.feedback.plan_feedback), written in the same batch.
 
     All outputs are written to temporary files beside their targets and verified; only then are the
     targets replaced, together. On any failure no target is replaced and no temporary file is left.
@@ -70,6 +73,11 @@ def write_outputs(
                 outputs.write(target, job, check)
         if notice is not None:
             outputs.write(*notice)
+        if feedback:
+            from famscore.outputs.feedback import BatchSource, make_folder, write_feedback
+
+            make_folder(feedback[0].parent)
+            write_feedback(BatchSource(batch), feedback, outputs)
         written = outputs.commit()
     notes.extend(collected)
     return written
