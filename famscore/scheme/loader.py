@@ -30,11 +30,13 @@ from famscore.scheme.format import (
     COL_CONTENT,
     COL_CRITERIA,
     COL_DEPARTMENT,
+    COL_EXPECTED,
     COL_FIELD_ID,
     COL_FIELDS,
     COL_FILLER,
     COL_HELP,
     COL_ID,
+    COL_INPUTS,
     COL_ITEM,
     COL_ITEM_ID,
     COL_KIND,
@@ -52,7 +54,9 @@ from famscore.scheme.format import (
     COL_SETTING,
     COL_TYPE,
     COL_UNIT,
+    COL_VETO,
     DATE,
+    EXAMPLES,
     FIELD_TYPES,
     FIELDS,
     FILLER_UNIT,
@@ -94,6 +98,7 @@ from famscore.scheme.format import (
 from famscore.scheme.model import (
     Band,
     Category,
+    Example,
     Field,
     Item,
     Scheme,
@@ -195,9 +200,18 @@ def load_scheme(path: Path | str) -> Scheme:
 
     if out.failed or settings is None:
         raise SchemeError(path, out.problems)
-    fingerprint = _fingerprint(book, tables)
+    # 算例 never change a score: adding one after the forms went out must not make the returns a
+    # different scheme's.
+    fingerprint = _fingerprint(book, {k: v for k, v in tables.items() if k != EXAMPLES})
     return Scheme(
-        settings, tuple(bands), tuple(categories), fields, fingerprint, str(path), tuple(out.problems)
+        settings,
+        tuple(bands),
+        tuple(categories),
+        fields,
+        fingerprint,
+        str(path),
+        tuple(out.problems),
+        _examples(tables[EXAMPLES]),
     )
 
 
@@ -361,6 +375,27 @@ def _bands(table: Table | None, out: _Collector) -> list[Band]:
             )
         bands.append(Band(name, lower, table.text(cells, COL_NOTE), Source(table.sheet, row)))
     return bands
+
+
+def _examples(table: Table | None) -> tuple[Example, ...]:
+    """The 算例 rows as written; famscore.proof checks and runs them (a wrong one does not stop scoring)."""
+    if table is None:
+        return ()
+    headers = (COL_ITEM_ID, COL_INPUTS, COL_EXPECTED, COL_VETO)
+    columns = tuple((h, n) for h in headers if (n := table.column_number(h)) is not None)
+    return tuple(
+        Example(
+            table.key(cells, COL_ITEM_ID),
+            table.text(cells, COL_INPUTS),
+            table.key(cells, COL_EXPECTED),
+            table.text(cells, COL_VETO),
+            table.text(cells, COL_NOTE),
+            Source(table.sheet, row),
+            columns,
+        )
+        for row, cells in table
+        if not is_blank(cells)
+    )
 
 
 def _choice_lists(table: Table | None, out: _Collector) -> dict[str, list[str]]:
