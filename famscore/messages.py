@@ -303,9 +303,6 @@ class Msg(Enum):
     SCHEME_INDICATOR_ID_EMPTY = Detail("编号为空", "每个一级、二级指标都要有唯一编号")
     SCHEME_INDICATOR_ID_TWICE = Detail("编号「{id}」重复（第 {first_row} 行已使用）", "改为唯一编号")
     SCHEME_POINTS_INVALID = Detail("分值「{text}」{why}", "填写该指标的满分")
-    SCHEME_INDICATOR_BOTH_LEVELS = Detail(
-        "同一行同时写了一级指标和二级指标", "一级指标单独占一行，其下各二级指标各占一行"
-    )
     SCHEME_CATEGORY_KIND_UNKNOWN = Detail("计分类别「{kind}」无法识别", "请写「{main}」或「{bonus}」")
     SCHEME_INDICATOR_NAME_EMPTY = Detail("一级指标和二级指标都为空", "填写指标名称，或删除这一行")
     SCHEME_ITEM_WITHOUT_CATEGORY = Detail("二级指标「{name}」前面没有一级指标", "先写一行一级指标")

@@ -432,6 +432,8 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
     categories: list[Category] = []
     items: dict[str, list[Item]] = defaultdict(list)
     seen: dict[str, int] = {}
+    summed: set[str] = set()  # categories named only on their items' rows: worth the sum of their items
+    ids = {table.key(cells, COL_ID) for _, cells in table}
     for row, cells in table:
         if is_blank(cells):
             continue
@@ -453,10 +455,7 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
             why = _refused(_bare(points_text)) if points is None and points_text else "不是正数"
             out.add(Msg.SCHEME_POINTS_INVALID, table.sheet, row, col(COL_POINTS), text=points_text, why=why)
             points = Decimal(0)
-        if cat_name and item_name:
-            out.add(Msg.SCHEME_INDICATOR_BOTH_LEVELS, table.sheet, row, col(COL_ITEM))
-            continue
-        if cat_name:
+        if cat_name and not item_name:
             kind = table.key(cells, COL_KIND) or MAIN
             if kind not in (MAIN, BONUS):
                 out.add(
@@ -474,9 +473,21 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
         if not item_name:
             out.add(Msg.SCHEME_INDICATOR_NAME_EMPTY, table.sheet, row, col(COL_ITEM))
             continue
-        if not categories:
+        if cat_name:
+            # As pasted from the official table: the item's row names its category (every row, or the
+            # first of a merged cell). The category is the one of that name, else made here.
+            named = _named_category(categories, cat_name)
+            if named is None:
+                named = _implicit_category(table, cells, row, cat_name, len(categories), ids, out)
+                if _CATEGORY_POINTS.match(cat_name) is None:
+                    summed.add(named.id)
+                categories.append(named)
+            cat = named
+        elif not categories:
             out.add(Msg.SCHEME_ITEM_WITHOUT_CATEGORY, table.sheet, row, col(COL_CATEGORY), name=item_name)
             continue
+        else:
+            cat = categories[-1]
         floor_text = table.key(cells, COL_LOWEST)
         floor: Decimal | None = Decimal(0)
         if floor_text in NEGATIVE_WORDS:
@@ -493,7 +504,6 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
                     why=_why(_bare(floor_text)),
                 )
                 floor = Decimal(0)
-        cat = categories[-1]
         items[cat.id].append(
             Item(
                 ident,
@@ -509,7 +519,68 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
                 Source(table.sheet, row),
             )
         )
-    return [replace(cat, items=tuple(items[cat.id])) for cat in categories]
+    return [
+        replace(
+            cat,
+            items=tuple(items[cat.id]),
+            points=_sum_points(items[cat.id]) if cat.id in summed else cat.points,
+        )
+        for cat in categories
+    ]
+
+
+# "基础工作（30分）": an official table's category cell, name and points together.
+_CATEGORY_POINTS = re.compile(r"^(.*?)\s*[（(]\s*([0-9]+(?:\.[0-9]+)?)\s*分\s*[)）]$")
+_ORDINALS = "一二三四五六七八九十"
+
+
+def _category_key(name: str) -> str:
+    """The name a category is known by: without its written points."""
+    found = _CATEGORY_POINTS.match(name)
+    return found.group(1) if found else name
+
+
+def _named_category(categories: list[Category], name: str) -> Category | None:
+    key = _category_key(name)
+    return next((c for c in reversed(categories) if _category_key(c.name) == key), None)
+
+
+def _implicit_category(
+    table: Table, cells: list[object], row: int, name: str, count: int, ids: set[str], out: _Collector
+) -> Category:
+    """The category an item row names before any row of its own: its 编号 is its place (一, 二 …, as the
+    official tables number them) unless the sheet uses that 编号, then its name; its points are those
+    written with its name ("基础工作（30分）"), else the sum of its items (0 until they are summed)."""
+    found = _CATEGORY_POINTS.match(name)
+    points = Decimal(found.group(2)) if found else Decimal(0)
+    name = found.group(1) if found else name
+    ordinal = _ordinal(count + 1)
+    ident = ordinal if ordinal not in ids else name
+    kind = table.key(cells, COL_KIND) or MAIN
+    if kind not in (MAIN, BONUS):
+        out.add(
+            Msg.SCHEME_CATEGORY_KIND_UNKNOWN,
+            table.sheet,
+            row,
+            table.column_number(COL_KIND),
+            kind=kind,
+            main=MAIN,
+            bonus=BONUS,
+        )
+        kind = MAIN
+    return Category(ident, name, points, kind, (), Source(table.sheet, row))
+
+
+def _ordinal(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十 (the way an official table numbers its 一级指标)."""
+    if n <= 10:
+        return _ORDINALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (_ORDINALS[tens - 1] if tens > 1 else "") + "十" + (_ORDINALS[ones - 1] if ones else "")
+
+
+def _sum_points(items: list[Item]) -> Decimal:
+    return sum((i.points for i in items), Decimal(0))
 
 
 def _fields(
