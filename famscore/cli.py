@@ -224,9 +224,9 @@ def _refuse_other_kind(path: Path) -> None:
 @app.command(cls=_Command)
 @handles_errors
 def check(scheme: SchemeArg) -> None:
-    """检查考评表：打印指标树和分值，列出全部问题（工作表、行、列和改法）。
+    """检查考评表：打印指标树和分值，列出全部问题（工作表、行、列和改法），并逐个验算「算例」。
 
-    考评表有错误时退出码为 2；只有警告时为 0。
+    考评表有错误（含不成立的算例）时退出码为 2；只有警告时为 0。
 
     示例：famscore check examples/changning-2023/考评表.xlsx
     """
