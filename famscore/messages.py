@@ -305,7 +305,9 @@ class Msg(Enum):
     SCHEME_POINTS_INVALID = Detail("分值「{text}」{why}", "填写该指标的满分")
     SCHEME_CATEGORY_KIND_UNKNOWN = Detail("计分类别「{kind}」无法识别", "请写「{main}」或「{bonus}」")
     SCHEME_INDICATOR_NAME_EMPTY = Detail("一级指标和二级指标都为空", "填写指标名称，或删除这一行")
-    SCHEME_ITEM_WITHOUT_CATEGORY = Detail("二级指标「{name}」前面没有一级指标", "先写一行一级指标")
+    SCHEME_ITEM_WITHOUT_CATEGORY = Detail(
+        "二级指标「{name}」前面没有一级指标", "先写一行一级指标，或在本行「一级指标」列写上它所属的一级指标"
+    )
     SCHEME_ITEM_FLOOR_INVALID = Detail(
         "最低分「{text}」无法识别{why}", "留空表示最低 0 分；写「不限」表示扣分上不封顶、可为负分"
     )

@@ -511,7 +511,7 @@ def _example(sheet: Any) -> None:
     # One set of widths for blocks with different columns: 参数 and 评分标准 get the room.
     widths = {
         "A": 18,
-        "B": 14,
+        "B": 32,  # 设置 内容, 算例 输入
         "C": 30,
         "D": 34,
         "E": 16,
