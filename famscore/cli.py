@@ -26,6 +26,8 @@ from famscore.messages import Msg, Say
 
 if TYPE_CHECKING:
     from famscore.batch.run import Progress
+    from famscore.errors import Severity
+    from famscore.proof import Proof
     from famscore.scheme.model import Scheme
     from famscore.scoring import BatchResult
 
@@ -224,9 +226,9 @@ def _refuse_other_kind(path: Path) -> None:
 @app.command(cls=_Command)
 @handles_errors
 def check(scheme: SchemeArg) -> None:
-    """检查考评表：打印指标树和分值，列出全部问题（工作表、行、列和改法）。
+    """检查考评表：打印指标树和分值，列出全部问题（工作表、行、列和改法），并逐个验算「算例」。
 
-    考评表有错误时退出码为 2；只有警告时为 0。
+    考评表有错误（含不成立的算例）时退出码为 2；只有警告时为 0。
 
     示例：famscore check examples/changning-2023/考评表.xlsx
     """
@@ -238,7 +240,11 @@ def check(scheme: SchemeArg) -> None:
         _refuse_other_kind(scheme)
     if loaded is not None:
         out.print(scheme_tree(loaded))
+    proof = _prove(loaded)
+    problems = [*problems, *proof.problems] if proof else problems
     print_problems(problems)
+    if proof:
+        _report_proof(proof)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     if errors or loaded is None:
@@ -262,16 +268,47 @@ UnitsFileOpt = Annotated[
 ]
 
 
+def _prove(scheme: Scheme | None, severity: Severity = ERROR) -> Proof | None:
+    """The scheme's 算例 run through its rules (None when it has none): errors for check, else warnings."""
+    from famscore.proof import prove
+
+    if scheme is None or not scheme.examples:
+        return None
+    return prove(scheme, severity)
+
+
+def _report_proof(proof: Proof) -> None:
+    if proof.failed:
+        report(
+            err,
+            Say.EXAMPLES_SOME_FAIL,
+            "bold yellow",
+            failed=proof.failed,
+            passed=proof.passed,
+            count=proof.count,
+        )
+    else:
+        report(out, Say.EXAMPLES_ALL_HOLD, "green", count=proof.count)
+
+
 def _load(scheme: Path) -> Scheme:
-    from famscore.errors import SchemeError
+    from famscore.errors import WARNING, SchemeError
     from famscore.scheme.loader import load_scheme
 
     try:
-        return load_scheme(scheme)
+        loaded = load_scheme(scheme)
     except SchemeError as exc:
         _refuse_other_kind(scheme)
         print_problems(exc.problems)
         raise refuse(Msg.CLI_SCHEME_CANNOT_SCORE, path=scheme) from None
+    # A 算例 that does not hold is the author's hand sum or the rules being wrong; check refuses it, and
+    # here it is said before scoring (not refused: the rules passed every other check and only the
+    # author can tell which side is wrong).
+    proof = _prove(loaded, WARNING)
+    if proof is not None and proof.failed:
+        print_problems(list(proof.problems))
+        _report_proof(proof)
+    return loaded
 
 
 @contextlib.contextmanager

@@ -303,12 +303,11 @@ class Msg(Enum):
     SCHEME_INDICATOR_ID_EMPTY = Detail("编号为空", "每个一级、二级指标都要有唯一编号")
     SCHEME_INDICATOR_ID_TWICE = Detail("编号「{id}」重复（第 {first_row} 行已使用）", "改为唯一编号")
     SCHEME_POINTS_INVALID = Detail("分值「{text}」{why}", "填写该指标的满分")
-    SCHEME_INDICATOR_BOTH_LEVELS = Detail(
-        "同一行同时写了一级指标和二级指标", "一级指标单独占一行，其下各二级指标各占一行"
-    )
     SCHEME_CATEGORY_KIND_UNKNOWN = Detail("计分类别「{kind}」无法识别", "请写「{main}」或「{bonus}」")
     SCHEME_INDICATOR_NAME_EMPTY = Detail("一级指标和二级指标都为空", "填写指标名称，或删除这一行")
-    SCHEME_ITEM_WITHOUT_CATEGORY = Detail("二级指标「{name}」前面没有一级指标", "先写一行一级指标")
+    SCHEME_ITEM_WITHOUT_CATEGORY = Detail(
+        "二级指标「{name}」前面没有一级指标", "先写一行一级指标，或在本行「一级指标」列写上它所属的一级指标"
+    )
     SCHEME_ITEM_FLOOR_INVALID = Detail(
         "最低分「{text}」无法识别{why}", "留空表示最低 0 分；写「不限」表示扣分上不封顶、可为负分"
     )
@@ -802,6 +801,35 @@ class Msg(Enum):
     )
     CLI_FEEDBACK_NO_UNITS = Detail("{path} 中没有计分的单位，没有生成反馈表。")
 
+    # --- 算例: the scheme's worked examples, run by famscore check (famscore.proof) ------------------
+    PROOF_ITEM_UNKNOWN = Detail(
+        "算例的指标编号「{id}」在「指标」表中没有这个二级指标", "请写「指标」表中二级指标的编号，如 A1"
+    )
+    PROOF_ITEM_UNKNOWN_NEAR = Detail(
+        "算例的指标编号「{id}」在「指标」表中没有这个二级指标", "是否想写「{near}」？"
+    )
+    PROOF_INPUT_NO_EQUALS = Detail(
+        "算例输入「{written}」缺少等号", "请写成 字段编号=值，几项之间用分号隔开，如 A1_完成率=96；A1_人数=3"
+    )
+    PROOF_FIELD_UNKNOWN = Detail(
+        "算例输入中的字段「{id}」在「字段」表中不存在", "请照「字段」表的字段编号写，本项读取的字段：{reads}"
+    )
+    PROOF_FIELD_UNKNOWN_NEAR = Detail("算例输入中的字段「{id}」在「字段」表中不存在", "是否想写「{near}」？")
+    PROOF_FIELD_NOT_READ = Detail(
+        "算例输入中的字段「{id}」不参与「{item}」（{item_id}）的计分",
+        "本项读取的字段：{reads}；请删去这一项或改写指标编号",
+    )
+    PROOF_FIELD_TWICE = Detail("算例输入中的字段「{id}」写了两次", "每个字段只写一次")
+    PROOF_VALUE_INVALID = Detail("算例输入「{id}={given}」不能作为这个字段的值：{why}", "{fix}")
+    PROOF_EXPECTED_INVALID = Detail(
+        "算例的应得分「{given}」{why}", "填写按评分标准手算的本项得分，如 3.5；可为负数，如 -2"
+    )
+    PROOF_VETO_UNKNOWN = Detail("算例的否决「{given}」无法识别", "请写「{accepted}」，没有否决时留空")
+    PROOF_MISMATCH = Detail(
+        "算例不成立：「{item}」（{item_id}）输入 {inputs}，应得 {expected}，按规则算得 {computed}",
+        "计算过程：{working}。请对照评分标准核对：手算错了改「应得分」，规则写错了改「规则」表",
+    )
+
     @property
     def code(self) -> str:
         return self.name
@@ -878,6 +906,10 @@ class Say(Enum):
         "；要按单位名单的顺序排列，请加上 --units-file 单位名单。",
     )
     PROBLEMS_TO_FIX = Line("问题：{tally}；改正错误后请重新计分（见上表）。")
+    EXAMPLES_ALL_HOLD = Line("{count} 个算例全部成立", "（按规则算出的得分与手算的应得分一致）。")
+    EXAMPLES_SOME_FAIL = Line(
+        "{failed} 个算例不成立", "，{passed} 个成立（共 {count} 个）；请按上表逐个核对评分标准和规则。"
+    )
     NEW_SCHEME_WRITTEN = Line(
         "已写出考评表起步工作簿：{path}", "。先看「说明」和「示例」工作表，填好后运行 famscore check {path}"
     )
@@ -1015,6 +1047,14 @@ PLACEHOLDERS = {
     "raw": "写的参数值",
     "message": "规则的问题（否决规则的参数）",
     "fix": "改法",
+    "written": "算例输入中写错的一段",
+    "given": "算例中写的内容",
+    "reads": "本项规则读取的字段编号",
+    "item_id": "二级指标的编号",
+    "inputs": "算例的输入（字段编号=值）",
+    "expected": "算例的应得分（及否决）",
+    "computed": "按规则算出的得分（及否决）",
+    "working": "famscore 的计分说明",
     "roster_name": "单位名单中与回表单位名相近的名称（可能是笔误）",
     "sent": "反馈表发出时单元格中的得分",
     "now": "发回的反馈表中该单元格现在的内容",

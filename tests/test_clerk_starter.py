@@ -16,11 +16,13 @@ from typer.testing import CliRunner
 import famscore.cli as cli
 from famscore.cli import app
 from famscore.messages import Msg, Say
+from famscore.proof import prove
 from famscore.rules import primary_kinds
 from famscore.scheme.format import (
     BANDS,
     CHOICES,
     COLUMNS,
+    EXAMPLES,
     FIELD_TYPES,
     FIELDS,
     INDICATORS,
@@ -120,6 +122,7 @@ def test_sheets_in_order_the_guide_first(book: Any) -> None:
         FIELDS,
         CHOICES,
         RULES,
+        EXAMPLES,
         EXAMPLE_SHEET,
     ]
     assert book.active.title == GUIDE_SHEET
@@ -206,9 +209,13 @@ def example_blocks(sheet: Any) -> dict[str, list[dict[str, object]]]:
 
 def test_the_example_is_a_complete_scheme_that_checks_clean(book: Any, tmp_path: Path) -> None:
     blocks = example_blocks(book[EXAMPLE_SHEET])
-    assert list(blocks) == [SETTINGS, BANDS, INDICATORS, FIELDS, CHOICES, RULES]
+    assert list(blocks) == [SETTINGS, BANDS, INDICATORS, FIELDS, CHOICES, RULES, EXAMPLES]
     scheme, problems = check_scheme(write_scheme(blocks, tmp_path / "示例.xlsx"))
     assert [p.text() for p in problems] == []
     assert scheme is not None
+    # Its 算例 hold, and show a veto too.
+    proof = prove(scheme)
+    assert (proof.count, proof.passed, proof.problems) == (len(blocks[EXAMPLES]), len(blocks[EXAMPLES]), ())
+    assert any(row.get("否决") for row in blocks[EXAMPLES])
     # Every rule kind the registry knows is shown at least once.
     assert {str(r["规则类型"]) for r in blocks[RULES]} == set(primary_kinds())

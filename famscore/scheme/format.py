@@ -10,7 +10,8 @@ INDICATORS = "指标"
 FIELDS = "字段"
 CHOICES = "选项"
 RULES = "规则"
-OPTIONAL_SHEETS = (BANDS, CHOICES)
+EXAMPLES = "算例"  # worked examples: an item, its inputs, the score worked out by hand (famscore.proof)
+OPTIONAL_SHEETS = (BANDS, CHOICES, EXAMPLES)
 
 # ---------------------------------------------------------------- column headers
 
@@ -48,6 +49,10 @@ COL_LIST = "列表"
 COL_RULE_KIND = "规则类型"
 COL_FIELDS = "字段"
 COL_PARAMS = "参数"
+# 算例 (and 指标编号, 说明)
+COL_INPUTS = "输入"  # 字段编号=值, several separated by ；
+COL_EXPECTED = "应得分"
+COL_VETO = "否决"  # 取消评优 / 排名末位 when the example's inputs strike a veto; blank: none
 
 # The headers a sheet must have (the loader looks for the row holding them all).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -57,6 +62,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     FIELDS: (COL_FIELD_ID, COL_ITEM_ID, COL_LABEL, COL_TYPE),
     CHOICES: (COL_LIST, COL_CHOICE),
     RULES: (COL_ITEM_ID, COL_RULE_KIND, COL_FIELDS, COL_PARAMS),
+    EXAMPLES: (COL_ITEM_ID, COL_INPUTS, COL_EXPECTED),
 }
 
 # Every column per sheet in the order authors see it, with its width in Excel character units
@@ -92,10 +98,11 @@ COLUMNS: dict[str, list[tuple[str, int]]] = {
     ],
     CHOICES: [(COL_LIST, 20), (COL_CHOICE, 30)],
     RULES: [(COL_ITEM_ID, 10), (COL_RULE_KIND, 14), (COL_FIELDS, 36), (COL_PARAMS, 50), (COL_NOTE, 50)],
+    EXAMPLES: [(COL_ITEM_ID, 10), (COL_INPUTS, 60), (COL_EXPECTED, 8), (COL_VETO, 10), (COL_NOTE, 50)],
 }
 # Per sheet, the columns written only when some row fills them, so that schemes without them keep
 # their columns (字段's 说明 is optional; the other sheets' 说明 columns are always written).
-OPTIONAL_COLUMNS: dict[str, set[str]] = {FIELDS: {COL_READING, COL_FILLER, COL_NOTE}}
+OPTIONAL_COLUMNS: dict[str, set[str]] = {FIELDS: {COL_READING, COL_FILLER, COL_NOTE}, EXAMPLES: {COL_VETO}}
 WRAPPED_COLUMNS = {
     COL_CONTENT,
     COL_CRITERIA,
@@ -106,6 +113,7 @@ WRAPPED_COLUMNS = {
     COL_ITEM,
     COL_LABEL,
     COL_FIELDS,
+    COL_INPUTS,
 }
 
 # ---------------------------------------------------------------- 设置 keys
@@ -180,5 +188,8 @@ NEGATIVE_WORDS = ("不限", "可为负分", "无下限", "上不封顶")
 # 设置 定级依据 / 排名依据
 BASIS_MAIN = "主要指标得分"
 BASIS_TOTAL = "总分"
+# 算例 输入: entries 字段编号=值 are separated by these (a line break in the cell too); = may be full-width.
+INPUT_SEPARATORS = "；;\n"
+INPUT_EQUALS = "=＝"
 # Rule kinds (分档, 选档, ...) are named once, by each kind's class in famscore.rules.kinds; the
 # registry (famscore.rules.kinds()) is where the loader and the docs read them from.

@@ -30,11 +30,13 @@ from famscore.scheme.format import (
     COL_CONTENT,
     COL_CRITERIA,
     COL_DEPARTMENT,
+    COL_EXPECTED,
     COL_FIELD_ID,
     COL_FIELDS,
     COL_FILLER,
     COL_HELP,
     COL_ID,
+    COL_INPUTS,
     COL_ITEM,
     COL_ITEM_ID,
     COL_KIND,
@@ -52,7 +54,9 @@ from famscore.scheme.format import (
     COL_SETTING,
     COL_TYPE,
     COL_UNIT,
+    COL_VETO,
     DATE,
+    EXAMPLES,
     FIELD_TYPES,
     FIELDS,
     FILLER_UNIT,
@@ -94,6 +98,7 @@ from famscore.scheme.format import (
 from famscore.scheme.model import (
     Band,
     Category,
+    Example,
     Field,
     Item,
     Scheme,
@@ -195,9 +200,18 @@ def load_scheme(path: Path | str) -> Scheme:
 
     if out.failed or settings is None:
         raise SchemeError(path, out.problems)
-    fingerprint = _fingerprint(book, tables)
+    # 算例 never change a score: adding one after the forms went out must not make the returns a
+    # different scheme's.
+    fingerprint = _fingerprint(book, {k: v for k, v in tables.items() if k != EXAMPLES})
     return Scheme(
-        settings, tuple(bands), tuple(categories), fields, fingerprint, str(path), tuple(out.problems)
+        settings,
+        tuple(bands),
+        tuple(categories),
+        fields,
+        fingerprint,
+        str(path),
+        tuple(out.problems),
+        _examples(tables[EXAMPLES]),
     )
 
 
@@ -363,6 +377,27 @@ def _bands(table: Table | None, out: _Collector) -> list[Band]:
     return bands
 
 
+def _examples(table: Table | None) -> tuple[Example, ...]:
+    """The 算例 rows as written; famscore.proof checks and runs them (a wrong one does not stop scoring)."""
+    if table is None:
+        return ()
+    headers = (COL_ITEM_ID, COL_INPUTS, COL_EXPECTED, COL_VETO)
+    columns = tuple((h, n) for h in headers if (n := table.column_number(h)) is not None)
+    return tuple(
+        Example(
+            table.key(cells, COL_ITEM_ID),
+            table.text(cells, COL_INPUTS),
+            table.key(cells, COL_EXPECTED),
+            table.text(cells, COL_VETO),
+            table.text(cells, COL_NOTE),
+            Source(table.sheet, row),
+            columns,
+        )
+        for row, cells in table
+        if not is_blank(cells)
+    )
+
+
 def _choice_lists(table: Table | None, out: _Collector) -> dict[str, list[str]]:
     lists: dict[str, list[str]] = defaultdict(list)
     if table is None:
@@ -397,6 +432,8 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
     categories: list[Category] = []
     items: dict[str, list[Item]] = defaultdict(list)
     seen: dict[str, int] = {}
+    summed: set[str] = set()  # categories named only on their items' rows: worth the sum of their items
+    ids = {table.key(cells, COL_ID) for _, cells in table}
     for row, cells in table:
         if is_blank(cells):
             continue
@@ -418,10 +455,7 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
             why = _refused(_bare(points_text)) if points is None and points_text else "不是正数"
             out.add(Msg.SCHEME_POINTS_INVALID, table.sheet, row, col(COL_POINTS), text=points_text, why=why)
             points = Decimal(0)
-        if cat_name and item_name:
-            out.add(Msg.SCHEME_INDICATOR_BOTH_LEVELS, table.sheet, row, col(COL_ITEM))
-            continue
-        if cat_name:
+        if cat_name and not item_name:
             kind = table.key(cells, COL_KIND) or MAIN
             if kind not in (MAIN, BONUS):
                 out.add(
@@ -439,9 +473,21 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
         if not item_name:
             out.add(Msg.SCHEME_INDICATOR_NAME_EMPTY, table.sheet, row, col(COL_ITEM))
             continue
-        if not categories:
+        if cat_name:
+            # As pasted from the official table: the item's row names its category (every row, or the
+            # first of a merged cell). The category is the one of that name, else made here.
+            named = _named_category(categories, cat_name)
+            if named is None:
+                named = _implicit_category(table, cells, row, cat_name, len(categories), ids, out)
+                if _CATEGORY_POINTS.match(cat_name) is None:
+                    summed.add(named.id)
+                categories.append(named)
+            cat = named
+        elif not categories:
             out.add(Msg.SCHEME_ITEM_WITHOUT_CATEGORY, table.sheet, row, col(COL_CATEGORY), name=item_name)
             continue
+        else:
+            cat = categories[-1]
         floor_text = table.key(cells, COL_LOWEST)
         floor: Decimal | None = Decimal(0)
         if floor_text in NEGATIVE_WORDS:
@@ -458,7 +504,6 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
                     why=_why(_bare(floor_text)),
                 )
                 floor = Decimal(0)
-        cat = categories[-1]
         items[cat.id].append(
             Item(
                 ident,
@@ -474,7 +519,68 @@ def _indicators(table: Table | None, out: _Collector) -> list[Category]:
                 Source(table.sheet, row),
             )
         )
-    return [replace(cat, items=tuple(items[cat.id])) for cat in categories]
+    return [
+        replace(
+            cat,
+            items=tuple(items[cat.id]),
+            points=_sum_points(items[cat.id]) if cat.id in summed else cat.points,
+        )
+        for cat in categories
+    ]
+
+
+# "基础工作（30分）": an official table's category cell, name and points together.
+_CATEGORY_POINTS = re.compile(r"^(.*?)\s*[（(]\s*([0-9]+(?:\.[0-9]+)?)\s*分\s*[)）]$")
+_ORDINALS = "一二三四五六七八九十"
+
+
+def _category_key(name: str) -> str:
+    """The name a category is known by: without its written points."""
+    found = _CATEGORY_POINTS.match(name)
+    return found.group(1) if found else name
+
+
+def _named_category(categories: list[Category], name: str) -> Category | None:
+    key = _category_key(name)
+    return next((c for c in reversed(categories) if _category_key(c.name) == key), None)
+
+
+def _implicit_category(
+    table: Table, cells: list[object], row: int, name: str, count: int, ids: set[str], out: _Collector
+) -> Category:
+    """The category an item row names before any row of its own: its 编号 is its place (一, 二 …, as the
+    official tables number them) unless the sheet uses that 编号, then its name; its points are those
+    written with its name ("基础工作（30分）"), else the sum of its items (0 until they are summed)."""
+    found = _CATEGORY_POINTS.match(name)
+    points = Decimal(found.group(2)) if found else Decimal(0)
+    name = found.group(1) if found else name
+    ordinal = _ordinal(count + 1)
+    ident = ordinal if ordinal not in ids else name
+    kind = table.key(cells, COL_KIND) or MAIN
+    if kind not in (MAIN, BONUS):
+        out.add(
+            Msg.SCHEME_CATEGORY_KIND_UNKNOWN,
+            table.sheet,
+            row,
+            table.column_number(COL_KIND),
+            kind=kind,
+            main=MAIN,
+            bonus=BONUS,
+        )
+        kind = MAIN
+    return Category(ident, name, points, kind, (), Source(table.sheet, row))
+
+
+def _ordinal(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十 (the way an official table numbers its 一级指标)."""
+    if n <= 10:
+        return _ORDINALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (_ORDINALS[tens - 1] if tens > 1 else "") + "十" + (_ORDINALS[ones - 1] if ones else "")
+
+
+def _sum_points(items: list[Item]) -> Decimal:
+    return sum((i.points for i in items), Decimal(0))
 
 
 def _fields(

@@ -135,6 +135,22 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Example:
+    """A worked example (算例) as the author wrote it: famscore.proof parses and runs it, never scoring."""
+
+    item_id: str
+    inputs: str  # 字段编号=值；字段编号=值 …
+    expected: str  # 应得分
+    veto: str = ""  # 否决: the veto words the inputs should strike, blank for none
+    note: str = ""
+    source: Source | None = None
+    columns: tuple[tuple[str, int], ...] = ()  # header -> Excel column, to point at the cell
+
+    def column(self, header: str) -> int | None:
+        return dict(self.columns).get(header)
+
+
+@dataclass(frozen=True)
 class Settings:
     title: str
     year: int | None
@@ -158,6 +174,7 @@ class Scheme:
     fingerprint: str
     path: str = ""
     warnings: tuple = field(default=())  # tuple[Problem, ...] found while loading
+    examples: tuple[Example, ...] = ()  # the 算例 sheet: proved by famscore.proof, never part of scoring
 
     @functools.cached_property
     def items(self) -> tuple[Item, ...]:
@@ -238,6 +255,7 @@ __all__ = [
     "YESNO",
     "Band",
     "Category",
+    "Example",
     "Field",
     "Item",
     "Scheme",

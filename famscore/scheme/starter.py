@@ -19,11 +19,13 @@ from famscore.scheme.format import (
     COL_CONTENT,
     COL_CRITERIA,
     COL_DEPARTMENT,
+    COL_EXPECTED,
     COL_FIELD_ID,
     COL_FIELDS,
     COL_FILLER,
     COL_HELP,
     COL_ID,
+    COL_INPUTS,
     COL_ITEM,
     COL_ITEM_ID,
     COL_KIND,
@@ -41,7 +43,9 @@ from famscore.scheme.format import (
     COL_SETTING,
     COL_TYPE,
     COL_UNIT,
+    COL_VETO,
     COLUMNS,
+    EXAMPLES,
     FIELD_TYPES,
     FIELDS,
     FILLER_UNIT,
@@ -67,6 +71,7 @@ from famscore.scheme.format import (
     YES,
 )
 from famscore.scheme.markdown import parse_markdown_sheets
+from famscore.scheme.model import VETO_LAST, VETO_NO_TOP
 from famscore.scheme.writer import write_scheme
 from famscore.text import width as text_width
 
@@ -102,7 +107,7 @@ HEADER_NOTES: dict[str, dict[str, str]] = {
     },
     INDICATORS: {
         COL_ID: "编号，全表唯一。一级指标如 A，其下二级指标如 A1、A2。",
-        COL_CATEGORY: "一级指标名称，只写在一级指标行；二级指标行留空。例：基础工作",
+        COL_CATEGORY: "一级指标名称，写在一级指标行。照原表在二级指标行也写上（每行重复，或只写在第一行）也可以：没有一级指标行时，分值为其二级指标之和，或写成 基础工作（30分）。例：基础工作",
         COL_ITEM: "二级指标名称，一级指标行留空。例：免费药具",
         COL_POINTS: "分值。一级指标的分值等于其二级指标之和；可写 8 或 8分。",
         COL_KIND: "只在一级指标行写：主要（计入主要指标得分）或 附加（创新工作等附加分）。留空为主要。",
@@ -136,6 +141,13 @@ HEADER_NOTES: dict[str, dict[str, str]] = {
         COL_FIELDS: "规则读取的字段编号；多个用逗号分隔；分档、低于/高于标准扣分也可写算式。例：A1_完成率",
         COL_PARAMS: "参数：名称=值，用分号隔开；分档、选档写 条件:得分。例：≥95:8；≥90:6；其他:0",
         COL_NOTE: "对原文的理解，不参与计分。例：“每下降 1 个百分点扣 0.2 分”按比例理解",
+    },
+    EXAMPLES: {
+        COL_ITEM_ID: "算例验算哪个二级指标。一行一个算例，famscore check 逐个验算，不参与计分。例：A1",
+        COL_INPUTS: "本项各字段的值：字段编号=值，用分号隔开；值的写法同填报表（96%、是、2024-08-15）；没写的字段按未填报。例：A3_完成率=96.5%",
+        COL_EXPECTED: "按评分标准手算的本项得分；可为负数。例：1.7",
+        COL_VETO: "这组输入应触发的否决：取消评优 或 排名末位；没有否决留空。",
+        COL_NOTE: "手算的过程，不参与计分。例：差 1.5 个百分点扣 0.3 分",
     },
 }
 
@@ -192,7 +204,8 @@ STEPS: tuple[tuple[str, str], ...] = (
     ),
     (
         "7. 检查",
-        "保存后运行 famscore check 考评表.xlsx：它列出指标树、每个问题所在的工作表、行、列和改法，直到显示“考评表可以使用”。",
+        "保存后运行 famscore check 考评表.xlsx：它列出指标树、每个问题所在的工作表、行、列和改法，直到显示“考评表可以使用”。"
+        "在「算例」表写几个按评分标准手算的例子（指标编号、输入 字段编号=值、应得分），check 会逐个验算，算得不一致的列出来。",
     ),
     (
         "8. 参考「示例」",
@@ -290,6 +303,21 @@ EXAMPLE = """
 | B1 | 高于标准扣分 | B1_婴儿死亡率 | 标准=4；扣=3；方式=一次性 | |
 | B2 | 分档 | B2_托位总数/B2_总人口*1000 | ≥3.5:8；其他:0 | 1900/520000×1000 = 3.65 得 8 分 |
 | C1 | 计次加分 | C1_创新项数 | 每次=5；上限=10 | 3 项得 10 分 |
+
+## 算例
+| 指标编号 | 输入 | 应得分 | 否决 | 说明 |
+|---|---|---|---|---|
+| A1 | A1_评估得分=94.5 | 6 | | 90-94 分按下限理解 |
+| A2 | A2_实施情况=全面实施 | 6 | | |
+| A3 | A3_完成率=96.5% | 1.7 | | 差 1.5 个百分点扣 0.3 分 |
+| A4 | A4_月报表报送=否；A4_质量管理=否；A4_信息录入=是 | 1 | | 两项未达要求各扣 0.5 分 |
+| A5 | A5_非正常上访=7；A5_舆论扣分=0；A5_排名末位=否 | -2 | | 上不封顶：5 - 7 |
+| A5 | A5_非正常上访=0；A5_舆论扣分=0；A5_排名末位=是 | 5 | 排名末位 | |
+| A6 | A6_下达日期=2024-08-15 | 2 | | 错过前两个期限，扣 3 分 |
+| A7 | A7_队伍建设=3；A7_主题宣传=2.5 | 5.5 | | |
+| B1 | B1_孕产妇死亡率=15.2；B1_婴儿死亡率=3.1 | 3 | | 只有孕产妇死亡率高于标准 |
+| B2 | B2_托位总数=1,800；B2_总人口=520,000 | 0 | | 3.46 个，不到 3.5 |
+| C1 | C1_创新项数=3 | 10 | | 10 分封顶 |
 """
 
 
@@ -302,7 +330,7 @@ def starter_rows() -> dict[str, list[dict[str, object]]]:
     """The sheets as the author finds them: 设置 filled with the usual values, the rest headers only."""
     settings: list[dict[str, object]] = [{COL_SETTING: k, COL_CONTENT: v} for k, v in SETTING_HINTS.items()]
     settings.append({COL_SETTING: SET_NOTE, COL_CONTENT: "写法见「说明」工作表，例子见「示例」工作表"})
-    return {SETTINGS: settings, BANDS: [], INDICATORS: [], FIELDS: [], CHOICES: [], RULES: []}
+    return {SETTINGS: settings, BANDS: [], INDICATORS: [], FIELDS: [], CHOICES: [], RULES: [], EXAMPLES: []}
 
 
 def write_starter(path: Path | str, kinds: Sequence[str]) -> Path:
@@ -400,6 +428,9 @@ def _dropdowns(book: Any, kinds: Sequence[str]) -> None:
     rules = book[RULES]
     _list(rules, COL_ITEM_ID, ids, "选择「指标」表中的二级指标编号", strict=False)
     _list(rules, COL_RULE_KIND, _quoted(kinds), "选择规则类型，写法见「说明」工作表")
+    examples = book[EXAMPLES]
+    _list(examples, COL_ITEM_ID, ids, "选择要验算的二级指标编号", strict=False)
+    _list(examples, COL_VETO, _quoted([VETO_NO_TOP, VETO_LAST]), "输入应触发否决时选择，否则留空")
     settings = book[SETTINGS]
     choices = {
         SET_GRADE_BASIS: [BASIS_MAIN, BASIS_TOTAL],
@@ -480,7 +511,7 @@ def _example(sheet: Any) -> None:
     # One set of widths for blocks with different columns: 参数 and 评分标准 get the room.
     widths = {
         "A": 18,
-        "B": 14,
+        "B": 32,  # 设置 内容, 算例 输入
         "C": 30,
         "D": 34,
         "E": 16,

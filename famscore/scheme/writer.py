@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from famscore.scheme.format import (
     COL_CATEGORY,
@@ -21,6 +22,7 @@ from famscore.scheme.format import (
     WRAPPED_COLUMNS,
 )
 from famscore.scheme.model import split_departments
+from famscore.text import width as text_width
 
 # Rows below the last written one that still get the 填报方 dropdown, for fields an author adds.
 _SPARE_ROWS = 200
@@ -66,6 +68,7 @@ def write_scheme(sheets: Mapping[str, Sequence[Mapping[str, object]]], path: Pat
             if header in WRAPPED_COLUMNS:
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=col, max_col=col):
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
+        _row_heights(sheet, columns)
         if name == FIELDS and any(h == COL_FILLER for h, _ in columns):
             column = next(i for i, (h, _) in enumerate(columns, start=1) if h == COL_FILLER)
             _filler_dropdown(sheet, column, len(rows), sheets.get(INDICATORS, []))
@@ -77,6 +80,25 @@ def write_scheme(sheets: Mapping[str, Sequence[Mapping[str, object]]], path: Pat
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
+
+
+def _row_heights(sheet: Any, columns: Sequence[tuple[str, int]]) -> None:
+    """Rows tall enough for their wrapped text: Excel sizes them itself, but WPS and LibreOffice show a
+    saved file's default height and cut the 评分标准 or 算例 输入 after one line."""
+    wrapped = [
+        (col, width) for col, (header, width) in enumerate(columns, start=1) if header in WRAPPED_COLUMNS
+    ]
+    for row in range(2, sheet.max_row + 1):
+        lines = 1
+        for col, width in wrapped:
+            value = sheet.cell(row=row, column=col).value
+            if isinstance(value, str):
+                per_line = max(width - 3, 1)
+                lines = max(
+                    lines, sum(-(-max(text_width(part), 1) // per_line) for part in value.split("\n"))
+                )
+        if lines > 1:
+            sheet.row_dimensions[row].height = 16 * lines
 
 
 def _filler_dropdown(
