@@ -21,6 +21,7 @@ from famscore.scheme.model import Scheme
 from famscore.scoring import PENDING, BatchResult, UnitResult
 
 CHART_UNITS = 40  # the totals chart shows at most this many ranked units: more do not fit a printed page
+LABELLED_BARS = 25  # more bars than this are too thin to carry their values legibly
 TITLE_ROW, HEADER_ROW = 0, 1  # the table starts on the row after the header
 TITLE_HEIGHT = 26.0  # points
 CHART_COL_GAP = 1  # empty columns between the band counts and the chart
@@ -159,10 +160,11 @@ def _totals_chart(
         "name": H_TOTAL,
         "categories": [sheet.name, first, 1, first + count - 1, 1],
         "values": [sheet.name, first, total_col, first + count - 1, total_col],
-        "data_labels": {"value": True, "num_format": sheet.formats.number, "font": {"size": 9}},
         "gap": 50,
         "border": {"color": "#7F7F7F"},
     }
+    if count <= LABELLED_BARS:
+        series["data_labels"] = {"value": True, "num_format": sheet.formats.number, "font": {"size": 9}}
     if any(points):
         series["points"] = points
     else:

@@ -62,10 +62,13 @@ DEFAULT_FONT = {"font_name": "Arial", "font_size": 10, "font_scheme": "none"}
 
 def summary_cells(batch: BatchResult) -> int:
     """About how many cells the summary holds: 排名 and 得分明细 rows, and the audit when it stays in."""
-    items = len(batch.scheme.items)
-    per_unit = items + len(batch.scheme.categories) + 16
-    audit = 8 * len(batch.units) * items if audit_in_workbook(batch) else 0
-    return len(batch.units) * per_unit + audit + 8 * len(batch.problems)
+    return cells_for(batch.scheme, len(batch.units), len(batch.problems), audit_in_workbook(batch))
+
+
+def cells_for(scheme: Scheme, units: int, problems: int, audit: bool) -> int:
+    items = len(scheme.items)
+    per_unit = items + len(scheme.categories) + 16 + (8 * items if audit else 0)
+    return units * per_unit + 8 * problems
 
 
 def shared_strings(batch: BatchResult) -> bool:
