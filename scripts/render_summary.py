@@ -153,6 +153,7 @@ def main() -> None:
 
         returns = work / "returns_60"
         generate(DEFAULT_SCHEME, 60, returns)
+        (returns / ".complete").unlink()  # the generator's cache marker: a hidden file in a returns folder
         sixty = score(DEFAULT_SCHEME, returns, work / "60个单位_汇总.xlsx")
         pdf60 = to_pdf(sixty, work)
         report("60 generated units", pdf60)
