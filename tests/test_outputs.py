@@ -152,7 +152,7 @@ def test_ranking_rows_in_rank_order_with_values(summary: Path) -> None:
         for name in ("排名", "单位", "主要指标得分", "创新工作", "总分", "等级", "标记", "回表文件")
     }
     # one bonus category within the cap: its column is the bonus, no second 附加分 column
-    assert header[col["创新工作"]] == "创新工作（附加，10分）"
+    assert header[col["创新工作"]] == "创新工作\n（附加，10分）"  # the points on a line of their own
     assert not any(h and h.startswith("附加分") for h in header)
     table = [r for r in rows[2:] if r[col["排名"]] is not None or r[col["单位"]] == "新泾镇"]
     got = [

@@ -147,7 +147,7 @@ def test_ranking_prints_on_a4_landscape_one_page_wide(example: Path) -> None:
 
 def test_ranking_has_one_column_per_figure(example: Path) -> None:
     header = [c.value for c in openpyxl.load_workbook(example)["排名"][2]]
-    assert "创新工作（附加，20分）" in header
+    assert "创新工作\n（附加，20分）" in header
     assert not any(str(h).startswith("附加分") for h in header)
     assert len(header) == len(set(header))
     back = read_summary(example)

@@ -34,9 +34,10 @@ K_VERSION_OF, K_GENERATED, K_RETURNS = "famscore 版本", "生成时间", "回�
 K_UNITS, K_RANKED, K_PROBLEMS = "计分单位数", "参加排名单位数", "问题数"
 
 
-def category_header(name: str, points: Decimal, bonus: bool) -> str:
-    """A category's column on the 排名 sheet: '组织管理（20分）', '加分项（附加，5分）'."""
-    return f"{name}（{'附加，' if bonus else ''}{fmt(points)}分）"
+def category_header(name: str, points: Decimal, bonus: bool, *, wrapped: bool = False) -> str:
+    """A category's column on the 排名 sheet: '组织管理（20分）', '加分项（附加，5分）'; `wrapped`
+    puts the points on a line of their own (a narrow printed column would break inside them)."""
+    return f"{name}{chr(10) if wrapped else ''}（{'附加，' if bonus else ''}{fmt(points)}分）"
 
 
 _CATEGORY_HEADER = re.compile(r"^(?P<name>.*)（(?P<bonus>附加，)?(?P<points>[^（）]*)分）$", re.S)
@@ -47,7 +48,7 @@ def read_category_header(header: str) -> tuple[str, Decimal | None, bool]:
     found = _CATEGORY_HEADER.match(header)
     if found is None:
         return header, None, False
-    return found["name"], to_decimal(found["points"]), bool(found["bonus"])
+    return found["name"].rstrip("\n"), to_decimal(found["points"]), bool(found["bonus"])
 
 
 # The 得分明细 sheet: a row of categories over the item headers, then the maxima (read back by readback).
@@ -97,7 +98,8 @@ def rank_columns(scheme: Scheme) -> list[Column]:
     width = max(7, min(11, int((share - 5) / 7)))
     columns = head
     for cat in scheme.categories:
-        columns.append(Column(category_header(cat.name, cat.points, cat.kind == BONUS), "num", width, 7))
+        header = category_header(cat.name, cat.points, cat.kind == BONUS, wrapped=True)
+        columns.append(Column(header, "num", width, 7))
     return [*columns, *tail, Column(H_FILE, "text", 40, 10)]
 
 
