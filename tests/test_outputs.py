@@ -189,7 +189,8 @@ def test_ranking_has_band_counts_and_chart(summary: Path) -> None:
     }
     assert counts == {"优秀": 2, "良好": 1, "不合格": 1, "待定": 1, "合计": 5, None: None}
     assert len(sheet._charts) == 1
-    assert sheet._charts[0].anchor._from.row == head.row - 1  # beside the counts (0-based anchor)
+    # a narrow table: the chart is under the counts (0-based anchor), from column A
+    assert sheet._charts[0].anchor._from.row > head.row + 5 and sheet._charts[0].anchor._from.col == 0
     assert sheet.freeze_panes == "C3"
 
 

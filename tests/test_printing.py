@@ -21,6 +21,7 @@ from famscore.outputs.readback import read_breakdown, read_summary
 from famscore.outputs.summary import write_summary
 from famscore.outputs.view import breakdown_of
 from famscore.outputs.xlsx import LANDSCAPE_WIDTH_PX, column_pixels
+from famscore.returns import ReturnData
 from famscore.scheme.loader import load_scheme
 from famscore.scoring import BatchResult, score_batch
 from famscore.units import read_units_file
@@ -283,3 +284,42 @@ def test_explain_from_a_summary_shows_category_subtotals(example: Path) -> None:
         read = [(r.id, r.name, r.points, r.score, r.category) for r in read_breakdown(example, view, back)]
         assert read == fresh, unit.unit
     assert any(r[4] for r in read) and read[0][0] == "A"
+
+
+def test_a_narrow_table_puts_the_chart_under_the_counts(load_md, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    scheme = load_md(ONE_CATEGORY)
+    returns = []
+    for name in ("甲街道", "乙街道", "丙街道"):
+        data = ReturnData(f"{name}.xlsx", f"/r/{name}.xlsx")
+        data.unit = name
+        returns.append(data)
+    path = _write(score_batch(scheme, returns), tmp_path / "窄.xlsx")
+    sheet = openpyxl.load_workbook(path)["排名"]
+    flags = [c.value for c in sheet[2]].index("标记") + 1
+    counts = next(c for row in sheet.iter_rows() for c in row if c.value == "合计")
+    chart = sheet._charts[0].anchor
+    assert chart._from.row + 1 > counts.row and chart._from.col == 0  # under the counts, from column A
+    assert chart.to.col + 1 <= flags or (chart.to.col == flags and chart.to.colOff == 0)
+    area_last_row = int(re.search(r"\$(\d+)$", sheet.print_area).group(1))  # type: ignore[union-attr]
+    assert chart.to.row + 1 <= area_last_row
+
+
+ONE_CATEGORY = """
+## 设置
+| 项目 | 内容 |
+|---|---|
+| 标题 | 一类 |
+| 版本 | 1 |
+| 主要指标满分 | 10 |
+
+## 指标
+| 编号 | 一级指标 | 二级指标 | 分值 | 计分类别 |
+|---|---|---|---|---|
+| A | 基础 | | 10 | |
+| A1 | | 基础工作 | 10 | |
+
+## 规则
+| 指标编号 | 规则类型 | 字段 | 参数 |
+|---|---|---|---|
+| A1 | 满分 | | |
+"""

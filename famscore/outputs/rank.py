@@ -25,6 +25,7 @@ LABELLED_BARS = 25  # more bars than this are too thin to carry their values leg
 TITLE_ROW, HEADER_ROW = 0, 1  # the table starts on the row after the header
 TITLE_HEIGHT = 26.0  # points
 CHART_COL_GAP = 1  # empty columns between the band counts and the chart
+MIN_CHART_WIDTH = 360  # pixels
 
 
 def _unit_flags(unit: UnitResult) -> list[str]:
@@ -83,13 +84,19 @@ def rank_sheet(book: Any, sheet: Sheet, batch: BatchResult, title: str = "") -> 
         _side_row(sheet, block_row + 1 + offset, 1, side[offset], len(batch.units))
     last_row = block_row + len(side)
     # The chart's size is set from the columns' final widths, known now that every row is written.
-    chart_col = 4 + CHART_COL_GAP
     scale = sheet.print_scale(flags_col)
     page = LANDSCAPE_HEIGHT_PT / scale  # a printed page's height in the sheet's points
-    chart_width = int(sum(column_pixels(sheet.final_width(c)) for c in range(chart_col, flags_col + 1)))
-    chart_pt = _totals_chart(book, sheet, batch, columns, colours, (block_row, chart_col), chart_width, page)
+
+    def pixels(first: int) -> int:
+        return int(sum(column_pixels(sheet.final_width(c)) for c in range(first, flags_col + 1)))
+
+    # Beside the counts; under them, the printed width across, when a short table leaves no room there.
+    chart_at = (block_row, 4 + CHART_COL_GAP)
+    if pixels(chart_at[1]) < MIN_CHART_WIDTH:
+        chart_at = (last_row + 2, 0)
+    chart_pt = _totals_chart(book, sheet, batch, columns, colours, chart_at, pixels(chart_at[1]), page)
     if chart_pt:
-        last_row = max(last_row, block_row + math.ceil(chart_pt / DEFAULT_ROW_HEIGHT))
+        last_row = max(last_row, chart_at[0] + math.ceil(chart_pt / DEFAULT_ROW_HEIGHT))
     block = (last_row - block_row + 1) * DEFAULT_ROW_HEIGHT
     if _room_left(sheet, last_table_row, page) < block + DEFAULT_ROW_HEIGHT:
         sheet.ws.set_h_pagebreaks([block_row - 1])  # the counts and the chart start a page of their own
@@ -180,6 +187,6 @@ def _totals_chart(
     # At most one printed page high (less the repeated header row), so the chart is never cut in two.
     tallest = (page - sheet.height(HEADER_ROW) - 2 * DEFAULT_ROW_HEIGHT) / 0.75
     height = int(min(max(260, 15 * count + 90), tallest))
-    chart.set_size({"width": max(width, 360), "height": height})
+    chart.set_size({"width": width, "height": height})
     sheet.ws.insert_chart(*at, chart, {"object_position": 3})  # neither moved nor sized with cells
     return height * 0.75
