@@ -257,7 +257,8 @@ def test_problems_second_with_the_unit(tmp_path: Path) -> None:
     bad = next(j.data for j in data if j.data.unit == "新华街道")
     extra = Problem(bad.file, "填报", "C7", "错误", "填报值超出范围", "改正后重新计分", code="X")
     roster = Problem("units.txt", "", "第 3 行", "警告", "名单中有空行", "")
-    batch.problems.extend([extra, roster])
+    twice = Problem(f"{bad.file}、另一份.xlsx", "", "", "错误", "交了两份", "")
+    batch.problems.extend([extra, roster, twice])
     path = _write(batch, tmp_path / "问题.xlsx")
     book = openpyxl.load_workbook(path)
     assert book.sheetnames[:2] == ["排名", "问题"]
@@ -265,6 +266,7 @@ def test_problems_second_with_the_unit(tmp_path: Path) -> None:
     assert rows[0] == ["单位", "文件", "工作表", "位置", "级别", "问题", "处理办法"]
     assert rows[1][:4] == ["新华街道", bad.file, "填报", "C7"]
     assert rows[2][:2] == [None, "units.txt"]  # no return, no unit
+    assert rows[3][0] == "新华街道"  # a problem about several returns of one unit
     assert book["问题"].print_title_rows == "$1:$1"
 
 

@@ -36,7 +36,7 @@ def problems_sheet(
             row += 1
             fill = ERROR_FILL if problem.is_error else WARNING_FILL
             red = problem.is_error
-            sheet.text(row, 0, units.get(problem.file, ""), formats.get("text", fill, red=red))
+            sheet.text(row, 0, _unit_of(problem.file, units), formats.get("text", fill, red=red))
             sheet.text(row, 1, problem.file, formats.get("text", fill, red=red))
             sheet.text(row, 2, problem.sheet, formats.get("text", fill, red=red))
             sheet.text(row, 3, problem.cell, formats.get("center", fill, red=red))
@@ -51,3 +51,12 @@ def problems_sheet(
     sheet.ws.autofilter(0, 0, row, len(columns) - 1)
     sheet.finish(freeze=(1, 0))
     return taken
+
+
+def _unit_of(file: str, units: dict[str, str]) -> str:
+    """The unit of the return `file`; for a problem about several returns (scoring names them
+    'a.xlsx、b.xlsx 等 4 个文件'), the one unit those of them scored belong to, if there is one."""
+    if file in units:
+        return units[file]
+    named = {units.get(name.split(" 等 ")[0], "") for name in file.split("、")} - {""}
+    return named.pop() if len(named) == 1 else ""
