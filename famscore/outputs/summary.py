@@ -3,9 +3,9 @@
 # Written with xlsxwriter, every sheet strictly row by row. Text goes to the shared-strings table, as
 # Excel and WPS write it: many WPS releases refuse a workbook whose text is all inline (xlsxwriter's
 # constant-memory mode) and Windows search cannot index one. Shared strings mean xlsxwriter holds every
-# cell until the file is closed (~200 bytes a cell); above SHARED_STRINGS_CELLS cells (far past the point
-# where the audit goes to a CSV) constant-memory mode keeps memory flat instead, and that workbook
-# has inline text. Every string goes
+# cell until the file is closed (~80 bytes a cell, measured); above SHARED_STRINGS_CELLS cells (far past
+# the point where the audit goes to a CSV) constant-memory mode keeps memory flat instead, and that
+# workbook has inline text. Every string goes
 # through `famscore.outputs.safe.write_text` (text cells, illegal characters removed, over-long text cut
 # and reported on the 问题 sheet). Numbers are written as numbers with the scheme's decimals. Each sheet
 # has its own module: rank, notice, matrix, audit, problems, facts; layout names them.
@@ -46,7 +46,8 @@ from famscore.scheme.model import Scheme
 from famscore.scoring import BatchResult
 
 # Cells written with shared strings (held in memory until the workbook closes); more stream inline.
-# 10,000 units × 54 items is ~700,000 cells and ~150 MB; 40,000 units would need 0.6 GB more.
+# 10,000 units of the changning example (24 items, the audit in a CSV) are ~470,000 cells, written with
+# ~40 MB more than inline (benchmarks/summary_write.py); 40,000 units, ~1.9 million, stay inline.
 SHARED_STRINGS_CELLS = 1_000_000
 
 # cli.score still asks here where the audit went; the decision is audit.audit_csv_target.

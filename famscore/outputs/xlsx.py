@@ -26,12 +26,12 @@ GREEN, YELLOW, RED = (0xC6, 0xEF, 0xCE), (0xFF, 0xEB, 0x9C), (0xFF, 0xC7, 0xCE)
 MARGIN_SIDE_IN, MARGIN_TOP_IN, MARGIN_BOTTOM_IN = 0.4, 0.7, 0.6
 LANDSCAPE_WIDTH_PX = (11.69 - 2 * MARGIN_SIDE_IN) * 96
 LANDSCAPE_HEIGHT_PT = (8.27 - MARGIN_TOP_IN - MARGIN_BOTTOM_IN) * 72
-DEFAULT_ROW_HEIGHT = 15.0  # points, Excel's default for the default 11 pt font
+DEFAULT_ROW_HEIGHT = 15.0  # points: the default row height xlsxwriter writes
 DEFAULT_COL_WIDTH = 8.43
-BODY_FONT_SIZE = 10  # points; printed at the fit-to-width scale, which rank.py keeps at 0.8 or more
+BODY_FONT_SIZE = 10  # points; printed at the fit-to-width scale, kept at layout.MIN_PRINT_SCALE or more
 
 
-def column_pixels(width: float) -> float:
+def column_pixels(width: float) -> int:
     """A column `width` characters wide in pixels, as Excel lays it out (7 px a character + padding)."""
     return int(width * 7 + 5)
 
