@@ -113,15 +113,15 @@ def assert_held_everywhere(batch: BatchResult, name: str, reason: str, tmp_path:
     notice = "\n".join(str(c.value) for row in book["结果通报"].iter_rows() for c in row if c.value)
     assert name not in notice and "另有 1 个单位" in notice
     matrix = [[c.value for c in row] for row in book["得分明细"].iter_rows()]
-    state = matrix[0].index("说明")
+    state = matrix[1].index("说明")  # under the row of categories
     assert next(r[state] for r in matrix if r[0] == name).startswith(f"{PENDING}：")
-    assert all(r[state] is None for r in matrix[2:] if r[0] != name)
+    assert all(r[state] is None for r in matrix[3:] if r[0] != name)
     shown = read_summary(path).units
     back = next(u for u in shown if u.unit == name)
     assert (back.rank, back.grade, back.status, back.complete) == (None, PENDING, PENDING, True)
     assert reason in back.held and reason in back.reason
     problems = [[c.value for c in row] for row in book["问题"].iter_rows()]
-    assert any(reason[:6] in (r[4] or "") or "暂不参加定级和排名" in (r[4] or "") for r in problems)
+    assert any(reason[:6] in (r[5] or "") or "暂不参加定级和排名" in (r[5] or "") for r in problems)
 
 
 # ---------------------------------------------------------------- item 3: file name against _meta

@@ -131,24 +131,36 @@ def _values(path: Path, sheet: str) -> list[list[object]]:
 
 
 def test_summary_has_every_sheet(summary: Path) -> None:
-    assert openpyxl.load_workbook(summary).sheetnames == list(SHEETS)
+    # 问题 comes second when there are problems (新泾镇's return has an error)
+    assert openpyxl.load_workbook(summary).sheetnames == [
+        "排名",
+        "问题",
+        "结果通报",
+        "得分明细",
+        "计分过程",
+        "考评表",
+    ]
     assert set(SHEETS) == {"排名", "得分明细", "计分过程", "问题", "考评表", "结果通报"}
 
 
 def test_ranking_rows_in_rank_order_with_values(summary: Path) -> None:
     rows = _values(summary, "排名")
-    header = rows[0]
+    assert rows[0][0] == "长宁区2023年度计划生育工作目标管理责任制考评 计分结果"  # the title row
+    header = rows[1]
     col = {
         name: next(i for i, h in enumerate(header) if h and h.startswith(name))
-        for name in ("排名", "单位", "主要指标得分", "附加分", "总分", "等级", "标记", "回表文件")
+        for name in ("排名", "单位", "主要指标得分", "创新工作", "总分", "等级", "标记", "回表文件")
     }
-    table = [r for r in rows[1:] if r[col["单位"]] is not None]
+    # one bonus category within the cap: its column is the bonus, no second 附加分 column
+    assert header[col["创新工作"]] == "创新工作\n（附加，10分）"  # the points on a line of their own
+    assert not any(h and h.startswith("附加分") for h in header)
+    table = [r for r in rows[2:] if r[col["排名"]] is not None or r[col["单位"]] == "新泾镇"]
     got = [
         (
             r[col["排名"]],
             r[col["单位"]],
             r[col["主要指标得分"]],
-            r[col["附加分"]],
+            r[col["创新工作"]],
             r[col["总分"]],
             r[col["等级"]],
         )
@@ -159,7 +171,7 @@ def test_ranking_rows_in_rank_order_with_values(summary: Path) -> None:
         (2, "天山街道", 9.7, 5, 14.7, "优秀"),
         (3, "程桥街道", 10, 0, 10, "优秀"),
         (4, "=1+1", 2, 0, 2, "不合格"),
-        (None, "新泾镇", 10, 0, 10, "待定"),  # incomplete: last, unranked
+        (None, "新泾镇", 10, None, 10, "待定"),  # incomplete: last, unranked; B1 unscored
     ]
     assert "无法计分" in table[-1][col["标记"]]
     assert table[0][col["回表文件"]] == f"{FORMULA_NAME}.xlsx"
@@ -169,11 +181,17 @@ def test_ranking_rows_in_rank_order_with_values(summary: Path) -> None:
 def test_ranking_has_band_counts_and_chart(summary: Path) -> None:
     book = openpyxl.load_workbook(summary)
     sheet = book["排名"]
-    count_col = next(c.column for c in sheet[1] if c.value == "单位数")
-    counts = {sheet.cell(r, count_col - 1).value: sheet.cell(r, count_col).value for r in range(2, 8)}
+    head = next(c for row in sheet.iter_rows() for c in row if c.value == "单位数")
+    assert head.row > 2 + 5  # below the table (title, header, five units), inside the printed area
+    counts = {
+        sheet.cell(r, head.column - 1).value: sheet.cell(r, head.column).value
+        for r in range(head.row + 1, head.row + 7)
+    }
     assert counts == {"优秀": 2, "良好": 1, "不合格": 1, "待定": 1, "合计": 5, None: None}
     assert len(sheet._charts) == 1
-    assert sheet.freeze_panes == "C2"
+    # a narrow table: the chart is under the counts (0-based anchor), from column A
+    assert sheet._charts[0].anchor._from.row > head.row + 5 and sheet._charts[0].anchor._from.col == 0
+    assert sheet.freeze_panes == "C3"
 
 
 def test_formula_like_text_is_stored_as_text(summary: Path) -> None:
@@ -192,17 +210,18 @@ def test_formula_like_text_is_stored_as_text(summary: Path) -> None:
 
 
 def test_control_characters_are_stripped_and_reported(summary: Path) -> None:
-    names = [r[1] for r in _values(summary, "排名")[1:]]
+    names = [r[1] for r in _values(summary, "排名")[2:]]
     assert "程桥街道" in names
     problems = _values(summary, "问题")
-    assert any("控制字符" in (r[4] or "") and r[0] == "汇总.xlsx" for r in problems)
+    assert any("控制字符" in (r[5] or "") and r[1] == "汇总.xlsx" for r in problems)
 
 
 def test_matrix_first_row_is_the_maximum(summary: Path) -> None:
     rows = _values(summary, "得分明细")
-    assert rows[0][:4] == ["单位", "A1 免费药具", "A2 出生个案信息核实", "B1 工作创新（附加）"]
-    assert rows[1][:4] == ["满分", 8, 2, 10]
-    assert rows[2][:4] == [FORMULA_NAME, 6, 2, 10]
+    assert rows[0][:4] == ["一级指标", "A 计生服务（10分）", None, "B 创新工作（附加，10分）"]
+    assert rows[1][:4] == ["单位", "A1 免费药具", "A2 出生个案信息核实", "B1 工作创新（附加）"]
+    assert rows[2][:4] == ["满分", 8, 2, 10]
+    assert rows[3][:4] == [FORMULA_NAME, 6, 2, 10]
     assert rows[-1][:4] == ["新泾镇", 8, 2, None]
 
 
@@ -217,10 +236,10 @@ def test_audit_has_one_row_per_unit_and_item(summary: Path, batch: BatchResult) 
 
 def test_problems_sheet_lists_errors(summary: Path) -> None:
     rows = _rows(summary, "问题")
-    assert [c.value for c in rows[0]] == ["文件", "工作表", "位置", "级别", "问题", "处理办法"]
-    error = next(r for r in rows[1:] if r[3].value == "错误")
-    assert error[0].value == "新泾镇.xlsx"
-    assert error[4].font.color is not None and error[4].fill.fgColor.rgb.endswith("FFC7CE")
+    assert [c.value for c in rows[0]] == ["单位", "文件", "工作表", "位置", "级别", "问题", "处理办法"]
+    error = next(r for r in rows[1:] if r[4].value == "错误")
+    assert (error[0].value, error[1].value) == ("新泾镇", "新泾镇.xlsx")
+    assert error[5].font.color is not None and error[5].fill.fgColor.rgb.endswith("FFC7CE")
 
 
 def test_scheme_sheet_facts(summary: Path) -> None:
@@ -269,11 +288,16 @@ def test_every_sheet_prints_well(summary: Path) -> None:
     book = openpyxl.load_workbook(summary)
     for name in SHEETS:
         sheet = book[name]
-        # fit to 1 page wide (1 is the default width, so only fitToPage and height 0 are stored)
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage, name
-        assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0, name
+        if name == "得分明细":  # full size, split between categories, the unit column on every page
+            assert sheet.page_setup.scale in (None, 100) and sheet.print_title_cols == "$A:$A", name
+            assert not sheet.sheet_properties.pageSetUpPr.fitToPage, name
+        else:
+            # fit to 1 page wide (1 is the default width, so only fitToPage and height 0 are stored)
+            assert sheet.sheet_properties.pageSetUpPr.fitToPage, name
+            assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0, name
+        upright = name in ("结果通报", "考评表")  # a document and a three-column list
+        assert sheet.page_setup.orientation == ("portrait" if upright else "landscape"), name
         if name != "结果通报":
-            assert sheet.page_setup.orientation == "landscape", name
             assert sheet.freeze_panes is not None, name
             assert sheet.print_title_rows, name
             assert sheet["A1"].font.b, name
@@ -317,7 +341,7 @@ def test_long_text_is_cut_in_workbook(scheme: Scheme, tmp_path: Path) -> None:
     audit = _values(path, "计分过程")
     remark = next(r[6] for r in audit if r[1] == "A2")
     assert len(remark) <= EXCEL_CELL_LIMIT and remark.endswith("原文共 40000 字）")
-    assert any("已截断" in (r[4] or "") for r in _values(path, "问题"))
+    assert any("已截断" in (r[5] or "") for r in _values(path, "问题"))
 
 
 # ---------------------------------------------------------------- JSON

@@ -60,4 +60,4 @@ def scheme_sheet(sheet: Sheet, batch: BatchResult, generated_at: str, famscore_v
             sheet.number(row, 2, extra, num)
         elif extra is not None:
             sheet.text(row, 2, extra, formats.get("center"))
-    sheet.finish(freeze=(1, 0))
+    sheet.finish(freeze=(1, 0), portrait=True)  # three narrow columns: a list, printed upright

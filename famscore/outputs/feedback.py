@@ -265,7 +265,7 @@ def summary_source(path: Path, units: Sequence[str] | None = None) -> ListSource
     `units` (names) limits it to those units. Raises UsageError when the file is no summary.
     """
     from famscore.outputs import layout as L
-    from famscore.outputs.readback import audit_table, place_items, read_summary
+    from famscore.outputs.readback import audit_table, matrix_groups, place_items, read_summary
     from famscore.workbook import cell_at, cell_text
 
     summary = read_summary(path)
@@ -285,8 +285,9 @@ def summary_source(path: Path, units: Sequence[str] | None = None) -> ListSource
         inputs = cell_text(cell_at(cells, column[L.A_INPUTS])).removeprefix("'")
         rows_of.setdefault(name_key(name), []).append((item, inputs))
     ranked = [u for u in summary.units if u.rankable]
+    groups = matrix_groups(Path(path))
     placed = {
-        name_key(u.unit): place_items(summary, u, [r for r, _ in rows_of.get(name_key(u.unit), [])])
+        name_key(u.unit): place_items(summary, u, [r for r, _ in rows_of.get(name_key(u.unit), [])], groups)
         for u in summary.units
     }
     stats: dict[tuple[int, str], tuple[Decimal | None, Decimal | None]] = {}

@@ -123,6 +123,9 @@ def _read_rank_rows(
 ) -> tuple[tuple[CategoryHead, ...], tuple[UnitView, ...]]:
     if not rows:
         raise UsageError(say(Msg.SUMMARY_SHEET_EMPTY, name=source.name, tab=L.SHEET_RANK), source)
+    # The header is the first row naming 单位: a title row stands above it since 0.3.
+    start = next((i for i, r in enumerate(rows[:5]) if L.H_UNIT in (clean_text(c) for c in r)), 0)
+    rows = rows[start:]
     header = []
     for value in rows[0]:
         text = clean_text(value)
@@ -144,6 +147,10 @@ def _read_rank_rows(
     category_cols = list(range(unit_col + 1, main_col))
     categories = tuple(CategoryHead("", *L.read_category_header(header[i])) for i in category_cols)
     zero = Decimal(0).quantize(Decimal(1).scaleb(-decimals))
+    # Without a 附加分 column the bonus is the one bonus category's subtotal (layout.bonus_column).
+    bonus_cats = [i for i, c in zip(category_cols, categories, strict=True) if c.bonus]
+    if bonus_col is None and len(bonus_cats) == 1:
+        bonus_col = bonus_cats[0]
 
     def number(row: list[Any], index: int | None) -> Decimal | None:
         value = to_decimal(cell_at(row, index)) if index is not None else None
@@ -201,24 +208,37 @@ def read_breakdown(path: Path | str, summary: SummaryView, unit: UnitView) -> li
     order, so consecutive items are taken until their maxima reach the category's points; if that
     does not account for every item exactly, the items are shown without categories.
     """
-    return place_items(summary, unit, _audit_rows(Path(path), unit.unit))
+    return place_items(summary, unit, _audit_rows(Path(path), unit.unit), matrix_groups(Path(path)))
 
 
 def read_breakdowns(path: Path | str, summary: SummaryView) -> dict[str, list[BreakdownRow]]:
     """Every unit's breakdown as `read_breakdown` gives it, keyed by famscore.names.name_key, reading
     the audit once (the notice needs all of them)."""
     table = _audit_table(Path(path))
+    groups = matrix_groups(Path(path))
     found: dict[str, list[BreakdownRow]] = {}
     for unit in summary.units:
         key = name_key(unit.unit)
-        found[key] = place_items(summary, unit, table.get(key, []))
+        found[key] = place_items(summary, unit, table.get(key, []), groups)
     return found
 
 
-def place_items(summary: SummaryView, unit: UnitView, items: list[BreakdownRow]) -> list[BreakdownRow]:
-    """A unit's audit rows under their categories, as `read_breakdown` places them."""
+def place_items(
+    summary: SummaryView,
+    unit: UnitView,
+    items: list[BreakdownRow],
+    groups: dict[str, tuple[str, str]] | None = None,
+) -> list[BreakdownRow]:
+    """A unit's audit rows under their categories, as `read_breakdown` places them.
+
+    `groups`: the 得分明细 sheet's categories per item (matrix_groups); without them, by points."""
     heads = summary.categories
-    if not items or not heads or any(c.points is None for c in heads):
+    if not items or not heads:
+        return items
+    grouped = _grouped(groups, summary, unit, items) if groups else None
+    if grouped is not None:
+        return grouped
+    if any(c.points is None for c in heads):
         return items
     rows: list[BreakdownRow] = []
     position = 0
@@ -234,6 +254,52 @@ def place_items(summary: SummaryView, unit: UnitView, items: list[BreakdownRow])
         if taken != head.points:
             return items
     return rows if position == len(items) else items
+
+
+def matrix_groups(source: Path) -> dict[str, tuple[str, str]] | None:
+    """item id -> (category id, category header) from the 得分明细 sheet's row of categories over its
+    items (written since 0.3), or None when the sheet has no such row."""
+    try:
+        rows = _open(source).get_sheet_by_name(L.SHEET_MATRIX).to_python(skip_empty_area=False)
+    except Exception:  # an older summary, or one without the sheet: fall back to the points
+        return None
+    if len(rows) < 2 or clean_text(cell_at(rows[0], 0)) != L.M_CATEGORY:
+        return None
+    groups: dict[str, tuple[str, str]] = {}
+    current: tuple[str, str] | None = None
+    for col in range(1, len(rows[1])):
+        band = clean_text(cell_at(rows[0], col))
+        if band:
+            current = L.read_matrix_group(band) if band != L.M_SUM else None
+        item_id = clean_text(cell_at(rows[1], col)).partition(" ")[0]
+        if current is not None and item_id:
+            groups[item_id] = current
+    return groups
+
+
+def _grouped(
+    groups: dict[str, tuple[str, str]], summary: SummaryView, unit: UnitView, items: list[BreakdownRow]
+) -> list[BreakdownRow] | None:
+    """The breakdown placed by the 得分明细 categories, or None when they do not fit the audit."""
+    if any(i.id not in groups for i in items):
+        return None
+    order = list(dict.fromkeys(groups.values()))  # the categories in the 排名 sheet's order
+    names = [h.name for h in summary.categories]
+    out: list[BreakdownRow] = []
+    seen: tuple[str, str] | None = None
+    for item in items:
+        group = groups[item.id]
+        if group != seen:
+            seen = group
+            category_id, header = group
+            name, points, _bonus = L.read_category_header(header)
+            if len(order) == len(names):
+                subtotal = unit.categories[order.index(group)]
+            else:  # a category without items has no band: match by name
+                subtotal = unit.categories[names.index(name)] if name in names else None
+            out.append(BreakdownRow(category_id, name, points, subtotal, category=True))
+        out.append(item)
+    return out
 
 
 def audit_table(source: Path) -> list[list[Any]]:

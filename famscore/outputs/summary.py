@@ -1,7 +1,11 @@
 """The summary workbook: puts its sheets together, in one atomic write beside the audit CSV when there is one."""
 
-# Written with xlsxwriter in constant-memory mode, so every sheet is written strictly row by row (the
-# audit sheet streams one row per unit × item and scales to 10,000 units × 40 items). Every string goes
+# Written with xlsxwriter, every sheet strictly row by row. Text goes to the shared-strings table, as
+# Excel and WPS write it: many WPS releases refuse a workbook whose text is all inline (xlsxwriter's
+# constant-memory mode) and Windows search cannot index one. Shared strings mean xlsxwriter holds every
+# cell until the file is closed (~80 bytes a cell, measured); above SHARED_STRINGS_CELLS cells (far past
+# the point where the audit goes to a CSV) constant-memory mode keeps memory flat instead, and that
+# workbook has inline text. Every string goes
 # through `famscore.outputs.safe.write_text` (text cells, illegal characters removed, over-long text cut
 # and reported on the 问题 sheet). Numbers are written as numbers with the scheme's decimals. Each sheet
 # has its own module: rank, notice, matrix, audit, problems, facts; layout names them.
@@ -38,10 +42,55 @@ from famscore.outputs.problems import problems_sheet
 from famscore.outputs.rank import rank_sheet
 from famscore.outputs.safe import OutputSet, verify_xlsx
 from famscore.outputs.xlsx import Formats, Notes, Sheet
+from famscore.scheme.model import Scheme
 from famscore.scoring import BatchResult
+
+# Cells written with shared strings (held in memory until the workbook closes); more stream inline.
+# 10,000 units of the changning example (24 items, the audit in a CSV) are ~470,000 cells, written with
+# ~40 MB more than inline (benchmarks/summary_write.py); 40,000 units, ~1.9 million, stay inline.
+SHARED_STRINGS_CELLS = 1_000_000
 
 # cli.score still asks here where the audit went; the decision is audit.audit_csv_target.
 __all__ = ["audit_csv_path", "audit_in_workbook", "summary_writer", "write_summary"]
+
+
+# Arial, not the theme's Calibri: LibreOffice and WPS on Linux (common in Chinese offices) have Liberation
+# Sans with Arial's metrics but often no Calibri substitute, and a column is as wide as its font's
+# digits: under a wider stand-in the printed page shrinks to fit and the text with it. Chinese text
+# falls back to the system's CJK font either way. Not a theme font ('none'), so Excel keeps it.
+DEFAULT_FONT = {"font_name": "Arial", "font_size": 10, "font_scheme": "none"}
+
+
+def summary_cells(batch: BatchResult) -> int:
+    """About how many cells the summary holds: 排名 and 得分明细 rows, and the audit when it stays in."""
+    return cells_for(batch.scheme, len(batch.units), len(batch.problems), audit_in_workbook(batch))
+
+
+def cells_for(scheme: Scheme, units: int, problems: int, audit: bool) -> int:
+    items = len(scheme.items)
+    per_unit = items + len(scheme.categories) + 16 + (8 * items if audit else 0)
+    return units * per_unit + 8 * problems
+
+
+def shared_strings(batch: BatchResult) -> bool:
+    """Whether the summary's text goes to the shared-strings table (else inline, memory flat)."""
+    return summary_cells(batch) <= SHARED_STRINGS_CELLS
+
+
+def page_title(scheme: Scheme) -> str:
+    """The scheme's title with its year, for page headers: '长宁区…考评表（2023 年度）'."""
+    year = scheme.settings.year
+    if year and str(year) not in scheme.title:
+        return f"{scheme.title}（{year} 年度）"
+    return scheme.title
+
+
+def sheet_order(batch: BatchResult) -> tuple[str, ...]:
+    """The summary's sheets in tab order: 问题 second when the run found problems, else in SHEETS order."""
+    if not batch.problems:
+        return SHEETS
+    rest = tuple(n for n in SHEETS if n not in (SHEET_RANK, SHEET_PROBLEMS))
+    return (SHEET_RANK, SHEET_PROBLEMS, *rest)
 
 
 def write_summary(
@@ -112,16 +161,18 @@ def _write(
             str(path),
             {
                 "tmpdir": parts,
-                "constant_memory": True,
+                "constant_memory": not shared_strings(batch),
                 "strings_to_numbers": False,
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
+                "default_format_properties": dict(DEFAULT_FONT),
             },
         )
         try:
-            formats = Formats(book, batch.scheme.settings.decimals)
+            title = page_title(batch.scheme)
+            formats = Formats(book, batch.scheme.settings.decimals, title)
             notes = Notes(file_name)
-            sheets = {name: Sheet(book, formats, name, notes) for name in SHEETS}
+            sheets = {name: Sheet(book, formats, name, notes) for name in sheet_order(batch)}
             book.set_properties(
                 {
                     "title": batch.scheme.title,
@@ -129,7 +180,7 @@ def _write(
                     "comments": f"famscore {famscore_version}，{generated_at}",
                 }
             )
-            rank_sheet(book, sheets[SHEET_RANK], batch)
+            rank_sheet(book, sheets[SHEET_RANK], batch, title)
             notice_sheet(sheets[SHEET_NOTICE], batch, generated_at, famscore_version)
             matrix_sheet(sheets[SHEET_MATRIX], batch)
             if csv_path is None:
@@ -139,7 +190,8 @@ def _write(
                 audit_pointer(sheets[SHEET_AUDIT], batch, csv_path)
             scheme_sheet(sheets[SHEET_SCHEME], batch, generated_at, famscore_version)
             # Last, because it lists the notes the other sheets made.
-            collected.extend(problems_sheet(sheets[SHEET_PROBLEMS], batch.problems, notes))
+            units = {u.file: u.unit for u in batch.units}
+            collected.extend(problems_sheet(sheets[SHEET_PROBLEMS], batch.problems, notes, units))
             sheets[SHEET_RANK].ws.activate()
         finally:
             book.close()

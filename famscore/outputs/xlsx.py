@@ -22,6 +22,20 @@ WARNING_FILL = "FFEB9C"
 GREEN, YELLOW, RED = (0xC6, 0xEF, 0xCE), (0xFF, 0xEB, 0x9C), (0xFF, 0xC7, 0xCE)
 
 
+# The printed page: A4 with the margins `Sheet.finish` sets, in screen pixels (96 per inch) and points.
+MARGIN_SIDE_IN, MARGIN_TOP_IN, MARGIN_BOTTOM_IN = 0.4, 0.7, 0.6
+LANDSCAPE_WIDTH_PX = (11.69 - 2 * MARGIN_SIDE_IN) * 96
+LANDSCAPE_HEIGHT_PT = (8.27 - MARGIN_TOP_IN - MARGIN_BOTTOM_IN) * 72
+DEFAULT_ROW_HEIGHT = 15.0  # points: the default row height xlsxwriter writes
+DEFAULT_COL_WIDTH = 8.43
+BODY_FONT_SIZE = 10  # points; printed at the fit-to-width scale, kept at layout.MIN_PRINT_SCALE or more
+
+
+def column_pixels(width: float) -> int:
+    """A column `width` characters wide in pixels, as Excel lays it out (7 px a character + padding)."""
+    return int(width * 7 + 5)
+
+
 def band_colours(count: int) -> list[str]:
     """Fill colours for `count` bands: top green, last red, the ones between graded via yellow."""
     if count <= 0:
@@ -58,15 +72,16 @@ def number_format(decimals: int) -> str:
 class Formats:
     """xlsxwriter formats created once per combination."""
 
-    def __init__(self, book: Any, decimals: int) -> None:
+    def __init__(self, book: Any, decimals: int, page_title: str = "") -> None:
         self.book = book
         self.number = number_format(decimals)
+        self.page_title = page_title  # the printed page header of every sheet (scheme title and year)
         self._cache: dict[tuple, Any] = {}
 
     def get(self, kind: str, fill: str | None = None, *, bold: bool = False, red: bool = False) -> Any:
         key = (kind, fill, bold, red)
         if key not in self._cache:
-            props: dict[str, Any] = {"valign": "vcenter", "font_size": 10}
+            props: dict[str, Any] = {"valign": "vcenter", "font_size": BODY_FONT_SIZE}
             if kind == "header":
                 props.update(
                     bold=True,
@@ -78,6 +93,10 @@ class Formats:
                 )
             elif kind == "title":
                 props.update(bold=True, font_size=14)
+            elif kind == "heading":  # a sheet's title row above its table
+                props.update(bold=True, font_size=14, align="center")
+            elif kind == "group":  # a band over the columns of one category
+                props.update(bold=True, text_wrap=True, align="center", border=1, bg_color="DDEBF7")
             elif kind == "plain":
                 props.update(text_wrap=True, font_size=11)
             elif kind == "note":
@@ -155,6 +174,7 @@ class Sheet:
         self.minimums: dict[int, int] = {}
         self.wrap_cols: set[int] = set()
         self.overflowed: set[int] = set()  # wrap columns with text wider than their cap
+        self.heights: dict[int, float] = {}  # rows given a height, in points (others are 15)
         self._row = -1
         self._lines = 1
 
@@ -179,7 +199,28 @@ class Sheet:
             self._row, self._lines = row, 1
         if lines > self._lines:
             self._lines = lines
-            self.ws.set_row(row, 13.5 * min(lines, 30) + 3)
+            self.set_height(row, 13.5 * min(lines, 30) + 3)
+
+    def set_height(self, row: int, points: float) -> None:
+        self.heights[row] = points
+        self.ws.set_row(row, points)
+
+    def height(self, row: int) -> float:
+        """A row's height in points as printed (an estimate for rows left to the default)."""
+        return self.heights.get(row, DEFAULT_ROW_HEIGHT)
+
+    def final_width(self, col: int) -> float:
+        """The width `finish` gives column `col`, in Excel's character units."""
+        width = self.widths.get(col, 0)
+        cap = self.caps.get(col, 40)
+        if col in self.overflowed:
+            width = cap
+        return max(self.minimums.get(col, 6), min(width, cap)) if col in self.widths else DEFAULT_COL_WIDTH
+
+    def print_scale(self, last_col: int) -> float:
+        """The scale `fit_to_pages(1, 0)` prints columns 0..`last_col` at on landscape A4 (at most 1)."""
+        pixels = sum(column_pixels(self.final_width(c)) for c in range(last_col + 1))
+        return min(1.0, LANDSCAPE_WIDTH_PX / max(pixels, 1))
 
     def number(self, row: int, col: int, value: Decimal | int | None, cell_format: Any = None) -> None:
         if value is None:
@@ -212,13 +253,16 @@ class Sheet:
         last_col: int | None = None,
         last_row: int | None = None,
         portrait: bool = False,
+        first_header_row: int = 0,
+        repeat_cols: int = 0,
+        fit_width: bool = True,
     ) -> None:
+        """Column widths, frozen panes and the printed page: A4, the header rows (from
+        `first_header_row`) and `repeat_cols` leading columns on every page, the scheme's title in the
+        page header, '第 1 页 共 3 页' in the footer; one page wide unless `fit_width` is False."""
         ws = self.ws
-        for col, width in sorted(self.widths.items()):
-            cap = self.caps.get(col, 40)
-            if col in self.overflowed:
-                width = cap  # row heights were estimated for this width
-            ws.set_column(col, col, max(self.minimums.get(col, 6), min(width, cap)))
+        for col in sorted(self.widths):
+            ws.set_column(col, col, self.final_width(col))  # overflowed: heights were estimated for the cap
         if freeze != (0, 0):
             ws.freeze_panes(*freeze)
         if portrait:
@@ -227,10 +271,28 @@ class Sheet:
             ws.set_landscape()
             ws.center_horizontally()
         ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 0)
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        if fit_width:
+            ws.fit_to_pages(1, 0)
+        ws.set_margins(left=MARGIN_SIDE_IN, right=MARGIN_SIDE_IN, top=MARGIN_TOP_IN, bottom=MARGIN_BOTTOM_IN)
         if header_rows:
-            ws.repeat_rows(0, header_rows - 1)
-        ws.set_footer("&C第 &P 页，共 &N 页")
+            ws.repeat_rows(first_header_row, first_header_row + header_rows - 1)
+        if repeat_cols:
+            ws.repeat_columns(0, repeat_cols - 1)
+        ws.set_header(page_header(self.formats.page_title, self.name), {"margin": 0.3})
+        ws.set_footer(PAGE_FOOTER, {"margin": 0.3})
         if last_col is not None and last_row is not None:
             ws.print_area(0, 0, max(last_row, 0), last_col)
+
+
+PAGE_FOOTER = "&C&9第 &P 页 共 &N 页"
+
+
+def page_header(title: str, sheet: str) -> str:
+    """The printed page header: the scheme's title (with its year) left, the sheet's name right."""
+    left = f"&L&9{_header_text(title)}" if title else ""
+    return f"{left}&R&9{_header_text(sheet)}"
+
+
+def _header_text(text: str) -> str:
+    # '&' starts a control code in a header; the header is limited to 255 characters in all.
+    return text.replace("&", "&&")[:100]
