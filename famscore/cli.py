@@ -249,6 +249,18 @@ ReturnsArg = Annotated[
     Path,
     typer.Argument(metavar="回表文件夹", help="存放各单位交回的填报表的文件夹", exists=True, file_okay=False),
 ]
+# --- two-party batches: the departments' 评分表 in a folder of their own (issue 12) ---------------------
+ReviewsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--reviews",
+        metavar="评分表文件夹",
+        help="各考核部门交回的评分表所在的文件夹；评分表也可以直接放在回表文件夹中"
+        "（按隐藏的 _meta 识别，与文件名无关）。示例：--reviews 评分表",
+        exists=True,
+        file_okay=False,
+    ),
+]
 UnitsFileOpt = Annotated[
     Path | None,
     typer.Option(
@@ -284,7 +296,13 @@ def _read_progress(quiet: bool) -> Iterator[Progress]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
-def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: bool = False) -> BatchResult:
+def _score(
+    scheme_path: Path,
+    returns: Path,
+    units_file: Path | None,
+    quiet: bool = False,
+    reviews: Path | None = None,
+) -> BatchResult:
     """The one library call behind `score` and `explain`, inside the progress bar."""
     from famscore.batch import NoReturns, score_folder
     from famscore.units import read_units_file
@@ -293,7 +311,7 @@ def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: boo
     units = read_units_file(units_file) if units_file is not None else None
     try:
         with _read_progress(quiet) as advance:
-            return score_folder(scheme, returns, units, advance)
+            return score_folder(scheme, returns, units, advance, reviews=reviews)
     except NoReturns as empty:
         # An empty summary would replace last run's and rank nobody: that is a wrong folder, not a result.
         print_problems(empty.notes)
@@ -354,6 +372,7 @@ def score(
     ] = None,
     units_file: UnitsFileOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条和排名表")] = False,
+    reviews: ReviewsOpt = None,
 ) -> None:
     """计分：读取文件夹中全部回表，逐项计分、汇总、定级、排名，写出汇总工作簿并打印排名表。
 
@@ -361,8 +380,8 @@ def score(
 
     示例：famscore score examples/changning-2023/考评表.xlsx examples/changning-2023/returns
     """
-    targets = _plan_score(scheme, returns, output, json_file, units_file)  # refuses inputs, up front
-    batch = _score(scheme, returns, units_file, quiet)
+    targets = _plan_score(scheme, returns, output, json_file, units_file, reviews)  # refuses inputs, up front
+    batch = _score(scheme, returns, units_file, quiet, reviews)
     _write_outputs(batch, targets)
     _show_score(batch, targets, quiet)
     raise typer.Exit(1 if any(p.is_error for p in batch.problems) else 0)
@@ -377,7 +396,12 @@ class _Targets:
 
 
 def _plan_score(
-    scheme: Path, returns: Path, output: Path | None, json_file: Path | None, units_file: Path | None
+    scheme: Path,
+    returns: Path,
+    output: Path | None,
+    json_file: Path | None,
+    units_file: Path | None,
+    reviews: Path | None = None,
 ) -> _Targets:
     """The outputs of `score`, refused (UsageError) if any would land on an input, before any work."""
     from famscore.outputs.safe import plan_outputs
@@ -386,7 +410,12 @@ def _plan_score(
     if output is None:
         output = returns.resolve().parent / f"{returns.resolve().name}_计分汇总.xlsx"
     # Every file this run reads, against every file it may write.
-    inputs = [("考评表", scheme), ("单位名单", units_file), ("回表文件夹", returns)]
+    inputs = [
+        ("考评表", scheme),
+        ("单位名单", units_file),
+        ("回表文件夹", returns),
+        ("评分表文件夹", reviews),
+    ]
     plan_outputs(output_paths(output, json_file), inputs)
     return _Targets(output, json_file)
 
@@ -455,6 +484,7 @@ def explain(
     ] = None,
     unit: Annotated[str, typer.Option("--unit", "-u", help="单位名称")] = "",
     units_file: UnitsFileOpt = None,
+    reviews: ReviewsOpt = None,
 ) -> None:
     """逐项说明某个单位的得分和理由（可发给该单位核对）。
 
@@ -463,7 +493,7 @@ def explain(
     也可以从汇总工作簿说明：famscore explain 汇总.xlsx --unit 新华街道
     """
     from famscore.names import name_key
-    from famscore.outputs.terminal import unit_breakdown
+    from famscore.outputs.terminal import self_scores, unit_breakdown
     from famscore.outputs.view import breakdown_of, unit_view, view_of_batch
 
     if not unit:
@@ -486,14 +516,15 @@ def explain(
             raise refuse(Msg.CLI_UNIT_NOT_IN_SUMMARY, unit=unit, guess=guess, names="、".join(names))
         out.print(unit_breakdown(summary, match[0], rows))
         return
-    batch = _score(source, returns, units_file, quiet=True)
+    batch = _score(source, returns, units_file, quiet=True, reviews=reviews)
     found = [u for u in batch.units if name_key(u.unit) == name_key(unit)]
     if not found:
         scored = [u.unit for u in batch.units]
         guess = cli_zh.near_miss(unit, scored)
         raise refuse(Msg.CLI_UNIT_NOT_SCORED, unit=unit, guess=guess, names="、".join(scored))
     view = view_of_batch(batch, limit=0)
-    out.print(unit_breakdown(view, unit_view(batch, found[0]), breakdown_of(batch, found[0])))
+    claims = self_scores(batch, found[0])
+    out.print(unit_breakdown(view, unit_view(batch, found[0]), breakdown_of(batch, found[0]), claims))
     own = [p for p in batch.problems if p.file == found[0].file]
     print_problems(own)
     if any(p.is_error for p in own):

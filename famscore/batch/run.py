@@ -14,6 +14,7 @@ from famscore.batch.spool import Spool
 from famscore.errors import FamscoreError, Problem, joined
 from famscore.messages import Msg
 from famscore.returns import ReturnData
+from famscore.reviews import ReviewData
 from famscore.scheme.model import Scheme
 from famscore.scoring import BatchResult, score_batch
 
@@ -51,14 +52,26 @@ def read_folder(
     progress: Progress | None = None,
     workers: int | None = None,
     spool: bool = False,
+    reviews: Path | None = None,
 ) -> tuple[list[JobResult], list[Problem]]:
     """Read and score every return in `folder` in worker processes; `progress(done, total)` after each.
 
     With `spool`, workers keep each return's details (values, explanations) in a temporary file the
     batch owns and send back only its scores; the results then load their details when asked.
+    `reviews`: a second folder with the departments' 评分表. A 评分表 is told from a unit's return by
+    its _meta wherever it is, and read in the workers like the returns (JobResult.review).
     """
     files, notes = list_returns(folder)
     jobs = [(path, path.relative_to(folder).as_posix()) for path in files]
+    if reviews is not None:
+        more, more_notes = list_returns(reviews)
+        seen = {path.resolve() for path in files}
+        jobs += [
+            (path, f"{reviews.name}/{path.relative_to(reviews).as_posix()}")
+            for path in more
+            if path.resolve() not in seen
+        ]
+        notes += [p for p in more_notes if p not in notes]
     count = workers if workers is not None else default_workers(len(jobs))
     spooled = Spool(scheme) if spool and jobs else None
     with no_cyclic_gc():
@@ -83,16 +96,22 @@ def score_folder(
     *,
     workers: int | None = None,
     spool: bool = True,
+    reviews: Path | None = None,
 ) -> BatchResult:
     """Every return in `folder` read, checked and scored; identities checked against the roster
     `units` (None: no roster); units graded and ranked. Raises NoReturns for a folder without returns.
+
+    Two-party schemes: the departments' 评分表 are found among the returns or in `reviews`, and each
+    field is taken from its filler (famscore.scoring.score_batch, famscore.merge).
     """
     with no_cyclic_gc():
-        results, notes = read_folder(folder, scheme, progress, workers, spool)
-        if all(_not_a_return(result.data) for result in results):
+        results, notes = read_folder(folder, scheme, progress, workers, spool, reviews)
+        if all(_not_a_return(result.data) or result.review is not None for result in results):
             # Only a covering letter, a scan or an archive: no return was there to read.
             raise NoReturns(folder, notes + [p for result in results for p in result.data.problems])
-        return score_batch(scheme, results, list(units) if units is not None else None, notes)
+        # A two-party scheme always merges: a folder without 评分表 is then one problem per department.
+        found: list[ReviewData] | None = [] if scheme.two_party else None
+        return score_batch(scheme, results, list(units) if units is not None else None, notes, found)
 
 
 _NOT_RETURNS = {Msg.RETURN_NOT_SPREADSHEET.code, Msg.ARCHIVE_NOT_READ.code}

@@ -37,6 +37,7 @@ from famscore.outputs.notice import notice_sheet
 from famscore.outputs.problems import problems_sheet
 from famscore.outputs.rank import rank_sheet
 from famscore.outputs.safe import OutputSet, verify_xlsx
+from famscore.outputs.selfcheck import SHEET_SELF, has_self_check, self_check_sheet
 from famscore.outputs.xlsx import Formats, Notes, Sheet
 from famscore.scoring import BatchResult
 
@@ -121,7 +122,10 @@ def _write(
         try:
             formats = Formats(book, batch.scheme.settings.decimals)
             notes = Notes(file_name)
-            sheets = {name: Sheet(book, formats, name, notes) for name in SHEETS}
+            names = list(SHEETS)
+            if has_self_check(batch):  # after 得分明细: the verified scores, then the claims beside them
+                names.insert(names.index(SHEET_MATRIX) + 1, SHEET_SELF)
+            sheets = {name: Sheet(book, formats, name, notes) for name in names}
             book.set_properties(
                 {
                     "title": batch.scheme.title,
@@ -132,6 +136,8 @@ def _write(
             rank_sheet(book, sheets[SHEET_RANK], batch)
             notice_sheet(sheets[SHEET_NOTICE], batch, generated_at, famscore_version)
             matrix_sheet(sheets[SHEET_MATRIX], batch)
+            if SHEET_SELF in sheets:
+                self_check_sheet(sheets[SHEET_SELF], batch)
             if csv_path is None:
                 extra = audit_sheets(book, formats, sheets[SHEET_AUDIT], batch, notes)
             else:
@@ -143,4 +149,4 @@ def _write(
             sheets[SHEET_RANK].ws.activate()
         finally:
             book.close()
-        return len(SHEETS) + extra
+        return len(names) + extra
