@@ -20,7 +20,7 @@ COL_CONTENT = "内容"
 # 等级 (and 指标's 最低分)
 COL_BAND = "等级"
 COL_LOWEST = "最低分"
-COL_NOTE = "说明"  # 等级, 指标, 规则
+COL_NOTE = "说明"  # 等级, 指标, 字段, 规则
 # 指标
 COL_ID = "编号"
 COL_CATEGORY = "一级指标"
@@ -87,13 +87,15 @@ COLUMNS: dict[str, list[tuple[str, int]]] = {
         (COL_REQUIRED, 6),
         (COL_HELP, 50),
         (COL_READING, 8),
-        (COL_FILLER, 16),
+        (COL_FILLER, 20),
+        (COL_NOTE, 40),
     ],
     CHOICES: [(COL_LIST, 20), (COL_CHOICE, 30)],
     RULES: [(COL_ITEM_ID, 10), (COL_RULE_KIND, 14), (COL_FIELDS, 36), (COL_PARAMS, 50), (COL_NOTE, 50)],
 }
-# Written only when some row fills them, so that schemes without them keep their columns.
-OPTIONAL_COLUMNS = {COL_READING, COL_FILLER}
+# Per sheet, the columns written only when some row fills them, so that schemes without them keep
+# their columns (字段's 说明 is optional; the other sheets' 说明 columns are always written).
+OPTIONAL_COLUMNS: dict[str, set[str]] = {FIELDS: {COL_READING, COL_FILLER, COL_NOTE}}
 WRAPPED_COLUMNS = {
     COL_CONTENT,
     COL_CRITERIA,
@@ -167,8 +169,9 @@ def self_score_id(item_id: str) -> str:
     return SELF_SCORE_PREFIX + item_id
 
 
-# 指标 考核部门 may name several departments: "委信访办/老龄家发科", "家发科、预防科".
-DEPARTMENT_SEPARATORS = "/／、,，;；"
+# 指标 考核部门 may name several departments: "委信访办/老龄家发科", "家发科、预防科", or one per line
+# in the cell (as the seeds' tables print them: "家发科\n预防科").
+DEPARTMENT_SEPARATORS = "/／、,，;；\n\r \u3000"
 # 指标 计分类别
 MAIN = "主要"
 BONUS = "附加"

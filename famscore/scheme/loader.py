@@ -98,6 +98,7 @@ from famscore.scheme.model import (
     Scheme,
     Settings,
     Source,
+    split_departments,
 )
 from famscore.workbook import (
     Table,
@@ -585,21 +586,34 @@ def _fields(
             reading,
             years,
             _filler(table, cells, row, fid, ftype, items[item_id], out),
+            note=table.text(cells, COL_NOTE),
         )
     return fields
 
 
 def _filler(table: Table, cells: Any, row: int, fid: str, ftype: str, item: Item, out: _Collector) -> str:
-    """Who fills the field: as written, else the item's one department for a judged (评分) field, else 单位."""
+    """Who fills the field: as written, else the item's one department for a judged (评分) field, else 单位.
+
+    Only 评分 is judged by its type: whether a 选项's levels are facts or judgement (选档 "效果显著" vs
+    a contest rank) is in the seed's words, so such a field goes to a department only when written so.
+    """
     written = table.text(cells, COL_FILLER)
     departments = item.departments
+    column = table.column_number(COL_FILLER)
     if written:
+        several = split_departments(written)
+        if len(several) > 1:
+            # One field, one filler: the value is taken from exactly one 评分表 (named after it).
+            out.add(
+                Msg.SCHEME_FILLER_SEVERAL, table.sheet, row, column, id=fid, filler=written, first=several[0]
+            )
+            return written
         if written != FILLER_UNIT and departments and written not in departments:
             out.add(
                 Msg.SCHEME_FILLER_NOT_DEPARTMENT,
                 table.sheet,
                 row,
-                table.column_number(COL_FILLER),
+                column,
                 id=fid,
                 filler=written,
                 name=item.name,
@@ -613,44 +627,44 @@ def _filler(table: Table, cells: Any, row: int, fid: str, ftype: str, item: Item
             Msg.SCHEME_FILLER_AMBIGUOUS,
             table.sheet,
             row,
-            table.column_number(COL_FILLER) or table.column_number(COL_FIELD_ID),
+            column or table.column_number(COL_FIELD_ID),
             id=fid,
             name=item.name,
             departments="、".join(departments),
             first=departments[0],
         )
-        return departments[0]
     return departments[0]
 
 
 def _self_fields(categories: list[Category], fields: dict[str, Field]) -> dict[str, Field]:
-    """`fields` with each item's 自评分 after the item's own fields: 0 to the item's points, optional."""
+    """`fields` in the 字段 sheet's order, each item's 自评分 (0 to its points, optional) after the item's
+    last field; an item without fields has its 自评分 at the end, in 指标 order."""
+    items = {item.id: item for cat in categories for item in cat.items}
+    last = {f.item_id: f.id for f in fields.values()}
     out: dict[str, Field] = {}
-    by_item: dict[str, list[Field]] = {}
     for f in fields.values():
-        by_item.setdefault(f.item_id, []).append(f)
-    for cat in categories:
-        for item in cat.items:
-            for f in by_item.pop(item.id, []):
-                out[f.id] = f
-            fid = self_score_id(item.id)
-            out[fid] = Field(
-                fid,
-                item.id,
-                SELF_SCORE_LABEL,
-                SCORE,
-                "分",
-                Decimal(0),
-                item.points,
-                required=False,
-                help=f"本单位对「{item.name}」的自评分（0～{fmt(item.points)} 分），不计入考核得分",
-                source=item.source,
-                self_score=True,
-            )
-    for rest in by_item.values():
-        for f in rest:
-            out[f.id] = f
+        out[f.id] = f
+        if last[f.item_id] == f.id:
+            out[self_score_id(f.item_id)] = _self_field(items[f.item_id])
+    for item in items.values():
+        out.setdefault(self_score_id(item.id), _self_field(item))
     return out
+
+
+def _self_field(item: Item) -> Field:
+    return Field(
+        self_score_id(item.id),
+        item.id,
+        SELF_SCORE_LABEL,
+        SCORE,
+        "分",
+        Decimal(0),
+        item.points,
+        required=False,
+        help=f"本单位对「{item.name}」的自评分（0～{fmt(item.points)} 分），不计入考核得分",
+        source=item.source,
+        self_score=True,
+    )
 
 
 # A clerk writes points as on paper ("15分", "3.5分") and a percent bound as "98%" (a percent field's

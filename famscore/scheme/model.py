@@ -88,6 +88,7 @@ class Field:
     # Who fills it: FILLER_UNIT (the unit's own form) or a 考核部门 (that department's 评分表).
     filler: str = FILLER_UNIT
     self_score: bool = False  # the item's 自评分 (format.self_score_id): read and shown, never scored
+    note: str = ""  # 字段 说明: the author's note, e.g. why this 填报方 where the seed is not explicit
 
     @property
     def is_numeric(self) -> bool:
