@@ -8,6 +8,7 @@ import multiprocessing
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec
 
@@ -318,6 +319,13 @@ def _score(
         raise fail(empty) from None
 
 
+class TemplateKind(StrEnum):
+    """What `template --only` writes: the units' forms or the departments' 评分表."""
+
+    UNIT = "单位表"
+    REVIEW = "评分表"
+
+
 @app.command(cls=_Command)
 @handles_errors
 def template(
@@ -329,14 +337,38 @@ def template(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="输出文件夹（不存在会自动创建）", file_okay=False)
     ] = Path("填报表"),
+    only: Annotated[
+        TemplateKind | None,
+        typer.Option(
+            "--only",
+            help="只生成一种：单位表（各单位的填报表）或评分表（各考核部门的评分表）；不写则两种都生成。"
+            "例：--only 评分表",
+        ),
+    ] = None,
+    returns: Annotated[
+        Path | None,
+        typer.Option(
+            "--returns",
+            help="各单位已交回的填报表所在的文件夹：评分表中用灰色列显示各单位填报的数据和自评分，供核定时对照",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
-    """生成填报表：每个单位一份，含填写说明、下拉选项和数值范围校验，只有黄色格子可填。
+    """生成填报表：每个单位一份（只含单位填写的项目和自评分），每个考核部门一份评分表（每个单位一行）。
 
+    填报表和评分表都含填写说明、下拉选项和数值范围校验，只有黄色格子可填。
     示例：famscore template examples/changning-2023/考评表.xlsx --units-file examples/changning-2023/units.txt -o 填报表
     """
     from famscore.names import name_key
     from famscore.outputs.safe import plan_outputs
-    from famscore.templates import build_templates, template_paths
+    from famscore.templates import (
+        build_review_forms,
+        build_templates,
+        reported_values,
+        review_paths,
+        template_paths,
+    )
     from famscore.units import read_units_file
 
     if unit and units_file is not None:
@@ -345,17 +377,35 @@ def template(
     units: list[str] = read_units_file(units_file) if units_file is not None else list(unit or [])
     if len({name_key(u) for u in units}) != len(units):  # 新泾镇（虹桥） and 新泾镇(虹桥) are one unit
         raise refuse(Msg.CLI_DUPLICATE_UNITS)
-    planned = template_paths(loaded, units, output)
+    forms, reviews = only != TemplateKind.REVIEW, only != TemplateKind.UNIT and loaded.two_party
+    if only == TemplateKind.REVIEW and not loaded.two_party:
+        raise refuse(Msg.CLI_NO_DEPARTMENTS)
+    if returns is not None and not reviews:
+        raise refuse(Msg.CLI_RETURNS_WITHOUT_REVIEWS)
+    if returns is not None and not units:
+        raise refuse(Msg.CLI_RETURNS_NEED_UNITS)
+    planned = template_paths(loaded, units, output) if forms else []
+    planned_reviews = review_paths(loaded, output) if reviews else []
     plan_outputs(
-        [("填报表", path) for _, path in planned],
-        [("考评表", scheme), ("单位名单", units_file)],
+        [("填报表", path) for _, path in planned] + [("评分表", path) for _, path in planned_reviews],
+        [("考评表", scheme), ("单位名单", units_file), ("回表文件夹", returns)],
         folders_exist=False,
     )
-    paths = build_templates(loaded, units, output)
-    for path in paths:
-        out.print(_plain(f"  {path}"))
-    made = Say.TEMPLATES_MADE if units else Say.BLANK_TEMPLATE_MADE
-    report(out, made, "bold green", count=len(paths), folder=output)
+    reported = None
+    if returns is not None:
+        reported, problems = reported_values(loaded, returns, units)
+        print_problems(problems)
+    if forms:
+        paths = build_templates(loaded, units, output)
+        for path in paths:
+            out.print(_plain(f"  {path}"))
+        made = Say.TEMPLATES_MADE if units else Say.BLANK_TEMPLATE_MADE
+        report(out, made, "bold green", count=len(paths), folder=output)
+    if reviews:
+        paths = build_review_forms(loaded, units, output, reported=reported)
+        for path in paths:
+            out.print(_plain(f"  {path}"))
+        report(out, Say.REVIEWS_MADE, "bold green", count=len(paths), folder=output)
 
 
 @app.command(cls=_Command)

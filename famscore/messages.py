@@ -584,6 +584,19 @@ class Msg(Enum):
         "请核对单位名称，或把它加入单位名单后重新生成评分表",
         WARNING,
     )
+    # What `famscore template` refuses (rendered and exited on, like the command line's own below).
+    CLI_NO_DEPARTMENTS = Detail(
+        "考评表中没有由考核部门填报的字段（字段表的「填报方」都是单位），不需要评分表。",
+        "请在考评表字段表的「填报方」列写明考核部门，或去掉 --only 评分表",
+    )
+    CLI_RETURNS_WITHOUT_REVIEWS = Detail(
+        "--returns 只用于评分表（显示各单位填报的数据），这次不生成评分表。",
+        "请去掉 --returns 或 --only 单位表",
+    )
+    CLI_RETURNS_NEED_UNITS = Detail(
+        "--returns 要和 --units-file 或 --unit 一起用：评分表按单位名单逐行显示各单位的填报数据。",
+        "请加上 --units-file 单位名单.txt",
+    )
 
     # --- a department's 评分表 as read (famscore.reviews) ------------------------------------------------
     REVIEW_NOT_A_REVIEW = Detail(

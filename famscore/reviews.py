@@ -42,7 +42,7 @@ from famscore.returns import (
 from famscore.safety import Refusal, open_return, sheet_members
 from famscore.scheme.model import Field, Scheme
 from famscore.text import clip, display, header_key, normalise
-from famscore.values import PERCENT_FORMAT, PLAIN, UNKNOWN_FORMAT, parse_value
+from famscore.values import PERCENT_FORMAT, PLAIN, UNKNOWN_FORMAT, parse_value, shown
 from famscore.workbook import find_sheet
 
 MAX_UNKNOWN_REPORTED = 20  # unknown column ids reported one by one
@@ -363,7 +363,9 @@ def _read_grid(
                 elif parsed.msg is None:
                     unit_blanks[fdef.id] = address
                 continue
-            unit_values[fdef.id] = ReviewValue(parsed.value, display(raw), address)
+            # What was typed, for the audit: text as written; a number or date cell as outputs print it.
+            typed = display(raw) if isinstance(raw, str) else shown(parsed.value)
+            unit_values[fdef.id] = ReviewValue(parsed.value, typed, address)
         if not name:
             if unit_refused:  # figures typed on a row without a unit: they belong to nobody
                 data.report(Msg.REVIEW_ROW_WITHOUT_UNIT, sheet, row, unit_col + 1, header=UNIT_NAME_HEADER)

@@ -228,7 +228,7 @@ def build_template(
     entry = book.create_sheet(ENTRY_SHEET)
     lists = _ChoiceLists(book)
     _write_entry_sheet(entry, scheme, unit, lists, unit_only)
-    _write_guide_sheet(guide, scheme, unit)
+    _write_guide_sheet(guide, scheme, unit, unit_only)
     _write_meta_sheet(book.create_sheet(META_SHEET), scheme, unit, generated or _now())
     lists.finish()
     book.active = 0
@@ -640,7 +640,7 @@ class _ChoiceLists:
             _protect(self.sheet)
 
 
-def _write_guide_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None) -> None:
+def _write_guide_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None, unit_only: bool = False) -> None:
     from openpyxl.styles import Alignment, Font
 
     sheet.column_dimensions["A"].width = 100
@@ -665,6 +665,17 @@ def _write_guide_sheet(sheet: Worksheet, scheme: Scheme, unit: str | None) -> No
         f"需要纸质件的，打印后在「{STAMP_LABEL}」栏加盖公章。",
         "填好后直接保存（保持 .xlsx 格式），按要求发回。",
     ]
+    if unit_only and scheme.two_party:
+        steps.insert(
+            -1,
+            "写着「由考核部门……在评分表中填写」的项目，由考核部门核定或评分，本单位不需要填写。",
+        )
+    if scheme.settings.self_assessment and any(f.self_score for f in scheme.fields.values()):
+        steps.insert(
+            -1,
+            "每个项目的「自评分」填本单位按评分标准给自己评的分（0 到该项分值）；"
+            "自评分只供考核部门对照，不计入得分，最终以考核部门核定的分数为准。",
+        )
     if unit is None:
         steps.append(
             f"这是空白填报表：发回前请把文件名末尾的「{BLANK_UNIT}」改成本单位名称，"
@@ -867,6 +878,9 @@ REVIEW_BLANK_ROWS = 30  # rows of a 评分表 made without a roster, the unit na
 REFERENCE_FILL = "D9D9D9"
 REFERENCE_FONT_COLOUR = "404040"
 REVIEW_KEY_FILL = "F2F2F2"
+# Column widths (Excel units) one landscape A4 page holds at about 60 %: a wider grid (the units' own
+# figures shown beside the department's) prints on several pages across, each repeating the units.
+REVIEW_PAGE_WIDTH = 250
 
 
 @dataclass(frozen=True)
@@ -1041,16 +1055,30 @@ def _write_review_grid(
     reference_font = Font(name=FONT_NAME, color=REFERENCE_FONT_COLOUR)
     key_fill = PatternFill("solid", fgColor=REVIEW_KEY_FILL)
     header_centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    middle = Alignment(vertical="center", wrap_text=True)
     first, last_col = REVIEW_FIRST_FIELD_COL, REVIEW_FIRST_FIELD_COL + len(columns) - 1
     last_col = max(last_col, REVIEW_UNIT_COL)
     unit_width = min(30, max([12, *(display_width(u) + 3 for u in units)]))
     widths = {REVIEW_NUMBER_COL: 8, REVIEW_UNIT_COL: unit_width}
     widths.update({first + i: _column_width(c) for i, c in enumerate(columns)})
+    col = first
+    for item_id, group in _groups(columns):  # room for a short item heading on one line (bold: wider)
+        item = scheme.item(item_id)
+        heading = display_width(f"{item.id}　{item.name}（{fmt(item.points)}分）")
+        wanted = min(32, math.ceil(heading * 1.15) + 3)
+        group_cols = range(col, col + len(group))
+        short = wanted - sum(widths[c] for c in group_cols)
+        for c in group_cols:
+            widths[c] += max(0, math.ceil(short / len(group)))
+        col += len(group)
     for col, width in widths.items():
         sheet.column_dimensions[get_column_letter(col)].width = width
 
+    info_width = sum(widths.values())
+    pages_across = max(1, math.ceil(info_width / REVIEW_PAGE_WIDTH))
+    # Over one page the title and info rows are merged and wrap; over several, a merge would be cut
+    # at the page edge, so they stay in column A and run on over the empty cells beside it.
     _put_text(sheet.cell(TITLE_ROW, 1), f"{scheme.title} 评分表（{department}）").font = styles.title_font
-    sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last_col)
     sheet.row_dimensions[TITLE_ROW].height = 24
     grey = "；灰色列是各单位填报的数据和自评分，只供对照" if reported is not None else ""
     info = (
@@ -1058,10 +1086,15 @@ def _write_review_grid(
         f"每个单位一行，只在黄色单元格中填写{grey}；带 * 的为必填项，留空的该单位本项待定"
     )
     info_cell = _put_text(sheet.cell(INFO_ROW, 1), info)
-    info_cell.alignment, info_cell.font = Alignment(vertical="center", wrap_text=True), styles.body_font
-    sheet.merge_cells(start_row=INFO_ROW, start_column=1, end_row=INFO_ROW, end_column=last_col)
-    info_width = sum(widths.values())
-    sheet.row_dimensions[INFO_ROW].height = _height([(info, info_width)], minimum=20)
+    info_cell.font = styles.body_font
+    info_cell.alignment = Alignment(vertical="center", wrap_text=pages_across == 1)
+    if pages_across == 1:
+        for row in (TITLE_ROW, INFO_ROW):
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+        # a line to spare: merged cells wrap a little earlier than the estimate
+        sheet.row_dimensions[INFO_ROW].height = _height([(info, info_width - 4)], minimum=20)
+    else:
+        sheet.row_dimensions[INFO_ROW].height = 20
 
     # Row A: the item over its columns; row B: each column's label; the key row: what the reader reads.
     for col, text in ((REVIEW_NUMBER_COL, "序号"), (REVIEW_UNIT_COL, "单位")):
@@ -1122,16 +1155,17 @@ def _write_review_grid(
     for index, unit in enumerate(rows):
         row = REVIEW_FIRST_ROW + index
         number = sheet.cell(row, REVIEW_NUMBER_COL, index + 1)
-        number.alignment, number.font, number.border = styles.centre, styles.body_font, styles.thin
+        number.alignment = Alignment(horizontal="center", vertical="center")
+        number.font, number.border = styles.body_font, styles.thin
         name = _put_text(sheet.cell(row, REVIEW_UNIT_COL), unit) if unit else sheet.cell(row, REVIEW_UNIT_COL)
-        name.font, name.border, name.alignment = styles.item_font, styles.thin, styles.wrap_top
+        name.font, name.border, name.alignment = styles.item_font, styles.thin, middle
         if not unit:  # no roster: the department types the unit names
             name.fill, name.protection, name.number_format = styles.value_fill, unlocked, "@"
         filled = values.get(unit, {})
         report = shown.get(name_key(unit)) if unit else None
         for offset, column in enumerate(columns):
             cell = sheet.cell(row, first + offset)
-            cell.border, cell.alignment = styles.thin, Alignment(vertical="top", wrap_text=True)
+            cell.border, cell.alignment = styles.thin, middle
             f = column.field
             if f.type == DATE:
                 cell.number_format = DATE_FORMAT
@@ -1157,8 +1191,14 @@ def _write_review_grid(
     sheet.freeze_panes = sheet.cell(REVIEW_FIRST_ROW, first).coordinate
     _protect(sheet)
     _print_setup(sheet, scheme, department, repeat=f"{REVIEW_ITEM_ROW}:{REVIEW_KEY_ROW}")
+    sheet.page_setup.fitToWidth = pages_across
     sheet.print_title_cols = f"A:{get_column_letter(REVIEW_UNIT_COL)}"
-    sheet.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
+    if pages_across == 1:
+        sheet.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
+    else:  # the unmerged title would be cut at column B on the pages after the first: it goes on top
+        sheet.print_area = f"A{REVIEW_ITEM_ROW}:{get_column_letter(last_col)}{last_row}"
+        header: Any = sheet.oddHeader
+        header.center.text = _header_text(f"{scheme.title} 评分表（{department}）")
 
 
 def _groups(columns: list[_Column]) -> list[tuple[str, list[_Column]]]:
@@ -1256,6 +1296,7 @@ def reported_values(
     from famscore.batch.folder import list_returns
     from famscore.names import name_key
     from famscore.returns import read_return
+    from famscore.reviews import is_review_meta
 
     folder = Path(folder)
     roster = {name_key(u) for u in units}
@@ -1263,6 +1304,8 @@ def reported_values(
     found: dict[str, list[Any]] = {}
     for path in files:
         data = read_return(path, scheme, path.relative_to(folder).as_posix())
+        if is_review_meta(data.meta):  # a department's 评分表 kept with the returns: not a unit's figures
+            continue
         if not data.readable or data.identity:
             problems += [p for p in data.problems if p.is_error]
             problems.append(Msg.TEMPLATE_RETURN_NOT_SHOWN.problem(data.file))

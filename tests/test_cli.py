@@ -105,7 +105,7 @@ def test_check_on_a_file_that_is_not_a_workbook_exits_2(tmp_path: Path) -> None:
 def test_template_for_units_and_blank(tmp_path: Path) -> None:
     code, output = run("template", SCHEME, "--unit", "新华街道", "--unit", "江苏街道", "-o", tmp_path / "t")
     assert code == 0, output
-    names = sorted(p.name for p in (tmp_path / "t").glob("*.xlsx"))
+    names = sorted(p.name for p in (tmp_path / "t").glob("长宁区*.xlsx"))  # and one 评分表 per department
     assert names == [
         "长宁区2023年度人口与计划生育工作任务情况考评表_2023_新华街道.xlsx",
         "长宁区2023年度人口与计划生育工作任务情况考评表_2023_江苏街道.xlsx",
@@ -114,7 +114,7 @@ def test_template_for_units_and_blank(tmp_path: Path) -> None:
     code, output = run("template", SCHEME, "-o", tmp_path / "blank")
     assert code == 0 and "1 份空白填报表" in output
     assert says(output, Say.BLANK_TEMPLATE_MADE, folder=tmp_path / "blank")
-    assert [p.name for p in (tmp_path / "blank").glob("*.xlsx")] == [
+    assert [p.name for p in (tmp_path / "blank").glob("长宁区*.xlsx")] == [
         "长宁区2023年度人口与计划生育工作任务情况考评表_2023_空白.xlsx"
     ]
 
@@ -122,7 +122,7 @@ def test_template_for_units_and_blank(tmp_path: Path) -> None:
 def test_template_with_units_file(tmp_path: Path) -> None:
     code, output = run("template", SCHEME, "--units-file", CHANGNING / "units.txt", "-o", tmp_path)
     assert code == 0, output
-    assert len(list(tmp_path.glob("*.xlsx"))) == 10
+    assert len(list(tmp_path.glob("长宁区*.xlsx"))) == 10
 
 
 def test_template_refuses_unit_and_units_file_together(tmp_path: Path) -> None:

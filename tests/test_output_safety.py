@@ -292,8 +292,8 @@ def test_outputs_and_templates_get_the_users_umask(
     assert stat.S_IMODE(result.stat().st_mode) == mode
     code, output = run("template", SCHEME, "--unit", "新华街道", "-o", work / "填报表")
     assert code == 0, output
-    (made,) = (work / "填报表").glob("*.xlsx")
-    assert stat.S_IMODE(made.stat().st_mode) == mode
+    made = list((work / "填报表").glob("*.xlsx"))  # the unit's form and each department's 评分表
+    assert len(made) > 1 and all(stat.S_IMODE(m.stat().st_mode) == mode for m in made)
 
 
 # ---------------------------------------------------------------- item 10: an empty returns folder
@@ -393,7 +393,13 @@ def test_long_titles_and_unit_names_give_short_unique_file_names(tmp_path: Path)
     stem = "很长的单位名称" * 20
     units = [stem + "甲", stem + "乙", "新华街道"]
     code, output = run(
-        "template", scheme_path, *(a for u in units for a in ("--unit", u)), "-o", tmp_path / "填报表"
+        "template",
+        scheme_path,
+        *(a for u in units for a in ("--unit", u)),
+        "-o",
+        tmp_path / "填报表",
+        "--only",
+        "单位表",
     )
     assert code == 0, output
     made = sorted((tmp_path / "填报表").glob("*.xlsx"))

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from famscore.entry_sheet import (
     ENTRY_SHEET,
@@ -129,7 +130,7 @@ def _column(path: Path, field_id: str) -> int:
     raise KeyError(field_id)
 
 
-def _edit(path: Path, out: Path, change: Callable[..., None]) -> Path:
+def _edit(path: Path, out: Path, change: Callable[[Worksheet], object]) -> Path:
     book = load_workbook(path)
     change(book[REVIEW_SHEET])
     book.save(out)
@@ -174,6 +175,8 @@ def test_unit_form_has_only_the_units_fields_and_self_scores_validated_to_the_po
     assert bounds[f"D{self_rows['自评.A1']}"] == ("decimal", "0", "10")
     assert bounds[f"D{self_rows['自评.A2']}"] == ("decimal", "0", "6")
     assert not is_review(path)
+    guide = "\n".join(str(c.value) for c in load_workbook(path)["说明"]["A"] if c.value)
+    assert "本单位不需要填写" in guide and "自评分只供考核部门对照，不计入得分" in guide
     # the old one-party form is still there for whoever asks
     full = build_template(scheme, "新华街道", tmp_path / "full.xlsx", generated=GENERATED)
     every = [row[0].value for row in load_workbook(full)[ENTRY_SHEET].iter_rows(min_row=4) if row[0].value]
@@ -303,6 +306,7 @@ def test_prefilled_values_read_back_through_the_reader(scheme: Scheme, tmp_path:
         name_key("新泾镇(虹桥)"): {"A1_核定率": (Decimal(88), "C8"), "A1_评定分": (Decimal(0), "D8")},
     }
     assert data.values[name_key("新泾镇（虹桥）")]["A1_核定率"].raw == "88%"
+    assert [v.raw for v in data.values[name_key("新华街道")].values()] == ["96.5", "8"]
     assert data.blanks == {} and data.refused == {}
     assert data.columns == {"A1_核定率": "C", "A1_评定分": "D"}
 
@@ -318,10 +322,10 @@ def test_blank_cells_are_recorded_where_they_are(scheme: Scheme, tmp_path: Path)
 
 
 def test_percent_cell_format_and_the_reader_rules_for_percentages(scheme: Scheme, tmp_path: Path) -> None:
-    def fill(sheet: object) -> None:
-        sheet["C6"].value, sheet["C6"].number_format = 0.96, "0%"  # type: ignore[index]
-        sheet["C7"].value = 0.96  # type: ignore[index]  # plain 0.96: 0.96 % or 96 %?
-        sheet["C8"].value = "1,5"  # type: ignore[index]  # a decimal comma
+    def fill(sheet: Worksheet) -> None:
+        sheet["C6"].value, sheet["C6"].number_format = 0.96, "0%"
+        sheet["C7"].value = 0.96  # plain 0.96: 0.96 % or 96 %?
+        sheet["C8"].value = "1,5"  # a decimal comma
 
     path = _edit(_form(scheme, tmp_path), tmp_path / "filled.xlsx", fill)
     data = read_review(path, scheme)
@@ -344,10 +348,20 @@ def test_out_of_range_value_is_a_located_problem_not_a_value(scheme: Scheme, tmp
     assert data.refused == {name_key("新华街道"): {"A1_评定分": "D6"}}
 
 
+def test_a_formula_without_its_result_is_not_taken_for_a_blank(scheme: Scheme, tmp_path: Path) -> None:
+    path = _edit(_form(scheme, tmp_path), tmp_path / "f.xlsx", lambda s: s.cell(7, 3, "=90+6"))
+    data = read_review(path, scheme)
+    (problem,) = data.problems
+    assert (problem.code, problem.cell) == ("RETURN_FORMULA_NO_RESULT", "C7")
+    assert "=90+6" in problem.message
+    assert data.refused == {name_key("江苏路街道"): {"A1_核定率": "C7"}}
+    assert "A1_核定率" not in data.blanks[name_key("江苏路街道")]
+
+
 def test_unit_not_on_the_roster_is_read_for_the_merge_to_report(scheme: Scheme, tmp_path: Path) -> None:
-    def add(sheet: object) -> None:
-        sheet.cell(9, 2, "不存在街道")  # type: ignore[attr-defined]
-        sheet.cell(9, 3, 91)  # type: ignore[attr-defined]
+    def add(sheet: Worksheet) -> None:
+        sheet.cell(9, 2, "不存在街道")
+        sheet.cell(9, 3, 91)
 
     data = read_review(_edit(_form(scheme, tmp_path), tmp_path / "f.xlsx", add), scheme)
     assert data.units[name_key("不存在街道")] == ("不存在街道", 9)
@@ -358,9 +372,9 @@ def test_unit_not_on_the_roster_is_read_for_the_merge_to_report(scheme: Scheme, 
 def test_unit_listed_twice_uses_only_what_both_rows_agree_on(scheme: Scheme, tmp_path: Path) -> None:
     values = {"新华街道": {"A1_核定率": 96, "A1_评定分": 8}}
 
-    def twice(sheet: object) -> None:
+    def twice(sheet: Worksheet) -> None:
         for col, value in ((2, "新华 街道"), (3, 96), (4, 6)):
-            sheet.cell(9, col, value)  # type: ignore[attr-defined]
+            sheet.cell(9, col, value)
 
     data = read_review(_edit(_form(scheme, tmp_path, values=values), tmp_path / "f.xlsx", twice), scheme)
     key = name_key("新华街道")
@@ -371,9 +385,9 @@ def test_unit_listed_twice_uses_only_what_both_rows_agree_on(scheme: Scheme, tmp
     assert data.refused[key] == {"A1_评定分": "D6、D9"}
     assert data.units[key] == ("新华街道", 6)
 
-    def same(sheet: object) -> None:
+    def same(sheet: Worksheet) -> None:
         for col, value in ((2, "新华街道"), (3, 96), (4, 8)):
-            sheet.cell(9, col, value)  # type: ignore[attr-defined]
+            sheet.cell(9, col, value)
 
     data = read_review(_edit(_form(scheme, tmp_path, values=values), tmp_path / "g.xlsx", same), scheme)
     assert [(p.code, p.severity) for p in data.problems] == [("REVIEW_UNIT_TWICE_SAME", "警告")]
@@ -388,12 +402,12 @@ def test_columns_are_found_by_field_id_whatever_their_order_and_extra_columns(
 ) -> None:
     values = {"新华街道": {"A1_核定率": 96, "A1_评定分": 8}}
 
-    def shuffle(sheet: object) -> None:
+    def shuffle(sheet: Worksheet) -> None:
         for row in range(REVIEW_KEY_ROW, 9):  # swap the two field columns
-            a, b = sheet.cell(row, 3), sheet.cell(row, 4)  # type: ignore[attr-defined]
+            a, b = sheet.cell(row, 3), sheet.cell(row, 4)
             a.value, b.value = b.value, a.value
-        sheet.cell(4, 5, "备注")  # type: ignore[attr-defined]  # a column of the department's own, no id
-        sheet.cell(6, 5, "已核实")  # type: ignore[attr-defined]
+        sheet.cell(4, 5, "备注")  # a column of the department's own, no id
+        sheet.cell(6, 5, "已核实")
 
     data = read_review(_edit(_form(scheme, tmp_path, values=values), tmp_path / "f.xlsx", shuffle), scheme)
     assert data.problems == []
@@ -403,12 +417,12 @@ def test_columns_are_found_by_field_id_whatever_their_order_and_extra_columns(
 
 
 def test_foreign_unknown_and_missing_columns_are_located_problems(scheme: Scheme, tmp_path: Path) -> None:
-    def foreign(sheet: object) -> None:
-        sheet.cell(REVIEW_KEY_ROW, 4, "A2_件数")  # type: ignore[attr-defined]  # 信访办's, over A1_评定分
-        sheet.cell(REVIEW_KEY_ROW, 5, "A1_完成率")  # type: ignore[attr-defined]  # the unit's own
-        sheet.cell(REVIEW_KEY_ROW, 6, "Z9_未知")  # type: ignore[attr-defined]
-        sheet.cell(6, 4, 3)  # type: ignore[attr-defined]
-        sheet.cell(6, 5, 90)  # type: ignore[attr-defined]
+    def foreign(sheet: Worksheet) -> None:
+        sheet.cell(REVIEW_KEY_ROW, 4, "A2_件数")  # 信访办's, over A1_评定分
+        sheet.cell(REVIEW_KEY_ROW, 5, "A1_完成率")  # the unit's own
+        sheet.cell(REVIEW_KEY_ROW, 6, "Z9_未知")
+        sheet.cell(6, 4, 3)
+        sheet.cell(6, 5, 90)
 
     data = read_review(_edit(_form(scheme, tmp_path), tmp_path / "f.xlsx", foreign), scheme)
     found = {(p.code, p.cell, p.severity) for p in data.problems}
@@ -476,7 +490,9 @@ def test_review_form_shows_each_units_return_grey_and_locked(scheme: Scheme, tmp
     )  # two: in doubt
     fill_template(blank, {"A1_完成率": 80}, returns / "外区街道.xlsx", unit="外区街道")
     (returns / "新泾镇.xlsx").write_bytes(b"not a workbook at all")
+    _form(scheme, returns, "信访办")  # a department's 评分表 among the returns is no unit's figures
     reported, problems = reported_values(scheme, returns, UNITS)
+    assert not any("信访办" in p.file for p in problems)
     assert set(reported) == {name_key("新华街道")}
     assert {p.code for p in problems} >= {
         "TEMPLATE_RETURN_TWICE",
@@ -519,3 +535,123 @@ def test_a_copied_review_form_reads_the_same_and_leaves_the_file_untouched(
     first, second = read_review(path, scheme), read_review(Path(copy), scheme, "副本.xlsx")
     assert first.values == second.values and second.file == "副本.xlsx"
     assert Path(copy).read_bytes() == before
+
+
+# ---------------------------------------------------------------- famscore template
+
+
+def _run(*args: object) -> tuple[int, str]:
+    from rich.console import Console
+    from typer.testing import CliRunner
+
+    import famscore.cli as cli
+
+    wide = Console(width=400, force_terminal=False), Console(width=400, stderr=True, force_terminal=False)
+    cli.out, cli.err = wide  # long Chinese lines unwrapped, as tests/test_cli.py has them
+    result = CliRunner().invoke(cli.app, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def restore_consoles(monkeypatch: pytest.MonkeyPatch) -> None:
+    import famscore.cli as cli
+
+    monkeypatch.setattr(cli, "out", cli.out)
+    monkeypatch.setattr(cli, "err", cli.err)
+
+
+@pytest.mark.usefixtures("restore_consoles")
+def test_template_command_writes_both_parties_or_only_one(
+    scheme_file: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from famscore.messages import Msg, Say
+
+    path = scheme_file(TWO_PARTY.format(version="1"))
+    code, output = _run("template", path, "-u", "新华街道", "-u", "新泾镇", "-o", tmp_path / "both")
+    assert code == 0, output
+    assert sorted(p.name for p in (tmp_path / "both").glob("*.xlsx")) == [
+        "测试考评_2023_新华街道.xlsx",
+        "测试考评_2023_新泾镇.xlsx",
+        "评分表_信访办.xlsx",
+        "评分表_家发科.xlsx",
+    ]
+    assert all(part in output for part in Say.REVIEWS_MADE.render(count=2, folder=tmp_path / "both"))
+    code, output = _run("template", path, "-u", "新华街道", "-o", tmp_path / "r", "--only", "评分表")
+    assert code == 0, output
+    assert sorted(p.name for p in (tmp_path / "r").glob("*.xlsx")) == [
+        "评分表_信访办.xlsx",
+        "评分表_家发科.xlsx",
+    ]
+    code, output = _run("template", path, "-u", "新华街道", "-o", tmp_path / "u", "--only", "单位表")
+    assert code == 0, output
+    assert [p.name for p in (tmp_path / "u").glob("*.xlsx")] == ["测试考评_2023_新华街道.xlsx"]
+    code, output = _run(
+        "template", path, "-u", "新华街道", "-o", tmp_path / "x", "--only", "单位表", "--returns", tmp_path
+    )
+    assert code == 2 and Msg.CLI_RETURNS_WITHOUT_REVIEWS.render()[0] in output
+    code, output = _run("template", path, "-o", tmp_path / "x", "--returns", tmp_path / "both")
+    assert code == 2 and Msg.CLI_RETURNS_NEED_UNITS.render()[0] in output
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.usefixtures("restore_consoles")
+def test_template_command_shows_returns_and_reports_the_unreadable_ones(
+    scheme_file: Callable[[str], Path], load_md: LoadMd, tmp_path: Path
+) -> None:
+    path = scheme_file(TWO_PARTY.format(version="1"))
+    scheme = load_md(TWO_PARTY.format(version="1"))
+    returns = tmp_path / "回表"
+    blank = build_template(scheme, None, tmp_path / "blank.xlsx", generated=GENERATED, unit_only=True)
+    fill_template(blank, {"A1_完成率": 97.5}, returns / "新华街道.xlsx", unit="新华街道")
+    (returns / "新泾镇.xlsx").write_bytes(b"PK\x03\x04 broken")
+    code, output = _run(
+        "template",
+        path,
+        "-u",
+        "新华街道",
+        "-u",
+        "新泾镇",
+        "-o",
+        tmp_path / "out",
+        "--returns",
+        returns,
+        "--only",
+        "评分表",
+    )
+    assert code == 0, output
+    assert "新泾镇.xlsx" in output and "评分表中该单位的填报数据留空" in output
+    sheet = load_workbook(tmp_path / "out" / "评分表_家发科.xlsx")[REVIEW_SHEET]
+    assert sheet.cell(REVIEW_FIRST_ROW, 3).value == 97.5
+    assert sheet.cell(REVIEW_FIRST_ROW + 1, 3).value is None
+    code, output = _run("template", path, "-o", tmp_path / "none", "--only", "评分表")
+    assert code == 0  # no roster: the department types the unit names in unlocked rows
+    (made,) = (tmp_path / "none").glob("*家发科*")
+    grid = load_workbook(made)[REVIEW_SHEET]
+    assert grid.cell(REVIEW_FIRST_ROW, 2).protection.locked is False
+
+
+@pytest.mark.usefixtures("restore_consoles")
+def test_template_only_review_forms_of_a_scheme_without_departments_is_refused(
+    scheme_file: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from famscore.messages import Msg
+
+    code, output = _run("template", scheme_file(ONE_PARTY), "-o", tmp_path / "o", "--only", "评分表")
+    assert code == 2 and Msg.CLI_NO_DEPARTMENTS.render()[0] in output
+
+
+def test_a_renamed_grid_sheet_is_still_found_and_a_missing_key_row_is_one_problem(
+    scheme: Scheme, tmp_path: Path
+) -> None:
+    path = _form(scheme, tmp_path, values={"新华街道": {"A1_核定率": 96}})
+    book = load_workbook(path)
+    book[REVIEW_SHEET].title = "Sheet1"
+    book.save(tmp_path / "renamed.xlsx")
+    data = read_review(tmp_path / "renamed.xlsx", scheme)
+    assert data.sheet == "Sheet1" and data.problems == []
+    assert data.values[name_key("新华街道")]["A1_核定率"].value == Decimal(96)
+    book["Sheet1"].delete_rows(REVIEW_KEY_ROW)  # the row of field ids, gone
+    book.save(tmp_path / "no-key.xlsx")
+    data = read_review(tmp_path / "no-key.xlsx", scheme)
+    assert not data.readable and _codes(data) == ["REVIEW_GRID_MISSING"]
+    assert data.values == {} and "字段编号" in data.problems[0].message
