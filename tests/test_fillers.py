@@ -15,9 +15,10 @@ from famscore.cli import app
 from famscore.errors import Problem, SchemeError
 from famscore.returns import ReturnData
 from famscore.scheme.format import FILLER_UNIT, SELF_SCORE_LABEL, self_score_id
-from famscore.scheme.loader import load_scheme
+from famscore.scheme.loader import check_scheme, load_scheme
 from famscore.scheme.markdown import read_markdown_sheets
 from famscore.scheme.model import Scheme
+from famscore.scheme.writer import write_scheme
 from famscore.scoring import UnitResult, score_batch, score_unit
 from famscore.units import read_units_file
 from famscore.values import parse_value
@@ -112,8 +113,11 @@ def test_a_blank_filler_gives_a_judged_field_to_the_single_department_and_the_re
 ) -> None:
     # Y1 has two departments: its 评分 field is written explicitly here (the ambiguous case is below).
     scheme, problems = check_md(scheme_md(rows_with({"Y1_评定分": "乙科"}), extra_columns="填报方 说明"))
-    assert problems == []
     assert scheme is not None
+    # The defaults part X1's 选档 (the unit's) from its 其他 score (甲科's): check says so, at the level's row.
+    assert codes(problems) == [("SCHEME_FILLER_LEVEL_SPLIT", "字段", 2, 11)]
+    assert not problems[0].is_error
+    assert "「X1_档次」" in problems[0].message and "「X1_评定分」由「甲科」" in problems[0].message
     assert fillers_of(scheme) == {
         "X1_档次": FILLER_UNIT,  # a 选项: whether its levels are judgement is not mechanical
         "X1_评定分": "甲科",  # 评分, X1 names one department
@@ -170,14 +174,17 @@ def test_a_judged_field_of_an_item_with_several_departments_needs_a_filler(
     check_md: CheckMd, scheme_file: Callable[[str], Path]
 ) -> None:
     # With a 填报方 column: the problem points at the row's 填报方 cell (column 11, after 填报说明).
-    scheme, problems = check_md(scheme_md(rows_with({"X1_档次": "单位"}), extra_columns="填报方 说明"))
+    scheme, problems = check_md(scheme_md(rows_with({"X1_档次": "甲科"}), extra_columns="填报方 说明"))
     assert scheme is None
     assert codes(problems) == [("SCHEME_FILLER_AMBIGUOUS", "字段", 5, 11)]
     assert "甲科、乙科" in problems[0].message and "「甲科」" in problems[0].fix
     # Without one (a scheme written before 填报方): at the row's 字段编号 cell.
     path = scheme_file(scheme_md(DEFAULT_ROWS))
     scheme, problems = check_md(scheme_md(DEFAULT_ROWS))
-    assert codes(problems) == [("SCHEME_FILLER_AMBIGUOUS", "字段", 5, 1)]
+    assert codes(problems) == [
+        ("SCHEME_FILLER_AMBIGUOUS", "字段", 5, 1),
+        ("SCHEME_FILLER_LEVEL_SPLIT", "字段", 2, 1),
+    ]
     with pytest.raises(SchemeError):
         load_scheme(path)
     # `famscore check` lists it and exits as for any scheme error.
@@ -193,12 +200,15 @@ def test_a_count_of_an_item_with_several_departments_defaults_to_the_unit(check_
         "| Y1 | 评分 | Y1_评定分 | |", "| Y1 | 满分 | | |\n| Y1 | 计次扣分 | Y1_次数 | 每次=1 |"
     )
     scheme, problems = check_md(text)
-    assert problems == [] and scheme is not None
+    assert scheme is not None
+    assert codes(problems) == [("SCHEME_FILLER_LEVEL_SPLIT", "字段", 2, 1)]  # X1's, as above
     assert scheme.fields["Y1_次数"].filler == FILLER_UNIT
 
 
 def test_a_filler_that_is_not_one_of_the_items_departments_is_a_warning(check_md: CheckMd) -> None:
-    text = scheme_md(rows_with({"X1_未掌握": "丙科", "Y1_评定分": "乙科"}), extra_columns="填报方 说明")
+    text = scheme_md(
+        rows_with({"X1_档次": "甲科", "X1_未掌握": "丙科", "Y1_评定分": "乙科"}), extra_columns="填报方 说明"
+    )
     scheme, problems = check_md(text)
     assert scheme is not None  # usable: a department the item does not name may still be meant
     assert codes(problems) == [("SCHEME_FILLER_NOT_DEPARTMENT", "字段", 4, 11)]
@@ -209,7 +219,9 @@ def test_a_filler_that_is_not_one_of_the_items_departments_is_a_warning(check_md
 
 
 def test_a_filler_naming_two_departments_is_an_error(check_md: CheckMd) -> None:
-    scheme, problems = check_md(scheme_md(rows_with({"Y1_评定分": "甲科/乙科"}), extra_columns="填报方 说明"))
+    scheme, problems = check_md(
+        scheme_md(rows_with({"X1_档次": "甲科", "Y1_评定分": "甲科/乙科"}), extra_columns="填报方 说明")
+    )
     assert scheme is None
     assert codes(problems) == [("SCHEME_FILLER_SEVERAL", "字段", 5, 11)]
     assert "「甲科」" in problems[0].fix
@@ -217,7 +229,10 @@ def test_a_filler_naming_two_departments_is_an_error(check_md: CheckMd) -> None:
 
 def test_check_exits_0_on_a_filler_warning(scheme_file: Callable[[str], Path]) -> None:
     path = scheme_file(
-        scheme_md(rows_with({"X1_未掌握": "丙科", "Y1_评定分": "乙科"}), extra_columns="填报方 说明")
+        scheme_md(
+            rows_with({"X1_档次": "甲科", "X1_未掌握": "丙科", "Y1_评定分": "乙科"}),
+            extra_columns="填报方 说明",
+        )
     )
     result = CliRunner().invoke(app, ["check", str(path)])
     assert result.exit_code == 0
@@ -238,7 +253,9 @@ def test_self_assessment_setting(load_md: LoadMd, text: str, asks: bool) -> None
 
 
 def test_unreadable_self_assessment_is_an_error_at_its_cell(check_md: CheckMd) -> None:
-    text = scheme_md(rows_with({"Y1_评定分": "乙科"}), self_assessment="要", extra_columns="填报方 说明")
+    text = scheme_md(
+        rows_with({"X1_档次": "甲科", "Y1_评定分": "乙科"}), self_assessment="要", extra_columns="填报方 说明"
+    )
     scheme, problems = check_md(text)
     assert scheme is None
     assert codes(problems) == [("SCHEME_SELF_ASSESSMENT_INVALID", "设置", 5, 2)]
@@ -369,7 +386,7 @@ def test_departments_written_one_per_line_are_several(load_md: LoadMd, check_md:
         md = scheme_md(rows_with(fillers), extra_columns="填报方 说明")
         return md.replace("| Y1 | | 信访 | 5 | | 甲科/乙科 |", "| Y1 | | 信访 | 5 | | 甲科<br>乙科 |")
 
-    scheme, problems = check_md(text({"X1_档次": "单位"}))
+    scheme, problems = check_md(text({"X1_档次": "甲科"}))
     assert codes(problems) == [("SCHEME_FILLER_AMBIGUOUS", "字段", 5, 11)]
     scheme = load_md(text({"Y1_评定分": "乙科"}))
     assert scheme.item("Y1").departments == ("甲科", "乙科")
@@ -384,6 +401,11 @@ def test_every_example_field_names_its_filler_and_asks_for_self_assessment(slug:
     sheets = read_markdown_sheets(ROOT / "examples" / slug / "scheme.md")
     assert all(row.get("填报方") for row in sheets["字段"]), slug
     assert {"项目": "自评", "内容": "是"} in sheets["设置"]
+    scheme, problems = check_scheme(ROOT / "examples" / slug / "考评表.xlsx")
+    assert scheme is not None and scheme.settings.self_assessment
+    assert [p.code for p in problems if p.code.startswith("SCHEME_FILLER")] == []
+    # The city scheme's 考核部门 names the assessor, never a body of the district assessed (各区…).
+    assert not any(d.startswith("各区") for item in scheme.items for d in item.departments)
 
 
 # Where each example's units claim other than what the departments verified, as returns.md tells it:
@@ -559,3 +581,10 @@ def test_the_documented_self_assessment_example(load_md: LoadMd) -> None:
     modest = score_batch(scheme, merged_returns(scheme, {**CLAIMED, "新泾镇": [0, 0, 0]}), UNITS)
     xinjing = next(u for u in modest.units if u.unit == "新泾镇")
     assert (xinjing.total, xinjing.self_total) == (Decimal(3), Decimal(0))
+
+
+def test_the_blank_scheme_shows_the_optional_columns(tmp_path: Path) -> None:
+    """Authors start from the blank scheme: it must show 填报方 and 说明 (and 读法) to be found."""
+    path = write_scheme({"字段": []}, tmp_path / "空白.xlsx")
+    headers = [c.value for c in openpyxl.load_workbook(path)["字段"][1]]
+    assert headers[-3:] == ["读法", "填报方", "说明"]

@@ -16,6 +16,7 @@ from famscore.messages import Msg
 from famscore.numbers import fmt, number_error, to_decimal
 from famscore.rules import RuleSpec, RuleSpecError, kinds, primary_kinds
 from famscore.rules.base import unknown
+from famscore.rules.kinds import Level
 from famscore.scheme.format import (
     BANDS,
     BASIS_MAIN,
@@ -187,6 +188,7 @@ def load_scheme(path: Path | str) -> Scheme:
         settings = _check_points(settings, tables[SETTINGS], categories, out)
         _check_bands_fit(settings, bands, out)
     _check_usage(categories, fields, out)
+    _check_level_fillers(categories, fields, tables[FIELDS], out)
     if settings is not None and settings.self_assessment:
         fields = _self_fields(categories, fields)
 
@@ -859,6 +861,36 @@ def _check_usage(categories: list[Category], fields: dict[str, Field], out: _Col
     for f in fields.values():
         if f.id not in used and f.source is not None and f.type != TEXT:
             out.add(Msg.SCHEME_FIELD_UNUSED, f.source.sheet, f.source.row, None, id=f.id)
+
+
+def _check_level_fillers(
+    categories: list[Category], fields: dict[str, Field], table: Table | None, out: _Collector
+) -> None:
+    """A 选档 whose level one party picks while the other fills the 其他 score: if a department judges the
+    其他 case, the unit could still pick the top level itself (the blank default does exactly this)."""
+    if table is None:
+        return
+    column = table.column_number(COL_FILLER) or table.column_number(COL_FIELD_ID)
+    for cat in categories:
+        for item in cat.items:
+            for rule in item.rules:
+                if not isinstance(rule, Level):
+                    continue
+                level = fields[rule.field.id]
+                judged = (fields[fid] for fid in rule.field_ids() if fid != level.id and fid in fields)
+                other = next((f for f in judged if f.filler != level.filler), None)
+                if other is None or level.source is None:
+                    continue
+                out.add(
+                    Msg.SCHEME_FILLER_LEVEL_SPLIT,
+                    level.source.sheet,
+                    level.source.row,
+                    column,
+                    id=level.id,
+                    filler=level.filler,
+                    judged=other.id,
+                    judged_by=other.filler,
+                )
 
 
 def _check_rule_bounds(item: Item, out: _Collector) -> None:

@@ -41,7 +41,8 @@ def write_scheme(sheets: Mapping[str, Sequence[Mapping[str, object]]], path: Pat
     category_fill = PatternFill("solid", fgColor="DCE6F1")
     for name, columns in COLUMNS.items():
         rows = sheets.get(name, [])
-        optional = OPTIONAL_COLUMNS.get(name, set())
+        # An empty sheet (the blank scheme) shows every column, so that authors find the optional ones.
+        optional = OPTIONAL_COLUMNS.get(name, set()) if rows else set()
         columns = [c for c in columns if c[0] not in optional or any(row.get(c[0]) for row in rows)]
         unknown = {k for row in rows for k in row if row[k] not in ("", None)} - {h for h, _ in columns}
         if unknown:
