@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -63,9 +64,9 @@ class DepartmentValues:
         """Field id -> '评分表_X.xlsx 评分表!F7' for each department value the unit has."""
         doubtful = self.doubtful.get(key, ())
         return {
-            fid: f"{data.file} {data.sheet}!{cell.cell}"
+            fid: f"{data.file} {data.sheet}!{cell_of(data, key, fid)}"
             for data in self._rows(key)
-            for fid, cell in data.values.get(key, {}).items()
+            for fid in data.values.get(key, {})
             if fid not in doubtful
         }
 
@@ -83,10 +84,7 @@ class DepartmentValues:
             return None
         fdef = self.scheme.fields[fid]
         data = next(r for r in self.reviews[fdef.filler] if key in r.units)
-        cell = data.blanks.get(key, {}).get(fid)
-        if cell is None:
-            column = data.columns.get(fid, "")
-            cell = f"{column}{data.units[key][1]}" if column else f"第 {data.units[key][1]} 行"
+        cell = cell_of(data, key, fid)
         return Msg.MERGE_REVIEW_BLANK.problem(
             data.file,
             data.sheet,
@@ -145,6 +143,38 @@ class DepartmentValues:
         return shown + (f"等 {len(names)} 项" if more else "")
 
 
+def cell_of(data: ReviewData, key: str, fid: str) -> str:
+    """Where a 评分表 holds a unit's field: its column and the unit's row ('F7')."""
+    cell = data.values.get(key, {}).get(fid)
+    if cell is not None and cell.cell:
+        return cell.cell
+    column, row = data.columns.get(fid, ""), data.units[key][1]
+    return f"{column}{row}" if column else f"第 {row} 行"
+
+
+def slim(data: ReviewData) -> ReviewData:
+    """The 评分表 as the merge needs it, in a fraction of the memory: one shared ReviewValue per distinct
+    value (its cell is found again from the field's column and the unit's row, see cell_of), no blanks
+    (a blank is a field with a column and no value). A batch keeps 评分表 of 10,000 rows until its
+    outputs are written; the ReviewData read keeps the text and cell of every value."""
+    if not data.columns:
+        return data  # cells could not be found again without the columns
+    shared: dict[tuple[type, str], ReviewValue] = {}
+    values: dict[str, dict[str, ReviewValue]] = {}
+    for key, cells in data.values.items():
+        row: dict[str, ReviewValue] = {}
+        for fid, cell in cells.items():
+            if fid not in data.columns:
+                return data
+            known = (type(cell.value), str(cell.value))
+            same = shared.get(known)
+            if same is None:
+                same = shared[known] = ReviewValue(cell.value, "", "")
+            row[fid] = same
+        values[key] = row
+    return dataclasses.replace(data, values=values, blanks={})
+
+
 def merge_reviews(scheme: Scheme, reviews: Iterable[ReviewData]) -> DepartmentValues:
     """Every usable 评分表 merged per unit: copies that agree are one, cells that disagree are a conflict
     (the field left out, so its item is 待定), and a department with no usable 评分表 is one problem.
@@ -190,7 +220,7 @@ def _compare(merged: DepartmentValues, copies: list[ReviewData]) -> None:
     own = [f.id for f in merged.scheme.filled_by(first.department)]
     conflicts = 0
     for other in copies[1:]:
-        for key, (written, row) in other.units.items():
+        for key, (written, _row) in other.units.items():
             base = next((r for r in copies if key in r.units), None)
             if base is None or base is other:
                 continue
@@ -205,8 +235,7 @@ def _compare(merged: DepartmentValues, copies: list[ReviewData]) -> None:
                 conflicts += 1
                 if conflicts > CONFLICTS_LISTED:
                     continue
-                here = b.cell if b else other.blanks.get(key, {}).get(fid, f"第 {row} 行")
-                there = a.cell if a else base.blanks.get(key, {}).get(fid, f"第 {base.units[key][1]} 行")
+                here, there = cell_of(other, key, fid), cell_of(base, key, fid)
                 merged.problems.append(
                     Msg.MERGE_REVIEW_CONFLICT.problem(
                         other.file,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from famscore.batch.memo import Memos
 from famscore.batch.spool import Place, Spool, SpoolWriter
+from famscore.merge import slim
 from famscore.returns import ReturnData, read_return
 from famscore.reviews import ReviewData, read_review
 from famscore.scheme.model import Scheme
@@ -102,6 +103,7 @@ class Receiver:
         if isinstance(result, ReturnData):  # a file whose worker died or hung
             return JobResult(result)
         if result.review is not None:
+            result.review = slim(result.review)  # the values only, kept until the outputs are written
             return result
         self._share_strings(result)
         data = result.data
