@@ -1,7 +1,8 @@
-"""The data-entry workbook (填报表) each unit fills in, built from a scheme; and filling one in for tests."""
+"""The workbooks built from a scheme: each unit's 填报表 and each department's 评分表; and filling them in for tests."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import math
@@ -1044,18 +1045,15 @@ def _write_review_grid(
     values: Mapping[str, Mapping[str, object]],
     reported: Mapping[str, Reported] | None,
 ) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     from famscore.names import name_key
 
     styles = _Styles.make()
-    unlocked = Protection(locked=False)
     reference_fill = PatternFill("solid", fgColor=REFERENCE_FILL)
-    reference_font = Font(name=FONT_NAME, color=REFERENCE_FONT_COLOUR)
     key_fill = PatternFill("solid", fgColor=REVIEW_KEY_FILL)
     header_centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    middle = Alignment(vertical="center", wrap_text=True)
     first, last_col = REVIEW_FIRST_FIELD_COL, REVIEW_FIRST_FIELD_COL + len(columns) - 1
     last_col = max(last_col, REVIEW_UNIT_COL)
     unit_width = min(30, max([12, *(display_width(u) + 3 for u in units)]))
@@ -1152,33 +1150,28 @@ def _write_review_grid(
     rows = units or [""] * REVIEW_BLANK_ROWS
     last_row = REVIEW_FIRST_ROW + len(rows) - 1
     shown = reported or {}
+    styled: list[Any] = []  # the first row's cell styles, copied to the others (hashing them is slow)
     for index, unit in enumerate(rows):
         row = REVIEW_FIRST_ROW + index
-        number = sheet.cell(row, REVIEW_NUMBER_COL, index + 1)
-        number.alignment = Alignment(horizontal="center", vertical="center")
-        number.font, number.border = styles.body_font, styles.thin
-        name = _put_text(sheet.cell(row, REVIEW_UNIT_COL), unit) if unit else sheet.cell(row, REVIEW_UNIT_COL)
-        name.font, name.border, name.alignment = styles.item_font, styles.thin, middle
-        if not unit:  # no roster: the department types the unit names
-            name.fill, name.protection, name.number_format = styles.value_fill, unlocked, "@"
+        cells: list[Any] = [sheet.cell(row, col) for col in range(1, first + len(columns))]
+        if styled:
+            for cell, style in zip(cells, styled, strict=True):
+                cell._style = copy.copy(style)
+        else:
+            _style_review_row(cells, columns, styles, unit == "")
+            styled = [cell._style for cell in cells]
+        cells[REVIEW_NUMBER_COL - 1].value = index + 1
+        if unit:
+            _put_text(cells[REVIEW_UNIT_COL - 1], unit)
         filled = values.get(unit, {})
         report = shown.get(name_key(unit)) if unit else None
         for offset, column in enumerate(columns):
-            cell = sheet.cell(row, first + offset)
-            cell.border, cell.alignment = styles.thin, middle
-            f = column.field
-            if f.type == DATE:
-                cell.number_format = DATE_FORMAT
-            elif f.type in (TEXT, CHOICE, YESNO):
-                cell.number_format = "@"
+            fid, cell = column.field.id, cells[first - 1 + offset]
             if column.reference:
-                cell.fill, cell.font = reference_fill, reference_font
-                if report is not None and f.id in report.values:
-                    _set(cell, report.values[f.id])
-            else:
-                cell.fill, cell.protection, cell.font = styles.value_fill, unlocked, styles.body_font
-                if f.id in filled:
-                    _set(cell, filled[f.id])
+                if report is not None and fid in report.values:
+                    _set(cell, report.values[fid])
+            elif fid in filled:
+                _set(cell, filled[fid])
         sheet.row_dimensions[row].height = _height([(unit, unit_width)], minimum=20)
     for offset, column in enumerate(columns):
         if column.reference:
@@ -1199,6 +1192,32 @@ def _write_review_grid(
         sheet.print_area = f"A{REVIEW_ITEM_ROW}:{get_column_letter(last_col)}{last_row}"
         header: Any = sheet.oddHeader
         header.center.text = _header_text(f"{scheme.title} 评分表（{department}）")
+
+
+def _style_review_row(cells: list[Any], columns: list[_Column], styles: _Styles, blank: bool) -> None:
+    """Borders, fills, fonts, formats and protection of one unit row of a 评分表 (`blank`: no roster)."""
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+
+    unlocked = Protection(locked=False)
+    middle = Alignment(vertical="center", wrap_text=True)
+    number, name = cells[REVIEW_NUMBER_COL - 1], cells[REVIEW_UNIT_COL - 1]
+    number.alignment = Alignment(horizontal="center", vertical="center")
+    number.font, number.border = styles.body_font, styles.thin
+    name.font, name.border, name.alignment = styles.item_font, styles.thin, middle
+    if blank:  # no roster: the department types the unit names
+        name.fill, name.protection, name.number_format = styles.value_fill, unlocked, "@"
+    for cell, column in zip(cells[REVIEW_FIRST_FIELD_COL - 1 :], columns, strict=True):
+        cell.border, cell.alignment = styles.thin, middle
+        f = column.field
+        if f.type == DATE:
+            cell.number_format = DATE_FORMAT
+        elif f.type in (TEXT, CHOICE, YESNO):
+            cell.number_format = "@"
+        if column.reference:
+            cell.fill = PatternFill("solid", fgColor=REFERENCE_FILL)
+            cell.font = Font(name=FONT_NAME, color=REFERENCE_FONT_COLOUR)
+        else:
+            cell.fill, cell.protection, cell.font = styles.value_fill, unlocked, styles.body_font
 
 
 def _groups(columns: list[_Column]) -> list[tuple[str, list[_Column]]]:

@@ -628,6 +628,8 @@ def test_template_command_shows_returns_and_reports_the_unreadable_ones(
     (made,) = (tmp_path / "none").glob("*家发科*")
     grid = load_workbook(made)[REVIEW_SHEET]
     assert grid.cell(REVIEW_FIRST_ROW, 2).protection.locked is False
+    assert grid.cell(REVIEW_FIRST_ROW + 29, 2).protection.locked is False
+    assert grid.max_row == REVIEW_FIRST_ROW + 29
 
 
 @pytest.mark.usefixtures("restore_consoles")
