@@ -257,6 +257,18 @@ ReturnsArg = Annotated[
     Path,
     typer.Argument(metavar="回表文件夹", help="存放各单位交回的填报表的文件夹", exists=True, file_okay=False),
 ]
+# --- two-party batches: the departments' 评分表 in a folder of their own (issue 12) ---------------------
+ReviewsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--reviews",
+        metavar="评分表文件夹",
+        help="各考核部门交回的评分表所在的文件夹；评分表也可以直接放在回表文件夹中"
+        "（按隐藏的 _meta 识别，与文件名无关）。示例：--reviews 评分表",
+        exists=True,
+        file_okay=False,
+    ),
+]
 UnitsFileOpt = Annotated[
     Path | None,
     typer.Option(
@@ -323,7 +335,13 @@ def _read_progress(quiet: bool) -> Iterator[Progress]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
-def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: bool = False) -> BatchResult:
+def _score(
+    scheme_path: Path,
+    returns: Path,
+    units_file: Path | None,
+    quiet: bool = False,
+    reviews: Path | None = None,
+) -> BatchResult:
     """The one library call behind `score` and `explain`, inside the progress bar."""
     from famscore.batch import NoReturns, score_folder
     from famscore.units import read_units_file
@@ -332,7 +350,7 @@ def _score(scheme_path: Path, returns: Path, units_file: Path | None, quiet: boo
     units = read_units_file(units_file) if units_file is not None else None
     try:
         with _read_progress(quiet) as advance:
-            return score_folder(scheme, returns, units, advance)
+            return score_folder(scheme, returns, units, advance, reviews=reviews)
     except NoReturns as empty:
         # An empty summary would replace last run's and rank nobody: that is a wrong folder, not a result.
         print_problems(empty.notes)
@@ -446,6 +464,7 @@ def score(
     issuer: IssuerOpt = "",
     date: DateOpt = "",
     feedback: FeedbackDirOpt = None,
+    reviews: ReviewsOpt = None,
 ) -> None:
     """计分：读取文件夹中全部回表，逐项计分、汇总、定级、排名，写出汇总工作簿并打印排名表。
 
@@ -455,14 +474,19 @@ def score(
 
     同时写出结果通报：famscore score 考评表.xlsx 回表 --units-file 单位名单.txt --notice 通报.docx --issuer 某区卫生健康委员会
     """
-    targets = _plan_score(scheme, returns, output, json_file, units_file)  # refuses inputs, up front
-    inputs = [("考评表", scheme), ("单位名单", units_file), ("回表文件夹", returns)]
+    targets = _plan_score(scheme, returns, output, json_file, units_file, reviews)  # refuses inputs, up front
+    inputs = [
+        ("考评表", scheme),
+        ("单位名单", units_file),
+        ("回表文件夹", returns),
+        ("评分表文件夹", reviews),
+    ]
     notice = _plan_notice(
         notice_file, issuer, date, targets, units_file, inputs=(("考评表", scheme), ("回表文件夹", returns))
     )
     if feedback is not None:
         _plan_feedback_folder(feedback, inputs)
-    batch = _score(scheme, returns, units_file, quiet)
+    batch = _score(scheme, returns, units_file, quiet, reviews)
     if feedback is not None:
         targets = dataclasses.replace(targets, feedback=_feedback_targets(batch, feedback, inputs))
     _write_outputs(batch, targets, notice)
@@ -483,7 +507,12 @@ class _Targets:
 
 
 def _plan_score(
-    scheme: Path, returns: Path, output: Path | None, json_file: Path | None, units_file: Path | None
+    scheme: Path,
+    returns: Path,
+    output: Path | None,
+    json_file: Path | None,
+    units_file: Path | None,
+    reviews: Path | None = None,
 ) -> _Targets:
     """The outputs of `score`, refused (UsageError) if any would land on an input, before any work."""
     from famscore.outputs.safe import plan_outputs
@@ -492,7 +521,12 @@ def _plan_score(
     if output is None:
         output = returns.resolve().parent / f"{returns.resolve().name}_计分汇总.xlsx"
     # Every file this run reads, against every file it may write.
-    inputs = [("考评表", scheme), ("单位名单", units_file), ("回表文件夹", returns)]
+    inputs = [
+        ("考评表", scheme),
+        ("单位名单", units_file),
+        ("回表文件夹", returns),
+        ("评分表文件夹", reviews),
+    ]
     plan_outputs(output_paths(output, json_file), inputs)
     return _Targets(output, json_file)
 
@@ -569,6 +603,7 @@ def explain(
         Path | None,
         typer.Option("-o", "--output", help="另把该单位的反馈表写到这个 .xlsx 文件", dir_okay=False),
     ] = None,
+    reviews: ReviewsOpt = None,
 ) -> None:
     """逐项说明某个单位的得分和理由（可发给该单位核对）。
 
@@ -579,7 +614,7 @@ def explain(
     写出该单位的反馈表：famscore explain 汇总.xlsx --unit 新华街道 -o 新华街道反馈表.xlsx
     """
     from famscore.names import name_key
-    from famscore.outputs.terminal import unit_breakdown
+    from famscore.outputs.terminal import self_scores, unit_breakdown
     from famscore.outputs.view import breakdown_of, unit_view, view_of_batch
 
     if not unit:
@@ -609,14 +644,15 @@ def explain(
         if output is not None:
             _write_one_feedback(output, source=source, unit=match[0].unit)
         return
-    batch = _score(source, returns, units_file, quiet=True)
+    batch = _score(source, returns, units_file, quiet=True, reviews=reviews)
     found = [u for u in batch.units if name_key(u.unit) == name_key(unit)]
     if not found:
         scored = [u.unit for u in batch.units]
         guess = cli_zh.near_miss(unit, scored)
         raise refuse(Msg.CLI_UNIT_NOT_SCORED, unit=unit, guess=guess, names="、".join(scored))
     view = view_of_batch(batch, limit=0)
-    out.print(unit_breakdown(view, unit_view(batch, found[0]), breakdown_of(batch, found[0])))
+    claims = self_scores(batch, found[0])
+    out.print(unit_breakdown(view, unit_view(batch, found[0]), breakdown_of(batch, found[0]), claims))
     if output is not None:
         _write_one_feedback(output, batch=batch, index=batch.units.index(found[0]))
     own = [p for p in batch.problems if p.file == found[0].file]

@@ -269,6 +269,41 @@ class Msg(Enum):
         "「{item}」（{id}）{explanation}{named}",
         "请核对这些填报值（除数不能为 0）；确为 0 时，请与考评表制定部门确认本项如何计分",
     )
+    # Both parties merged (famscore.merge, famscore.scoring): each field from its filler.
+    MERGE_REVIEW_MISSING = Detail(
+        "没有收到「{department}」的评分表{note}，它评定的 {items}对所有单位暂不计分（待定）",
+        "请「{department}」用 famscore template 生成的评分表填写，放进回表文件夹（或 --reviews 指定的文件夹）后重新计分",
+    )
+    MERGE_REVIEW_BLANK = Detail(
+        "「{unit}」的{label}在评分表中没有填，「{item}」暂不计分",
+        "请「{department}」在这一格补填后重新计分",
+    )
+    MERGE_REVIEW_CONFLICT = Detail(
+        "「{department}」的两份评分表对「{unit}」的{label}填得不同：{here}，{there}；本项暂不计分",
+        "请与「{department}」确认以哪一份为准，只保留那一份（或把两份改成一致）后重新计分",
+    )
+    MERGE_REVIEW_MORE_CONFLICTS = Detail(
+        "与「{department}」的另一份评分表还有 {count} 处不同（未逐一列出），这些格的本项都暂不计分",
+        "请与「{department}」确认以哪一份为准，只保留那一份后重新计分",
+    )
+    MERGE_REVIEW_UNIT_NOT_ON_ROSTER = Detail(
+        "评分表中的单位「{unit}」不在单位名单中，这一行没有采用",
+        "请核对单位名称，改成与单位名单一致的写法，或把它加入单位名单",
+    )
+    MERGE_REVIEW_UNIT_NO_RETURN = Detail(
+        "评分表中有单位「{unit}」，但没有收到它的回表，这一行没有计分",
+        "请核对单位名称是否与它的回表一致，或催交它的回表",
+        WARNING,
+    )
+    MERGE_REVIEW_UNITS_MISSING = Detail(
+        "「{department}」的评分表中没有 {count} 个单位的行（{units}{more}），这些单位的 {items}暂不计分",
+        "请「{department}」为这些单位补上评分（用 famscore template 重新生成的评分表含全部单位）",
+    )
+    MERGE_RETURN_DEPARTMENT_FIELDS = Detail(
+        "回表中填了由考核部门评定的{labels}：以考核部门的评分表为准，回表中填的值没有采用",
+        "这是旧版填报表，单位不必再填这些项；请改用 famscore template 新生成的填报表",
+        WARNING,
+    )
 
     # --- the scheme workbook (famscore.scheme, famscore.rules) --------------------------------------
     SCHEME_FILE_MISSING = Detail("找不到考评表文件", "请检查路径是否正确")
@@ -1058,6 +1093,10 @@ PLACEHOLDERS = {
     "roster_name": "单位名单中与回表单位名相近的名称（可能是笔误）",
     "sent": "反馈表发出时单元格中的得分",
     "now": "发回的反馈表中该单元格现在的内容",
+    "units": "单位名称（前几个）",
+    "here": "一份评分表中的位置和所填的值",
+    "there": "另一份评分表中的位置和所填的值",
+    "labels": "字段名称（前几个）",
 }
 
 

@@ -17,9 +17,11 @@ from famscore.entry_sheet import (
     META_ROWS_READ,
     META_SHEET,
     META_TITLE,
+    META_TYPE,
     META_UNIT,
     META_VERSION,
     META_YEAR,
+    TYPE_REVIEW,
     VALUE_HEADER,
     Header,
     find_entry_sheet,
@@ -68,6 +70,9 @@ class ReturnData:
     remarks: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     readable: bool = True  # False: nothing could be read; the unit is not scored
+    # The file is a department's 评分表 by its _meta (类型 评分表), not a unit's return: famscore.reviews
+    # reads it (famscore.batch does, in the same worker).
+    review_form: bool = False
 
     def problem(self, sheet: str, cell: str, message: str, fix: str = "", severity: str = ERROR) -> None:
         self.problems.append(Problem(self.file, sheet, cell, severity, message, fix))
@@ -142,6 +147,9 @@ def _read(
     meta_name = find_sheet(names, META_SHEET)
     if meta_name is not None:
         data.meta, data.meta_cell = _read_meta(book, meta_name)
+        if name_key(data.meta.get(META_TYPE, "")) == TYPE_REVIEW:  # famscore.reviews.is_review_meta
+            data.review_form, data.readable = True, False
+            return
     _identify(scheme, data, path)
     found = _entry_sheet(book, names, data)
     if found is None:
@@ -398,7 +406,7 @@ def _read_entries(
     if unknown > MAX_UNKNOWN_REPORTED:
         data.report(Msg.RETURN_MORE_UNKNOWN_FIELDS, sheet, count=unknown - MAX_UNKNOWN_REPORTED)
     for fid, fdef in scheme.fields.items():
-        if fid not in seen and fdef.required:
+        if fid not in seen and fdef.required and fdef.by_unit:  # a department's field is on its 评分表
             data.report(Msg.RETURN_FIELD_ROW_MISSING, sheet, label=fdef.label or fid, id=fid)
 
 

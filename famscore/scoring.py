@@ -13,10 +13,12 @@ from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 
 from famscore.errors import Problem
+from famscore.merge import DepartmentValues, merge_reviews
 from famscore.messages import Msg
 from famscore.names import KnownUnits, file_stem_key, name_key, other_unit_named, roster_typos
 from famscore.numbers import fmt
 from famscore.returns import ReturnData
+from famscore.reviews import ReviewData
 from famscore.rules.engine import ItemScore, score_item
 from famscore.rules.flags import Effect, Flag
 from famscore.scheme.format import SELF_SCORE_PREFIX, self_score_id
@@ -217,7 +219,10 @@ MEMO_LIMIT = 100_000  # remembered item scores per process (a few tens of MB at 
 
 
 def score_rows(
-    scheme: Scheme, values: Mapping[str, object], memo: dict[tuple[Any, ...], Any] | None = None
+    scheme: Scheme,
+    values: Mapping[str, object],
+    memo: dict[tuple[Any, ...], Any] | None = None,
+    positions: Iterable[int] | None = None,
 ) -> list[ScoreRow]:
     """Every item's score for one unit, in a compact picklable form (computed in the worker).
 
@@ -226,15 +231,16 @@ def score_rows(
     each row by item and inputs: equal inputs give the very same row, explanation string included.
     """
     decimals = scheme.settings.decimals
+    items = scheme.items if positions is None else [scheme.items[i] for i in positions]
 
     def scored(item: Item) -> ScoreRow:
         s = score_item(item, values, decimals)
         return (item.id, s.score, s.explanation, s.flags, s.missing)
 
     if memo is None:
-        return [scored(item) for item in scheme.items]
+        return [scored(item) for item in items]
     rows: list[ScoreRow] = []
-    for item in scheme.items:
+    for item in items:
         key = (item.id, *(values.get(fid) for fid in item.input_ids))
         row = memo.get(key)
         if row is None:
@@ -246,7 +252,9 @@ def score_rows(
     return rows
 
 
-def calculation_problems(scheme: Scheme, data: ReturnData, rows: list[ScoreRow]) -> list[Problem]:
+def calculation_problems(
+    scheme: Scheme, data: ReturnData, rows: list[ScoreRow], skip: Iterable[int] = ()
+) -> list[Problem]:
     """A located error for each item left unscored by something no reader message names.
 
     A value refused where it was read is already an error at its cell; a division by zero, or an
@@ -258,9 +266,10 @@ def calculation_problems(scheme: Scheme, data: ReturnData, rows: list[ScoreRow])
     reported = {p.cell for p in data.problems if p.is_error and p.cell}
     labels = {f.id: f.label or f.id for f in scheme.fields.values()}
     problems = []
-    for item, row in zip(scheme.items, rows, strict=True):
+    skipped = set(skip)
+    for position, (item, row) in enumerate(zip(scheme.items, rows, strict=True)):
         _id, score, explanation, _flags, fields = row
-        if score is not None:
+        if score is not None or position in skipped:
             continue
         unreported = [fid for fid in fields if not _reported(data, fid, reported)]
         if fields and not unreported:
@@ -388,18 +397,152 @@ class _InMemory(NamedTuple):
     data: ReturnData
     totals: Totals | None
     details: Details | None
+    inputs: dict[str, object] | None = None
 
 
-def _scored_here(scheme: Scheme, data: ReturnData) -> Scored:
+def unit_sources(data: ReturnData) -> dict[str, str]:
+    """Field id -> where the unit's return holds its value ('回表 填报!D12'), for the audit."""
+    where = f"回表 {data.sheet}!"
+    return {fid: where + cell for fid, cell in data.cells.items() if fid in data.values}
+
+
+class Split:
+    """Which fields the departments fill and which items read them: made once per batch and per worker.
+
+    A two-party unit's return is scored where it is read without the department items (their rows are
+    left blank here); the parent scores those items once the 评分表 are merged (famscore.merge).
+    """
+
+    def __init__(self, scheme: Scheme) -> None:
+        self.scheme = scheme
+        self.fields = tuple(fid for fid, f in scheme.fields.items() if not f.by_unit)
+        theirs = set(self.fields)
+        self.positions = tuple(
+            i for i, item in enumerate(scheme.items) if any(fid in theirs for fid in item.input_ids)
+        )
+        # The unit's own values those items read: the only values the parent keeps until it scores them.
+        self.inputs = tuple(
+            dict.fromkeys(
+                fid for i in self.positions for fid in scheme.items[i].input_ids if fid not in theirs
+            )
+        )
+
+    def separate(self, data: ReturnData) -> dict[str, object]:
+        """Drop what the departments fill from a unit's return (an old form), with one warning, and
+        give back the unit's values the department items read."""
+        typed = [fid for fid in self.fields if fid in data.values or data.raw.get(fid)]
+        if typed:
+            labels = [f"「{self.scheme.fields[fid].label or fid}」（{fid}）" for fid in typed]
+            shown = "、".join(labels[:5]) + (f"等 {len(labels)} 项" if len(labels) > 5 else "")
+            data.problems.append(
+                Msg.MERGE_RETURN_DEPARTMENT_FIELDS.problem(
+                    data.file, data.sheet, cell=data.cells.get(typed[0], ""), labels=shown
+                )
+            )
+            for fid in typed:
+                data.values.pop(fid, None)
+                data.raw.pop(fid, None)
+        for fid in self.fields:
+            data.remarks.pop(fid, None)
+        return {fid: data.values[fid] for fid in self.inputs if fid in data.values}
+
+    def blank_rows(self, rows: list[ScoreRow]) -> list[ScoreRow]:
+        """The unit's rows with the department items left blank: the parent scores them."""
+        rows = list(rows)
+        for i in self.positions:
+            rows[i] = (rows[i][0], None, "", (), ())
+        return rows
+
+
+def _scored_here(scheme: Scheme, data: ReturnData, split: Split | None = None) -> Scored:
     """A return read in this process, scored while its cells are known."""
     if not data.readable:
         return _InMemory(data, None, None)
+    inputs = split.separate(data) if split is not None else None
     rows = score_rows(scheme, data.values)
+    if split is not None:
+        rows = split.blank_rows(rows)
     totals = summarise(scheme, rows)
-    data.problems.extend(calculation_problems(scheme, data, rows))
-    return _InMemory(
-        data, totals, UnitDetails(expand_rows(scheme, rows), data.values, data.raw, data.remarks)
-    )
+    skip = split.positions if split is not None else ()
+    data.problems.extend(calculation_problems(scheme, data, rows, skip))
+    details = UnitDetails(expand_rows(scheme, rows), data.values, data.raw, data.remarks, unit_sources(data))
+    return _InMemory(data, totals, details, inputs)
+
+
+class MergedDetails:
+    """A two-party unit's Details: what was read from its return (in memory or spooled) with the
+    department items as scored after the merge, and the 评分表 values and where they are."""
+
+    __slots__ = ("base", "key", "merge", "rows")
+
+    def __init__(self, base: Details, rows: list[ScoreRow], key: str, merge: _Merge) -> None:
+        self.base, self.rows, self.key, self.merge = base, rows, key, merge
+
+    def load(self) -> UnitDetails:
+        last, details = self.merge.last
+        if last is self and details is not None:
+            return details
+        read = self.base.load()
+        items = list(read.items)
+        positions = self.merge.split.positions
+        if items:
+            for position, score in zip(positions, expand_rows(self.merge.scheme, self.rows), strict=True):
+                items[position] = score
+        departments = self.merge.values
+        values = {**read.values, **departments.values_of(self.key)}
+        sources = {**read.sources, **departments.sources_of(self.key)}
+        details = UnitDetails(items, values, read.raw, read.remarks, sources)
+        self.merge.last = (self, details)
+        return details
+
+
+class _Merge:
+    """The parent's half of a two-party batch: the merged 评分表 and the department items' scores."""
+
+    def __init__(self, scheme: Scheme, split: Split, values: DepartmentValues) -> None:
+        self.scheme, self.split, self.values = scheme, split, values
+        self.memo: dict[tuple[Any, ...], Any] = {}
+        self.last: tuple[MergedDetails | None, UnitDetails | None] = (None, None)
+
+    def score(
+        self, data: ReturnData, key: str, inputs: Mapping[str, object], totals: Totals, details: Details
+    ) -> tuple[Totals, Details, set[int], list[Problem]]:
+        """The unit's totals with its department items scored; the positions pending only because a
+        department's 评分表 is missing (said once for the batch); the problems to name for this unit."""
+        scheme, split = self.scheme, self.split
+        values = {**inputs, **self.values.values_of(key)}
+        rows = score_rows(scheme, values, self.memo, split.positions)
+        scores = list(totals.scores)
+        for position, row in zip(split.positions, rows, strict=True):
+            scores[position] = row[1]
+        summed = summarise(scheme, [(item.id, scores[i], "", (), ()) for i, item in enumerate(scheme.items)])
+        flags = totals.flags + tuple(flag for row in rows for flag in row[3])
+        merged = summed._replace(flags=flags)
+        excused: set[int] = set()
+        problems: list[Problem] = []
+        for position, row in zip(split.positions, rows, strict=True):
+            if row[1] is not None:
+                continue
+            item = scheme.items[position]
+            theirs = [fid for fid in row[4] if fid in scheme.fields and not scheme.fields[fid].by_unit]
+            if any(scheme.fields[fid].filler in self.values.missing for fid in theirs):
+                excused.add(position)
+                continue
+            found = [self.values.blank_problem(key, data.unit, fid, item.name) for fid in theirs]
+            named = [p for p in found if p is not None]
+            problems.extend(named)
+            if not theirs or (len(theirs) < len(row[4]) and not named):
+                problems.append(
+                    Msg.ITEM_NOT_SCORED.problem(
+                        data.file,
+                        data.sheet,
+                        item=item.name,
+                        id=item.id,
+                        explanation=row[2].removesuffix("。"),
+                        named="",
+                    )
+                )
+        return merged, MergedDetails(details, rows, key, self), excused, problems
 
 
 def score_batch(
@@ -407,6 +550,7 @@ def score_batch(
     returns: Iterable[ReturnData | Scored],
     expected_units: list[str] | None = None,
     extra_problems: Iterable[Problem] = (),
+    reviews: Iterable[ReviewData] | None = None,
 ) -> BatchResult:
     """Score every readable return; report duplicates, strays and units that sent nothing.
 
@@ -414,12 +558,25 @@ def score_batch(
     Units are told apart by famscore.names.name_key (full-width and half-width forms are one name)
     and printed as the roster writes them, else as the first return's _meta does. A unit whose
     return's identity is in doubt is scored but held (UnitResult.held): 待定, never ranked.
+
+    Two-party schemes (Scheme.two_party): the departments' 评分表 are `reviews`, or come among `returns`
+    as read by famscore.batch; each field is then taken from its filler (famscore.merge), once the
+    unit of every return is settled. With neither, every value is taken from the returns as read.
     """
     problems = list(extra_problems)
     expected_units = list(expected_units) if expected_units else None  # an empty roster is none
+    entries = list(returns)
+    found = [review for r in entries if (review := _review_of(r)) is not None]
+    entries = [r for r in entries if _review_of(r) is None]
+    split_here = any(getattr(r, "inputs", None) is not None for r in entries)
+    merging = scheme.two_party and (reviews is not None or bool(found) or split_here)
+    split = Split(scheme) if merging else None
+    all_reviews = [*(reviews or ()), *found]
+    for review in all_reviews:
+        problems.extend(review.problems)
     scored = {
         id(entry.data): entry
-        for entry in (_scored_here(scheme, r) if isinstance(r, ReturnData) else r for r in returns)
+        for entry in (_scored_here(scheme, r, split) if isinstance(r, ReturnData) else r for r in entries)
     }
     ordered = sorted((entry.data for entry in scored.values()), key=lambda d: d.file)
     readable = [data for data in ordered if data.readable]
@@ -474,17 +631,45 @@ def score_batch(
                 problems.append(Msg.UNIT_ROSTER_TYPO.problem(files, unit=unit, roster_name=typos[unit]))
             else:
                 problems.append(Msg.UNIT_NOT_ON_ROSTER.problem(files, unit=unit))
+    merge: _Merge | None = None
+    if split is not None:
+        departments = merge_reviews(scheme, all_reviews)
+        merge = _Merge(scheme, split, departments)
+        problems.extend(departments.problems)
+        roster = {name_key(u): u for u in expected_units} if expected_units is not None else None
+        if roster is not None:
+            # A unit whose return is already reported as off the roster (or a roster typo) is not
+            # reported again for each 评分表 row that names it: one cause, one problem.
+            roster.update({k: by_unit[k][0].unit for k in by_unit if k not in roster})
+        problems.extend(departments.check_units(roster, {k: g[0].unit for k, g in by_unit.items()}))
     units: list[UnitResult] = []
+    excused: dict[int, set[int]] = {}
     for data in chosen:
         entry = scored[id(data)]
-        result = score_unit(scheme, data, entry.totals, entry.details)
+        totals, details = entry.totals, entry.details
+        if merge is not None and totals is not None and details is not None:
+            inputs = getattr(entry, "inputs", None) or {}
+            totals, details, excuse, named = merge.score(data, name_key(data.unit), inputs, totals, details)
+            problems.extend(named)
+        else:
+            excuse = set()
+        result = score_unit(scheme, data, totals, details)
+        excused[id(result)] = excuse
         result.held = held.get(name_key(data.unit), [])
         if result.held:
             result.grade = grade_of(scheme, result)
         units.append(result)
     for result in units:
         if not result.complete:
-            missing = [s.item.name for s in result.items if s.score is None]
+            # Items pending only because a department's 评分表 is missing were named once for the batch.
+            excuse = excused[id(result)]
+            missing = [
+                item.name
+                for i, (item, score) in enumerate(zip(scheme.items, result.scores, strict=True))
+                if score is None and i not in excuse
+            ]
+            if not missing:
+                continue
             problems.append(
                 Msg.UNIT_INCOMPLETE.problem(
                     result.file,
@@ -495,6 +680,12 @@ def score_batch(
                 )
             )
     return BatchResult(scheme, rank_units(scheme, units), problems, count, tuple(expected_units or ()))
+
+
+def _review_of(entry: ReturnData | Scored) -> ReviewData | None:
+    """The 评分表 a batch entry is (famscore.batch reads them among the returns), else None."""
+    review = getattr(entry, "review", None)
+    return review if isinstance(review, ReviewData) else None
 
 
 def _check_file_names(

@@ -1,5 +1,7 @@
 """Writes the example returns: each unit's figures in examples/<slug>/returns.md, filled into the
-data-entry workbook `famscore template` makes, as examples/<slug>/returns/<template file name>.
+data-entry workbook `famscore template` makes, as examples/<slug>/returns/<template file name>; and the
+figures the departments fill (a field whose 填报方 is a 考核部门) into one 评分表 per department, as
+examples/<slug>/returns/评分表_<部门>.xlsx — both parties' files in the one folder `famscore score` reads.
 
 Run through `python scripts/build_examples.py` (which calls build_returns); tests/test_generated.py checks
 the committed returns are current and tests/test_golden.py checks their scores against hand calculations.
@@ -16,7 +18,13 @@ from stable import stable_bytes
 
 from famscore.scheme.loader import load_scheme
 from famscore.scheme.model import Scheme
-from famscore.templates import build_template, fill_template, template_filename
+from famscore.templates import (
+    build_template,
+    fill_template,
+    review_filename,
+    template_filename,
+    write_review_form,
+)
 from famscore.units import read_units_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,11 +118,23 @@ def build_returns(out_root: Path = ROOT) -> list[Path]:
         target = out_root / "examples" / slug / RETURNS_DIR
         generated = GENERATED.get(slug, DEFAULT_GENERATED)
         made: list[Path] = []
+        two_party = scheme.two_party
         with tempfile.TemporaryDirectory() as scratch:
             for unit, values in table.items():
                 name = template_filename(scheme, unit)
-                blank = build_template(scheme, unit, Path(scratch) / name, generated=generated)
-                made.append(stable_bytes(fill_template(blank, values, target / name), generated))
+                blank = build_template(
+                    scheme, unit, Path(scratch) / name, generated=generated, unit_only=two_party
+                )
+                own = {fid: v for fid, v in values.items() if scheme.fields[fid].by_unit}
+                made.append(stable_bytes(fill_template(blank, own, target / name), generated))
+        for department in scheme.departments:
+            theirs = {
+                unit: {fid: v for fid, v in values.items() if scheme.fields[fid].filler == department}
+                for unit, values in table.items()
+            }
+            path = target / review_filename(department)
+            write_review_form(scheme, list(table), department, path, theirs, generated=generated)
+            made.append(stable_bytes(path, generated))
         for stale in target.glob("*.xlsx"):
             if stale not in made:  # a unit renamed or dropped from returns.md
                 stale.unlink()

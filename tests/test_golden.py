@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 from famscore.batch import read_folder
 from famscore.cli import app
+from famscore.names import name_key
 from famscore.rules.flags import Effect, Flag
 from famscore.scheme.loader import load_scheme
 from famscore.scoring import BatchResult, UnitResult, score_batch
@@ -339,8 +340,14 @@ def test_every_listed_unit_returned_a_clean_template_workbook(slug: str) -> None
 def test_returns_are_famscore_templates_of_the_current_scheme(slug: str) -> None:
     scheme = load_scheme(EXAMPLES / slug / "考评表.xlsx")
     results, notes = read_folder(EXAMPLES / slug / "returns", scheme, workers=1)
-    data = [r.data for r in results]
+    data = [r.data for r in results if r.review is None]
+    reviews = [r.review for r in results if r.review is not None]
     assert notes == []
+    # One 评分表 per department, recognised by its _meta, of this very scheme.
+    assert sorted(r.department for r in reviews) == sorted(scheme.departments)
+    for review in reviews:
+        assert review.meta["指纹"] == scheme.fingerprint
+        assert review.problems == [] and review.identity == []
     for ret in data:
         assert ret.unit_from == "_meta"
         assert ret.meta["指纹"] == scheme.fingerprint
@@ -350,12 +357,23 @@ def test_returns_are_famscore_templates_of_the_current_scheme(slug: str) -> None
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_returns_are_the_template_with_only_returns_md_values_filled_in(slug: str, tmp_path: Path) -> None:
-    """Each return is what `famscore template` makes for its unit, plus exactly the figures of returns.md."""
+    """Each return is what `famscore template` makes for its unit (the unit's own fields only), plus
+    exactly the unit's figures of returns.md; each 评分表 holds exactly its department's figures."""
     scheme = load_scheme(EXAMPLES / slug / "考评表.xlsx")
     _, table = read_returns_table(EXAMPLES / slug / "returns.md")
-    for unit_name, figures in table.items():
+    results, _ = read_folder(EXAMPLES / slug / "returns", scheme, workers=1)
+    reviews = {r.review.department: r.review for r in results if r.review is not None}
+    for unit_name, all_figures in table.items():
+        figures = {k: v for k, v in all_figures.items() if scheme.fields[k].by_unit}
+        key = name_key(unit_name)
+        for department, review in reviews.items():
+            theirs = {k: v for k, v in all_figures.items() if scheme.fields[k].filler == department}
+            read = {k: _plain(v.value) for k, v in review.values.get(key, {}).items()}
+            assert read == {k: _plain(v) for k, v in theirs.items()}, (unit_name, department)
         name = template_filename(scheme, unit_name)
-        blank = openpyxl.load_workbook(build_template(scheme, unit_name, tmp_path / name))
+        blank = openpyxl.load_workbook(
+            build_template(scheme, unit_name, tmp_path / name, unit_only=scheme.two_party)
+        )
         filled = openpyxl.load_workbook(EXAMPLES / slug / "returns" / name)
         assert filled.sheetnames == blank.sheetnames
         header_row, key_col, value_col = _entry_columns(blank["填报"])
@@ -373,6 +391,15 @@ def test_returns_are_the_template_with_only_returns_md_values_filled_in(slug: st
                     elif not (sheet.title == "_meta" and sheet.cell(c.row, 1).value == "生成时间"):
                         assert now == c.value, (name, sheet.title, c.coordinate)
         assert entered == figures, name
+
+
+def _plain(value: object) -> object:
+    """A figure as returns.md writes it and as the reader types it, compared alike (96.5 and 96.5%)."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value)).normalize()
+    return value
 
 
 def _entry_columns(sheet: Any) -> tuple[int, int, int]:

@@ -11,6 +11,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 from conftest import write_markdown_scheme
 from rich.console import Console
@@ -19,8 +20,10 @@ from typer.testing import CliRunner
 import famscore.cli as cli
 import famscore.outputs.writeall as writeall
 from famscore.cli import app
+from famscore.entry_sheet import REVIEW_SHEET
 from famscore.outputs.audit import audit_csv_path
-from famscore.returns import unit_from_filename
+from famscore.returns import read_return, unit_from_filename
+from famscore.reviews import is_review
 from famscore.scheme.loader import load_scheme
 from famscore.templates import MAX_NAME_BYTES, MAX_NAME_CHARS, fill_template, template_filename
 
@@ -317,9 +320,19 @@ def markup_returns(work: Path) -> Path:
     folder = work / "标记回表"
     folder.mkdir()
     scheme = load_scheme(SCHEME)
-    sources = sorted((work / "回表").glob("*.xlsx"))
+    everything = sorted((work / "回表").glob("*.xlsx"))
+    sources = [path for path in everything if not is_review(path)]  # units' returns, not 评分表
+    renamed = {}
     for name, source in zip(MARKUP_NAMES, sources, strict=False):
+        renamed[read_return(source, scheme).unit] = name
         fill_template(source, {}, folder / template_filename(scheme, name), unit=name)
+    for review in (path for path in everything if is_review(path)):  # the departments' rows follow
+        book = openpyxl.load_workbook(review)
+        for row in book[REVIEW_SHEET].iter_rows():
+            for cell in row:
+                if cell.value in renamed:
+                    cell.value = renamed[cell.value]
+        book.save(folder / review.name)
     for source in sources[len(MARKUP_NAMES) :]:
         shutil.copy(source, folder / source.name)
     (folder / "[bold]坏文件.xlsx").write_bytes(b"PK\x03\x04 truncated")

@@ -15,6 +15,8 @@ import pytest
 from famscore.batch import read_folder
 from famscore.batch.job import JobResult
 from famscore.errors import Problem
+from famscore.merge import merge_reviews
+from famscore.names import name_key
 from famscore.outputs import summary as summary_module
 from famscore.outputs.layout import SHEETS, rank_columns
 from famscore.outputs.readback import read_breakdown, read_summary
@@ -47,10 +49,15 @@ def _many(count: int) -> BatchResult:
     """`count` units whose returns are copies of the example's ten under new names."""
     scheme = load_scheme(CHANGNING / "考评表.xlsx")
     jobs, _ = _returns()
+    # The example is two-party: each copy carries its unit's 评分表 values, as if it had filled them all.
+    departments = merge_reviews(scheme, [j.review for j in jobs if j.review is not None])
+    units = [j.data for j in jobs if j.review is None]
     copies = []
     for index in range(count):
         name = f"第{index + 1:02d}街道"
-        copies.append(replace(jobs[index % len(jobs)].data, unit=name, file=f"{name}.xlsx", problems=[]))
+        data = units[index % len(units)]
+        values = {**data.values, **departments.values_of(name_key(data.unit))}
+        copies.append(replace(data, unit=name, file=f"{name}.xlsx", problems=[], values=values))
     return score_batch(scheme, copies)
 
 
@@ -91,7 +98,7 @@ def test_text_is_in_shared_strings_not_inline(example: Path) -> None:
         strings = book.read("xl/sharedStrings.xml").decode()
     assert "新华街道" in strings and TITLE in strings
     sheets = _sheet_xml(example)
-    assert len(sheets) == len(SHEETS)
+    assert len(sheets) == len(SHEETS) + 1  # the example's units assess themselves: 自评与核定 too
     for name, xml in sheets.items():
         assert 't="inlineStr"' not in xml and "<is>" not in xml, name
         assert 't="s"' in xml, name  # text cells point into the table
@@ -271,7 +278,9 @@ def test_problems_second_with_the_unit(tmp_path: Path) -> None:
 
 
 def test_problems_sheet_stays_in_place_without_problems(example: Path) -> None:
-    assert openpyxl.load_workbook(example).sheetnames == list(SHEETS)
+    names = list(SHEETS)
+    names.insert(names.index("得分明细") + 1, "自评与核定")  # the example's units assess themselves
+    assert openpyxl.load_workbook(example).sheetnames == names
 
 
 # ---------------------------------------------------------------- explain from a summary

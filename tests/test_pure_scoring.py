@@ -23,9 +23,10 @@ def test_a_unit_is_scored_from_values_in_memory_without_the_file_system(
     from famscore.batch import read_folder
 
     results, _ = read_folder(SCHEME.parent / "returns", scheme, workers=1)
-    read = results[0].data
-    values = dict(read.values)
-    expected = score_batch(scheme, [results[0]]).units[0]
+    # The unit's return merged with the departments' 评分表: every value the unit is scored from.
+    expected = score_batch(scheme, results).units[0]
+    read = next(r.data for r in results if r.data.unit == expected.unit)
+    values = dict(expected.values)
     score_batch(scheme, [ReturnData(read.file, read.path, unit=read.unit)])  # every lazy import done
 
     def no_files(*args: object, **kwargs: object) -> None:

@@ -25,9 +25,14 @@ class SpoolWriter:
         self._file: BinaryIO = open(self.path, "ab", buffering=0)  # noqa: SIM115 (the worker's life long)
 
     def write(
-        self, rows: list[ScoreRow], values: dict[str, object], raw: dict[str, str], remarks: dict[str, str]
+        self,
+        rows: list[ScoreRow],
+        values: dict[str, object],
+        raw: dict[str, str],
+        remarks: dict[str, str],
+        sources: dict[str, str] | None = None,
     ) -> Place:
-        record = pickle.dumps((rows, values, raw, remarks), protocol=pickle.HIGHEST_PROTOCOL)
+        record = pickle.dumps((rows, values, raw, remarks, sources or {}), protocol=pickle.HIGHEST_PROTOCOL)
         offset = self._file.seek(0, os.SEEK_END)
         self._file.write(record)
         return self.path, offset, len(record)
@@ -56,8 +61,8 @@ class Spool:
             return details
         with open(ref.path, "rb") as handle:
             handle.seek(ref.offset)
-            rows, values, raw, remarks = pickle.loads(handle.read(ref.length))
-        details = UnitDetails(expand_rows(self.scheme, rows), values, raw, remarks)
+            rows, values, raw, remarks, sources = pickle.loads(handle.read(ref.length))
+        details = UnitDetails(expand_rows(self.scheme, rows), values, raw, remarks, sources)
         self._last = (ref, details)
         return details
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +10,7 @@ from famscore.numbers import fmt
 from famscore.outputs.layout import AUDIT_COLUMNS, SHEET_AUDIT
 from famscore.outputs.safe import clean_text
 from famscore.outputs.xlsx import ERROR_FILL, Column, Formats, Notes, Sheet
-from famscore.scoring import BatchResult
+from famscore.scoring import BatchResult, UnitResult
 from famscore.values import shown
 
 MAX_ROWS = 1_048_576  # Excel's row limit: the audit sheet continues on 计分过程2, 计分过程3, ...
@@ -52,7 +52,7 @@ def audit_sheets(book: Any, formats: Formats, first: Sheet, batch: BatchResult, 
     text, wrap, center = formats.get("text"), formats.get("wrap"), formats.get("center")
     num, missing = formats.get("num"), formats.get("num", ERROR_FILL)
     for unit in batch.units:
-        values, raw, remarks = unit.values, unit.raw, unit.remarks
+        values, raw, remarks, sources = unit.values, unit.raw, unit.remarks, _department_sources(batch, unit)
         for score in unit.items:
             row += 1
             if row >= MAX_ROWS:
@@ -68,7 +68,7 @@ def audit_sheets(book: Any, formats: Formats, first: Sheet, batch: BatchResult, 
             sheet.text(row, 2, item.name, wrap)
             sheet.number(row, 3, item.points, num)
             sheet.number(row, 4, score.score, missing if score.score is None else num)
-            sheet.text(row, 5, _inputs(values, raw, fields), wrap)
+            sheet.text(row, 5, _inputs(values, raw, fields, sources), wrap)
             sheet.text(row, 6, _remarks(remarks, fields), wrap)
             sheet.text(row, 7, score.explanation, wrap)
     _finish_audit(sheet, row)
@@ -104,6 +104,7 @@ def _audit_csv(batch: BatchResult, path: Path) -> None:
         for unit in batch.units:
             name = _csv_text(unit.unit)
             values, raw, remarks = unit.values, unit.raw, unit.remarks
+            sources = _department_sources(batch, unit)
             for score in unit.items:
                 item = score.item
                 fields = fields_of[item.id]
@@ -114,7 +115,7 @@ def _audit_csv(batch: BatchResult, path: Path) -> None:
                         item.name,
                         fmt(item.points),
                         "" if score.score is None else fmt(score.score),
-                        _csv_text(_inputs(values, raw, fields)),
+                        _csv_text(_inputs(values, raw, fields, sources)),
                         _csv_text(_remarks(remarks, fields)),
                         score.explanation,
                     ]
@@ -132,9 +133,26 @@ def _finish_audit(sheet: Sheet, last_row: int) -> None:
     sheet.finish(freeze=(1, 2))
 
 
-def _inputs(values: dict[str, object], raw: dict[str, str], fields: list) -> str:
-    """The values feeding one item, as 'label=value' joined: the same text in the sheet and the CSV."""
-    return "；".join(f"{f.label}={_entered(values, raw, f.id)}" for f in fields)
+def _inputs(
+    values: dict[str, object], raw: dict[str, str], fields: list, sources: Mapping[str, str] | None = None
+) -> str:
+    """The values feeding one item, as 'label=value' joined: the same text in the sheet and the CSV.
+
+    A value a department filled names its 评分表 file and cell: 'label=3（评分表_家发科.xlsx 评分表!F7）'.
+    """
+    sources = sources or {}
+    return "；".join(
+        f"{f.label}={_entered(values, raw, f.id)}" + (f"（{sources[f.id]}）" if f.id in sources else "")
+        for f in fields
+    )
+
+
+def _department_sources(batch: BatchResult, unit: UnitResult) -> Mapping[str, str]:
+    """Where each department value of the unit was read (two-party schemes only; {} otherwise)."""
+    if not batch.scheme.two_party:
+        return {}
+    fields = batch.scheme.fields
+    return {fid: where for fid, where in unit.sources.items() if fid in fields and not fields[fid].by_unit}
 
 
 def _entered(values: dict[str, object], raw: dict[str, str], field_id: str) -> str:

@@ -7,6 +7,7 @@
 #                    "status", "reason",
 #                    "categories": [{"id", "name", "max", "score"}],
 #                    "items": [{"id", "name", "max", "score", "explanation"}]}],
+#   (设置 自评 是: each unit also has "self_total" and each item "self_score", the unit's own claims)
 #      "problems": [{"file", "sheet", "cell", "severity", "message",
 #                    "code", "row", "column", "level"}]}      # code: famscore.messages; level: error|warning
 #
@@ -80,7 +81,7 @@ def batch_to_json(batch: BatchResult) -> dict[str, Any]:
 
 def _unit(unit: UnitResult, batch: BatchResult, decimals: int) -> dict[str, Any]:
     scheme = batch.scheme
-    return {
+    found: dict[str, Any] = {
         "unit": json_text(unit.unit),
         "file": json_text(unit.file),
         "rank": unit.rank,
@@ -112,6 +113,13 @@ def _unit(unit: UnitResult, batch: BatchResult, decimals: int) -> dict[str, Any]
             for s in unit.items
         ],
     }
+    if scheme.settings.self_assessment:
+        # The unit's own claims (设置 自评 是) beside the verified scores; never part of them.
+        found["self_total"] = exact_number(unit.self_total, decimals)
+        items: list[dict[str, Any]] = found["items"]
+        for entry in items:
+            entry["self_score"] = exact_number(unit.self_score(entry["id"]), decimals)
+    return found
 
 
 def dumps(batch: BatchResult) -> str:

@@ -41,6 +41,7 @@ from famscore.outputs.notice import notice_sheet
 from famscore.outputs.problems import problems_sheet
 from famscore.outputs.rank import rank_sheet
 from famscore.outputs.safe import OutputSet, verify_xlsx
+from famscore.outputs.selfcheck import SHEET_SELF, has_self_check, self_check_sheet
 from famscore.outputs.xlsx import Formats, Notes, Sheet
 from famscore.scheme.model import Scheme
 from famscore.scoring import BatchResult
@@ -86,11 +87,15 @@ def page_title(scheme: Scheme) -> str:
 
 
 def sheet_order(batch: BatchResult) -> tuple[str, ...]:
-    """The summary's sheets in tab order: 问题 second when the run found problems, else in SHEETS order."""
-    if not batch.problems:
-        return SHEETS
-    rest = tuple(n for n in SHEETS if n not in (SHEET_RANK, SHEET_PROBLEMS))
-    return (SHEET_RANK, SHEET_PROBLEMS, *rest)
+    """The summary's sheets in tab order: 问题 second when the run found problems, else in SHEETS order;
+    自评与核定 after 得分明细 when units assessed themselves (the verified scores, then the claims)."""
+    names = list(SHEETS)
+    if has_self_check(batch):
+        names.insert(names.index(SHEET_MATRIX) + 1, SHEET_SELF)
+    if batch.problems:
+        names.remove(SHEET_PROBLEMS)
+        names.insert(names.index(SHEET_RANK) + 1, SHEET_PROBLEMS)
+    return tuple(names)
 
 
 def write_summary(
@@ -183,6 +188,8 @@ def _write(
             rank_sheet(book, sheets[SHEET_RANK], batch, title)
             notice_sheet(sheets[SHEET_NOTICE], batch, generated_at, famscore_version)
             matrix_sheet(sheets[SHEET_MATRIX], batch)
+            if SHEET_SELF in sheets:
+                self_check_sheet(sheets[SHEET_SELF], batch)
             if csv_path is None:
                 extra = audit_sheets(book, formats, sheets[SHEET_AUDIT], batch, notes)
             else:
@@ -195,4 +202,4 @@ def _write(
             sheets[SHEET_RANK].ws.activate()
         finally:
             book.close()
-        return len(SHEETS) + extra
+        return len(sheets) + extra

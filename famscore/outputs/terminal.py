@@ -19,7 +19,7 @@ from famscore.errors import Problem
 from famscore.numbers import fmt
 from famscore.outputs.view import BreakdownRow, SummaryView, UnitView, flag_text, view_of_batch
 from famscore.scheme.model import BONUS, Scheme
-from famscore.scoring import BatchResult
+from famscore.scoring import BatchResult, UnitResult
 
 # C0/C1 control characters, ESC among them: printed raw, an escape sequence in a cell would colour
 # the terminal, move the cursor or make a link (OSC 8) just as markup would.
@@ -190,11 +190,28 @@ def _points(value: Decimal | None) -> str:
     return "—" if value is None else fmt(value)
 
 
-def unit_breakdown(view: SummaryView, unit: UnitView, rows: list[BreakdownRow]) -> Table:
+def self_scores(batch: BatchResult, unit: UnitResult) -> dict[str, Decimal | None] | None:
+    """The unit's 自评分 by item id, total under '' (None when the scheme has no 自评)."""
+    if not batch.scheme.settings.self_assessment:
+        return None
+    claims: dict[str, Decimal | None] = {item.id: unit.self_score(item.id) for item in batch.scheme.items}
+    claims[""] = unit.self_total
+    return claims
+
+
+def unit_breakdown(
+    view: SummaryView,
+    unit: UnitView,
+    rows: list[BreakdownRow],
+    claims: dict[str, Decimal | None] | None = None,
+) -> Table:
     """One unit item by item with the reason for each score (famscore explain), the one renderer for
-    a batch scored just now and a summary read back."""
+    a batch scored just now and a summary read back. `claims` (self_scores): the unit's 自评分 are
+    shown beside the verified scores (核定分)."""
     d = view.scheme.decimals
     title = f"{unit.unit}  总分 {_num(unit.total, d)}"
+    if claims is not None:
+        title += f"（自评 {_num(claims.get(''), d)}）"
     if unit.grade:
         title += f"  {unit.grade}"
     if unit.rank is not None:
@@ -207,14 +224,18 @@ def unit_breakdown(view: SummaryView, unit: UnitView, rows: list[BreakdownRow]) 
     table.add_column("编号", no_wrap=True)
     table.add_column("指标", overflow="fold", max_width=18)
     table.add_column("满分", justify="right", no_wrap=True)
-    table.add_column("得分", justify="right", no_wrap=True)
+    if claims is not None:
+        table.add_column("自评分", justify="right", no_wrap=True)
+    table.add_column("核定分" if claims is not None else "得分", justify="right", no_wrap=True)
     table.add_column("计分说明", overflow="fold")
     for row in rows:
+        claim = [] if claims is None else [plain("" if row.category else _num(claims.get(row.id), d))]
         if row.category:
             table.add_row(
                 plain(row.id, style="bold"),
                 plain(row.name, style="bold"),
                 _points(row.points),
+                *claim,
                 plain(_num(row.score, d), style="bold"),
                 "",
                 style="on grey15",
@@ -225,5 +246,7 @@ def unit_breakdown(view: SummaryView, unit: UnitView, rows: list[BreakdownRow]) 
         else:
             low = row.points is not None and row.score < row.points
             score = plain(_num(row.score, d), style="red" if low else "green")
-        table.add_row(plain(row.id), plain(row.name), _points(row.points), score, plain(row.explanation))
+        table.add_row(
+            plain(row.id), plain(row.name), _points(row.points), *claim, score, plain(row.explanation)
+        )
     return table
