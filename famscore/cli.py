@@ -565,8 +565,11 @@ def _show_score(batch: BatchResult, targets: _Targets, quiet: bool) -> None:
     print_problems(batch.problems, full_list=Say.FULL_PROBLEM_LIST.render(name=targets.summary.name)[0])
     complete = sum(u.complete for u in batch.units)
     pending = sum(not u.rankable for u in batch.units)
-    read = Say.FILES_READ_SOME_PENDING if pending else Say.FILES_READ
-    report(out, read, files=batch.files, complete=complete, pending=pending)
+    if batch.reviews:
+        read = Say.FILES_READ_WITH_REVIEWS_SOME_PENDING if pending else Say.FILES_READ_WITH_REVIEWS
+    else:
+        read = Say.FILES_READ_SOME_PENDING if pending else Say.FILES_READ
+    report(out, read, files=batch.files, reviews=batch.reviews, complete=complete, pending=pending)
     report(out, Say.SUMMARY_WRITTEN, path=targets.summary)
     csv_path = audit_csv_target(batch, targets.summary)
     if csv_path is not None:

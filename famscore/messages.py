@@ -927,6 +927,10 @@ class Say(Enum):
     READING_RETURNS = Line("读取回表")
     FULL_PROBLEM_LIST = Line("汇总工作簿「{name}」的「问题」工作表")
     FILES_READ = Line("已读取 {files} 个文件，{complete} 个单位完整计分。")
+    FILES_READ_WITH_REVIEWS = Line("已读取 {files} 份回表和 {reviews} 份评分表，{complete} 个单位完整计分。")
+    FILES_READ_WITH_REVIEWS_SOME_PENDING = Line(
+        "已读取 {files} 份回表和 {reviews} 份评分表，{complete} 个单位完整计分，{pending} 个单位待定（见排名表）。"
+    )
     FILES_READ_SOME_PENDING = Line(
         "已读取 {files} 个文件，{complete} 个单位完整计分，{pending} 个单位待定（见排名表）。"
     )

@@ -161,8 +161,9 @@ class BatchResult:
     scheme: Scheme
     units: list[UnitResult]
     problems: list[Problem]
-    files: int = 0
+    files: int = 0  # unit returns (and other files) read, 评分表 not counted
     roster: tuple[str, ...] = ()  # the units file's names in its order (outputs list units so); () without
+    reviews: int = 0  # departments' 评分表 read
 
     def grade_counts(self) -> dict[str, int]:
         counts = {b.name: 0 for b in self.scheme.bands}
@@ -679,7 +680,9 @@ def score_batch(
                     more="等" if len(missing) > 5 else "",
                 )
             )
-    return BatchResult(scheme, rank_units(scheme, units), problems, count, tuple(expected_units or ()))
+    return BatchResult(
+        scheme, rank_units(scheme, units), problems, count, tuple(expected_units or ()), len(all_reviews)
+    )
 
 
 def _review_of(entry: ReturnData | Scored) -> ReviewData | None:

@@ -544,3 +544,17 @@ def test_score_takes_a_reviews_folder_and_refuses_writing_into_it(
         app, ["score", str(path), str(returns), "--reviews", str(reviews), "-o", str(target)]
     )
     assert result.exit_code == 2 and target.read_bytes() == before
+
+
+def test_score_says_how_many_returns_and_reviews_it_read(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from famscore.cli import app
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "changning-2023"
+    result = CliRunner().invoke(
+        app,
+        ["score", str(example / "考评表.xlsx"), str(example / "returns"), "-o", str(tmp_path / "汇总.xlsx")],
+    )
+    assert result.exit_code == 0, result.output
+    assert "已读取 10 份回表和 5 份评分表，10 个单位完整计分。" in result.output
