@@ -354,6 +354,18 @@ def score(
     ] = None,
     units_file: UnitsFileOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条和排名表")] = False,
+    results: Annotated[
+        Path | None,
+        typer.Option(
+            "--results",
+            help="另写入结果文件夹（Parquet 表，按年度存放，多年累积，供 pandas/DuckDB 分析；"
+            "需要 pip install 'famscore[analysis]'），例如 --results 历年结果",
+            file_okay=False,
+        ),
+    ] = None,
+    json_lines: Annotated[
+        bool, typer.Option("--json-lines", help="--json 写成每行一个单位的 NDJSON，适合很大的批次")
+    ] = False,
 ) -> None:
     """计分：读取文件夹中全部回表，逐项计分、汇总、定级、排名，写出汇总工作簿并打印排名表。
 
@@ -362,9 +374,12 @@ def score(
     示例：famscore score examples/changning-2023/考评表.xlsx examples/changning-2023/returns
     """
     targets = _plan_score(scheme, returns, output, json_file, units_file)  # refuses inputs, up front
+    extra = _plan_analysis(scheme, returns, units_file, json_file, results, json_lines)
     batch = _score(scheme, returns, units_file, quiet)
-    _write_outputs(batch, targets)
+    _plan_results(batch, extra)
+    _write_outputs(batch, targets, extra)
     _show_score(batch, targets, quiet)
+    _show_analysis(batch, extra)
     raise typer.Exit(1 if any(p.is_error for p in batch.problems) else 0)
 
 
@@ -391,7 +406,75 @@ def _plan_score(
     return _Targets(output, json_file)
 
 
-def _write_outputs(batch: BatchResult, targets: _Targets) -> None:
+# ---------------------------------------------------------------- score: outputs for analysts
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """What `score` writes for analysts: the results folder, NDJSON, the roster's unit codes."""
+
+    inputs: list[tuple[str, Path | None]]
+    results: Path | None = None
+    json_lines: bool = False
+    codes: dict[str, str] | None = None
+
+
+def _plan_analysis(
+    scheme: Path,
+    returns: Path,
+    units_file: Path | None,
+    json_file: Path | None,
+    results: Path | None,
+    json_lines: bool,
+) -> _Analysis:
+    """--results and --json-lines checked before any work: the extra installed, the folder not an input."""
+    from famscore.outputs.safe import plan_outputs
+    from famscore.units import read_unit_codes
+
+    if json_lines and json_file is None:
+        raise refuse(Msg.CLI_JSON_LINES_NEEDS_JSON)
+    inputs: list[tuple[str, Path | None]] = [
+        ("考评表", scheme),
+        ("单位名单", units_file),
+        ("回表文件夹", returns),
+    ]
+    if results is not None:
+        from famscore.analysis.arrow import need_extra
+
+        need_extra("pyarrow")
+        if results.exists() and not results.is_dir():
+            raise refuse(Msg.RESULTS_NOT_FOLDER, folder=results)
+        plan_outputs(
+            [("结果文件夹", results / "units" / "year" / "batch.parquet")], inputs, folders_exist=False
+        )
+    codes = read_unit_codes(units_file) if units_file is not None else None
+    return _Analysis(inputs, results, json_lines, codes)
+
+
+def _plan_results(batch: BatchResult, extra: _Analysis) -> None:
+    """The results folder's files, now that the scheme (its year and fingerprint) is known."""
+    if extra.results is None:
+        return
+    from famscore.analysis.folder import results_plan
+    from famscore.analysis.tables import facts_of_scheme
+    from famscore.outputs.safe import plan_outputs
+
+    plan = results_plan(extra.results, facts_of_scheme(batch.scheme))
+    plan_outputs(plan, extra.inputs, folders_exist=False)
+
+
+def _show_analysis(batch: BatchResult, extra: _Analysis) -> None:
+    if extra.results is not None:
+        from famscore.analysis.tables import facts_of_scheme
+
+        facts = facts_of_scheme(batch.scheme)
+        report(out, Say.RESULTS_WRITTEN, folder=extra.results, year=facts.year, batch=facts.batch_id)
+
+
+# ----------------------------------------------------------------
+
+
+def _write_outputs(batch: BatchResult, targets: _Targets, extra: _Analysis | None = None) -> None:
     """Every output, together; what writing them had to change (text cleaned) joins the problems."""
     import datetime as dt
 
@@ -407,6 +490,9 @@ def _write_outputs(batch: BatchResult, targets: _Targets) -> None:
         generated_at=stamp,
         famscore_version=__version__,
         notes=notes,
+        results=extra.results if extra else None,
+        codes=extra.codes if extra else None,
+        json_lines=extra.json_lines if extra else False,
     )
     batch.problems.extend(notes)
 
@@ -521,6 +607,67 @@ def show(
     out.print(ranking_table(view, limit=None))
     if view.scheme.bands:
         out.print(band_counts(view))
+
+
+# ---------------------------------------------------------------- export, history, compare (analysis)
+
+ResultsArg = Annotated[
+    Path,
+    typer.Argument(
+        metavar="结果",
+        help="famscore score 写出的汇总工作簿、--json 写出的 JSON 结果，或 --results 写出的结果文件夹",
+        exists=True,
+    ),
+]
+
+
+@app.command(cls=_Command)
+@handles_errors
+def export(
+    source: ResultsArg,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--output", help="结果文件夹（不存在会自动创建；多年可写入同一个）", file_okay=False
+        ),
+    ],
+    units_file: UnitsFileOpt = None,
+) -> None:
+    """把汇总工作簿或 JSON 结果导出到结果文件夹（Parquet 表，按年度存放），供 pandas、DuckDB 等分析。
+
+    同一年度、同一考评表再次导出时替换原来的那一批，不会重复。给出带「单位代码」列的单位名单时写入单位代码。
+
+    示例：famscore export examples/changning-2023/returns_计分汇总.xlsx -o 历年结果
+    """
+    from famscore.analysis.arrow import need_extra
+    from famscore.analysis.folder import results_chunks, results_job, results_plan
+    from famscore.analysis.results import read_results
+    from famscore.outputs.safe import OutputSet, plan_outputs
+    from famscore.units import read_unit_codes, read_units_file
+
+    need_extra("pyarrow", "duckdb")
+    if output.exists() and not output.is_dir():
+        raise refuse(Msg.RESULTS_NOT_FOLDER, folder=output)
+    results = read_results(source)
+    if units_file is not None:
+        read_units_file(units_file)  # a roster it refuses is refused here too, with its message
+        results = results.with_codes(read_unit_codes(units_file))
+    inputs: list[tuple[str, Path | None]] = [("结果", source), ("单位名单", units_file)]
+    plans = [(batch, results_plan(output, batch)) for batch in results.batches]
+    plan_outputs([p for _, plan in plans for p in plan], inputs, folders_exist=False)
+    with OutputSet() as outputs:
+        for batch, _ in plans:
+            one = results.for_batch(batch)
+            target, writer, verify = results_job(
+                outputs, output, batch, results_chunks(one.tables), len(one.tables["units"])
+            )
+            outputs.write(target, writer, verify)
+        outputs.commit()
+    for batch, _ in plans:
+        units = sum(1 for r in results.tables["units"] if r[0] == batch.year and r[3] == batch.fingerprint)
+        report(
+            out, Say.EXPORTED, "bold green", units=units, folder=output, year=batch.year, batch=batch.batch_id
+        )
 
 
 def _tolerant_streams() -> None:

@@ -2,11 +2,12 @@
 
 # Layout (the brief's contract; extra keys may be added, none removed or renamed)::
 #
-#     {"scheme":   {"title", "version", "fingerprint", "bands": [{"name", "lower"}]},
+#     {"scheme":   {"title", "version", "fingerprint", "bands": [{"name", "lower"}], "year", "decimals"},
 #      "units":    [{"unit", "file", "rank", "main", "bonus", "total", "grade", "flags", "complete",
 #                    "status", "reason",
 #                    "categories": [{"id", "name", "max", "score"}],
-#                    "items": [{"id", "name", "max", "score", "explanation"}]}],
+#                    "items": [{"id", "name", "max", "score", "explanation"}],
+#                    "code", "inputs": [{"item", "field", "label", "raw", "value", "source", "filler"}]}],
 #      "problems": [{"file", "sheet", "cell", "severity", "message",
 #                    "code", "row", "column", "level"}]}      # code: famscore.messages; level: error|warning
 #
@@ -20,6 +21,14 @@
 # instead of being written inexactly. Consumers wanting exact decimals can parse with
 # `json.loads(text, parse_float=decimal.Decimal)`.
 #
+# `year` is the scheme's 年度 (null when it has none); a unit's `code` is its code on the roster
+# (--units-file with a 单位代码/统一社会信用代码 column; "" without one); `inputs` are its values, one per
+# field of the scheme: `raw` as typed ("" when blank), `value` as read (text, "" when none), `source`
+# where it was read, `filler` who fills the field (单位 or a department).
+#
+# NDJSON (`--json-lines`): the first line is {"scheme": {…}, "problems": […], "units": N}, then one line
+# per unit, each the unit's object above; for batches too big to load as one object.
+#
 # `null` means "none": an item or category that could not be scored, the rank of a unit that is not
 # ranked (incomplete), a band's missing lower bound (the last band), and the grade when the scheme has
 # no bands. An incomplete unit's main/bonus/total are the sums of the items that were scored, with
@@ -32,7 +41,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -59,8 +68,9 @@ def exact_number(value: Decimal | None, decimals: int | None = None) -> float | 
     return number
 
 
-def batch_to_json(batch: BatchResult) -> dict[str, Any]:
-    """The results as plain JSON-ready data (see the module docstring for the layout)."""
+def batch_to_json(batch: BatchResult, codes: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The results as plain JSON-ready data (see the module docstring for the layout); `codes` are
+    the roster's unit codes by name_key."""
     scheme = batch.scheme
     decimals = scheme.settings.decimals
     return {
@@ -69,8 +79,12 @@ def batch_to_json(batch: BatchResult) -> dict[str, Any]:
             "version": json_text(scheme.version),
             "fingerprint": scheme.fingerprint,
             "bands": [{"name": json_text(b.name), "lower": exact_number(b.lower)} for b in scheme.bands],
+            "year": scheme.settings.year,
+            "decimals": decimals,
         },
-        "units": [_unit(unit, batch, decimals) for unit in batch.units],
+        "units": [
+            {**_unit(unit, batch, decimals), **_unit_facts(unit, batch, codes)} for unit in batch.units
+        ],
         "problems": [
             {k: json_text(v) if isinstance(v, str) else v for k, v in p.as_dict().items()}
             for p in batch.problems
@@ -114,10 +128,34 @@ def _unit(unit: UnitResult, batch: BatchResult, decimals: int) -> dict[str, Any]
     }
 
 
-def dumps(batch: BatchResult) -> str:
+def _unit_facts(unit: UnitResult, batch: BatchResult, codes: Mapping[str, str] | None) -> dict[str, Any]:
+    """A unit's roster code and inputs (the analysts' additions to the layout)."""
+    from famscore.names import name_key
+    from famscore.values import shown
+
+    values, raw, sources = unit.values, unit.raw, unit.sources
+    inputs = []
+    for f in batch.scheme.fields.values():
+        value = values.get(f.id)
+        inputs.append(
+            {
+                "item": f.item_id,
+                "field": f.id,
+                "label": json_text(f.label),
+                "raw": json_text(raw.get(f.id, "")),
+                "value": json_text("" if value is None else shown(value)),
+                "source": json_text(sources.get(f.id, "")),
+                "filler": json_text(f.filler),
+            }
+        )
+    code = codes.get(name_key(unit.unit), "") if codes else ""
+    return {"code": json_text(code), "inputs": inputs}
+
+
+def dumps(batch: BatchResult, codes: Mapping[str, str] | None = None) -> str:
     # json's C encoder runs only without indent; past a district's size speed matters more than layout.
     indent = 2 if len(batch.units) <= PRETTY_UNITS else None
-    return json.dumps(batch_to_json(batch), ensure_ascii=False, indent=indent, allow_nan=False) + "\n"
+    return json.dumps(batch_to_json(batch, codes), ensure_ascii=False, indent=indent, allow_nan=False) + "\n"
 
 
 def write_json(batch: BatchResult, path: Path | str) -> Path:
@@ -128,20 +166,25 @@ def write_json(batch: BatchResult, path: Path | str) -> Path:
     return atomic_write(path, json_writer(batch), verify_json)
 
 
-def json_writer(batch: BatchResult) -> Callable[[Path], None]:
-    """The function that writes the results to a (temporary) file; check it with verify_json."""
+def json_writer(
+    batch: BatchResult, codes: Mapping[str, str] | None = None, lines: bool = False
+) -> Callable[[Path], None]:
+    """The function that writes the results to a (temporary) file; check it with verify_json (with
+    `lines`, NDJSON checked with verify_json_lines)."""
+    if lines:
+        return lambda temp: _stream_lines(batch, temp, codes)
     if len(batch.units) <= PRETTY_UNITS:
-        text = dumps(batch)
+        text = dumps(batch, codes)
 
         def writer(temp: Path) -> None:
             with temp.open("w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
 
         return writer
-    return lambda temp: _stream(batch, temp)
+    return lambda temp: _stream(batch, temp, codes)
 
 
-def _stream(batch: BatchResult, temp: Path) -> None:
+def _stream(batch: BatchResult, temp: Path, codes: Mapping[str, str] | None = None) -> None:
     decimals = batch.scheme.settings.decimals
     head = batch_to_json(replace(batch, units=[]))  # the head and tail of the streamed file
 
@@ -151,5 +194,33 @@ def _stream(batch: BatchResult, temp: Path) -> None:
     with temp.open("w", encoding="utf-8", newline="\n") as handle:
         handle.write('{"scheme": ' + encode(head["scheme"]) + ', "units": [')
         for n, unit in enumerate(batch.units):
-            handle.write(("," if n else "") + "\n" + encode(_unit(unit, batch, decimals)))
+            unit_json = {**_unit(unit, batch, decimals), **_unit_facts(unit, batch, codes)}
+            handle.write(("," if n else "") + "\n" + encode(unit_json))
         handle.write('\n], "problems": ' + encode(head["problems"]) + "}\n")
+
+
+def _stream_lines(batch: BatchResult, temp: Path, codes: Mapping[str, str] | None) -> None:
+    decimals = batch.scheme.settings.decimals
+    head = batch_to_json(replace(batch, units=[]))
+
+    def encode(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+    with temp.open("w", encoding="utf-8", newline="\n") as handle:
+        first = {"scheme": head["scheme"], "problems": head["problems"], "units": len(batch.units)}
+        handle.write(encode(first) + "\n")
+        for unit in batch.units:
+            handle.write(encode({**_unit(unit, batch, decimals), **_unit_facts(unit, batch, codes)}) + "\n")
+
+
+def verify_json_lines(path: Path) -> None:
+    """Check an NDJSON result: as many whole unit lines as its first line says (parsing 100 MB back
+    takes longer than writing it; a cut-off file lacks lines or a line's closing brace)."""
+    try:
+        with path.open("rb") as handle:
+            head = json.loads(handle.readline())
+            count = sum(1 for line in handle if line.startswith(b"{") and line.endswith(b"}\n"))
+    except (OSError, ValueError) as exc:
+        raise OutputError(say(Msg.OUTPUT_VERIFY_FAILED, name=path.name, why=type(exc).__name__)) from exc
+    if not isinstance(head, dict) or head.get("units") != count:
+        raise OutputError(say(Msg.OUTPUT_VERIFY_FAILED, name=path.name, why=f"{count} 个单位行"))
