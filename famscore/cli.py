@@ -640,9 +640,9 @@ def export(
     示例：famscore export examples/changning-2023/returns_计分汇总.xlsx -o 历年结果
     """
     from famscore.analysis.arrow import need_extra
-    from famscore.analysis.folder import results_chunks, results_job, results_plan
+    from famscore.analysis.folder import results_plan, write_results_folder
     from famscore.analysis.results import read_results
-    from famscore.outputs.safe import OutputSet, plan_outputs
+    from famscore.outputs.safe import plan_outputs
     from famscore.units import read_unit_codes, read_units_file
 
     need_extra("pyarrow", "duckdb")
@@ -655,19 +655,100 @@ def export(
     inputs: list[tuple[str, Path | None]] = [("结果", source), ("单位名单", units_file)]
     plans = [(batch, results_plan(output, batch)) for batch in results.batches]
     plan_outputs([p for _, plan in plans for p in plan], inputs, folders_exist=False)
-    with OutputSet() as outputs:
-        for batch, _ in plans:
-            one = results.for_batch(batch)
-            target, writer, verify = results_job(
-                outputs, output, batch, results_chunks(one.tables), len(one.tables["units"])
-            )
-            outputs.write(target, writer, verify)
-        outputs.commit()
+    write_results_folder(results, output)
     for batch, _ in plans:
         units = sum(1 for r in results.tables["units"] if r[0] == batch.year and r[3] == batch.fingerprint)
         report(
             out, Say.EXPORTED, "bold green", units=units, folder=output, year=batch.year, batch=batch.batch_id
         )
+
+
+@app.command(cls=_Command)
+@handles_errors
+def history(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            metavar="结果文件夹",
+            help="famscore score --results 或 famscore export 写出的结果文件夹",
+            exists=True,
+            file_okay=False,
+        ),
+    ],
+) -> None:
+    """历年结果：按单位列出每年的总分和等级（有单位代码时按代码对照，改名的单位也在同一行）。
+
+    示例：famscore history 历年结果
+    """  # fmt: skip
+    from famscore.analysis.query import history_rows
+    from famscore.analysis.report import history_table
+
+    rows = history_rows(folder)
+    if not rows:
+        report(out, Say.HISTORY_EMPTY)
+        return
+    out.print(history_table(rows))
+
+
+@app.command(cls=_Command)
+@handles_errors
+def compare(
+    last: Annotated[
+        Path, typer.Argument(metavar="去年结果", help="去年的汇总工作簿、JSON 结果或结果文件夹", exists=True)
+    ],
+    this: Annotated[
+        Path, typer.Argument(metavar="今年结果", help="今年的汇总工作簿、JSON 结果或结果文件夹", exists=True)
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="对比工作簿路径；默认为当前文件夹下的「对比_去年_今年.xlsx」",
+            dir_okay=False,
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            help="指标编号对照文件（考评表改了编号时）：每行「旧编号|新编号」",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不打印对比表")] = False,
+) -> None:
+    """两年对比：每个单位的总分、等级、名次变化，每个指标的得分变化，进步最大的单位和两年都失分的指标。
+
+    写出对比工作簿并打印对比表。单位有代码时按代码对照（改名也能对上）；满分变了的指标只列出、不比较。
+    两个都给同一个结果文件夹时，比较其中最近的两年。
+
+    示例：famscore compare 2022_计分汇总.xlsx 2023_计分汇总.xlsx --map 对照.txt
+    """
+    from famscore.analysis.arrow import need_extra
+    from famscore.analysis.compare import compare as compare_years
+    from famscore.analysis.compare import load_pair, read_map
+    from famscore.analysis.report import compare_table, comparison_writer
+    from famscore.outputs.safe import OutputSet, plan_outputs, verify_xlsx
+
+    if last.is_dir() or this.is_dir():
+        need_extra("duckdb")
+    pairs = read_map(mapping) if mapping is not None else {}
+    last_results, this_results = load_pair(last, this)
+    comparison = compare_years(last_results, this_results, pairs)
+    if output is None:
+        output = Path(f"对比_{comparison.last_year}_{comparison.this_year}.xlsx")
+    plan_outputs(
+        [("对比工作簿", output)], [("去年结果", last), ("今年结果", this), ("指标对照文件", mapping)]
+    )
+    decimals = max((b.decimals for b in (*last_results.batches, *this_results.batches)), default=2)
+    with OutputSet() as outputs:
+        outputs.write(output, comparison_writer(comparison, decimals), verify_xlsx)
+        outputs.commit()
+    if not quiet:
+        out.print(compare_table(comparison))
+    report(out, Say.COMPARE_WRITTEN, path=output)
 
 
 def _tolerant_streams() -> None:

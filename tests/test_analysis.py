@@ -224,3 +224,12 @@ def test_score_does_not_import_the_analysis_libraries(tmp_path: Path) -> None:
 def test_results_object_is_typed() -> None:
     assert famscore.read_results is not None
     assert Results.__module__ == "famscore.analysis.results"
+
+
+@pytest.mark.parametrize("command", ["export", "history", "compare"])
+def test_the_analysis_commands_have_chinese_help_with_an_example(command: str) -> None:
+    code, output = run(command, "--help")
+    assert code == 0
+    assert "示例：famscore " + command in output and "显示本帮助后退出" in output
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"famscore {command} " in readme

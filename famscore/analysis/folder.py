@@ -39,6 +39,7 @@ from famscore.messages import Msg
 from famscore.outputs.safe import OutputSet, say
 
 if TYPE_CHECKING:
+    from famscore.analysis.results import Results
     from famscore.scoring import BatchResult
 
 ROW_GROUP_UNITS = 2000
@@ -168,3 +169,16 @@ def batch_results_job(
 def results_chunks(tables: Chunk) -> Callable[[], Iterable[Chunk]]:
     """The tables of Results read back (a summary, a JSON) as the chunks of one batch (see results_job)."""
     return lambda: [{name: rows for name, rows in tables.items() if name in TABLES}]
+
+
+def write_results_folder(results: Results, folder: Path) -> list[Path]:
+    """Results read back (a summary, a JSON; or built by hand) into the results folder `folder`, each
+    of its batches replacing that year's and scheme's files. Plan the paths first (results_plan)."""
+    with OutputSet() as outputs:
+        for batch in results.batches:
+            one = results.for_batch(batch)
+            target, writer, verify = results_job(
+                outputs, folder, batch, results_chunks(one.tables), len(one.tables["units"])
+            )
+            outputs.write(target, writer, verify)
+        return outputs.commit()

@@ -54,3 +54,30 @@ order by who, year
 def history_rows(folder: Path | str) -> list[tuple[Any, ...]]:
     """(year, key, unit, unit_code, total, grade, rank) of every unit and year, by key then year."""
     return connect(folder).execute(HISTORY_SQL).fetchall()  # type: ignore[no-any-return]
+
+
+# The README's example queries (its 结果文件夹 section shows them verbatim; tests run them).
+EXAMPLES = {
+    "各年各部分平均得分（趋势）": """
+select year, category, round(avg(score), 2) as average
+from categories
+group by year, category
+order by category, year
+""",
+    "连续两年低于「一般」的单位": """
+with low as (
+    select u.year, coalesce(nullif(u.unit_code, ''), u.unit) as who, u.unit
+    from units u join batches b using (year, fingerprint)
+    where list_position(b.bands, u.grade) > list_position(b.bands, '一般')
+)
+select this.who, this.unit, last.year as last_year, this.year
+from low this join low last on last.who = this.who and last.year = this.year - 1
+order by this.year, this.who
+""",
+    "各考核部门的指标平均得分": """
+select year, department, round(avg(score), 2) as average, round(avg(score / max), 4) as rate
+from items
+group by year, department
+order by year, department
+""",
+}
