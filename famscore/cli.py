@@ -657,7 +657,7 @@ def export(
     plan_outputs([p for _, plan in plans for p in plan], inputs, folders_exist=False)
     write_results_folder(results, output)
     for batch, _ in plans:
-        units = sum(1 for r in results.tables["units"] if r[0] == batch.year and r[3] == batch.fingerprint)
+        units = sum(1 for r in results.table("units") if r[0] == batch.year and r[3] == batch.fingerprint)
         report(
             out, Say.EXPORTED, "bold green", units=units, folder=output, year=batch.year, batch=batch.batch_id
         )

@@ -17,7 +17,7 @@
 # are Parquet DECIMAL(18, s), s the scheme's decimals (more when a maximum is written with more places).
 #
 # The files are written while the batch is written: a unit's details are loaded once, its rows go to all
-# four unit tables, and every ROW_GROUP_UNITS units become one row group, so memory stays flat at any size.
+# four unit tables, and every ROW_GROUP_UNITS units become one row group (500: about 12,000 item rows), so memory stays flat at any size.
 # They go through the same OutputSet as the summary: temporary files first, replaced together at the end.
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from famscore.analysis.results import Results
     from famscore.scoring import BatchResult
 
-ROW_GROUP_UNITS = 2000
+ROW_GROUP_UNITS = 500
 
 Chunk = dict[str, list[tuple[Any, ...]]]  # table -> rows (year first, as tables.TABLES)
 
@@ -178,7 +178,7 @@ def write_results_folder(results: Results, folder: Path) -> list[Path]:
         for batch in results.batches:
             one = results.for_batch(batch)
             target, writer, verify = results_job(
-                outputs, folder, batch, results_chunks(one.tables), len(one.tables["units"])
+                outputs, folder, batch, results_chunks(one.tables), len(one.table("units"))
             )
             outputs.write(target, writer, verify)
         return outputs.commit()

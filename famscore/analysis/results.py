@@ -33,6 +33,28 @@ class Results:
     batches: tuple[BatchFacts, ...]
     tables: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     path: str = ""
+    # A results folder's tables are read when first asked for (through DuckDB), of `year` when given.
+    folder: Path | None = None
+    year: int | None = None
+    _con: Any = field(default=None, repr=False, compare=False)
+
+    def table(self, name: str) -> list[tuple[Any, ...]]:
+        """The rows of table `name` (full tuples in column order)."""
+        name = _table(name)
+        if name not in self.tables:
+            self.tables[name] = _folder_rows(self._connect(), name, self.year) if self.folder else []
+        return self.tables[name]
+
+    def _connect(self) -> Any:
+        """The DuckDB connection to the results folder, made once."""
+        from famscore.analysis.query import connect
+
+        if self._con is None and self.folder is not None:
+            self._con = connect(self.folder)
+        return self._con
+
+    def _all(self) -> dict[str, list[tuple[Any, ...]]]:
+        return {name: self.table(name) for name in TABLES}
 
     @property
     def years(self) -> list[int]:
@@ -41,18 +63,18 @@ class Results:
     def rows(self, table: str) -> list[dict[str, Any]]:
         """The rows of `table` as dicts (numbers as Decimal, year and rank as int or None)."""
         names = column_names(_table(table))
-        return [dict(zip(names, row, strict=True)) for row in self.tables.get(table, [])]
+        return [dict(zip(names, row, strict=True)) for row in self.table(table)]
 
     def for_year(self, year: int) -> Results:
         """The results of one year only."""
         kept = tuple(b for b in self.batches if b.year == year)
         tables = {name: [r for r in rows if r[0] == year] for name, rows in self.tables.items()}
-        return Results(kept, tables, self.path)
+        return Results(kept, tables, self.path, self.folder, year, self._con)
 
     def for_batch(self, batch: BatchFacts) -> Results:
         """The results of one batch (one year and scheme) only."""
         tables = {}
-        for name, rows in self.tables.items():
+        for name, rows in self._all().items():
             at = column_names(name).index("fingerprint")
             tables[name] = [r for r in rows if r[0] == batch.year and r[at] == batch.fingerprint]
         return Results((batch,), tables, self.path)
@@ -62,7 +84,7 @@ class Results:
         from famscore.names import name_key
 
         tables = {}
-        for name, rows in self.tables.items():
+        for name, rows in self._all().items():
             names = column_names(name)
             if "unit_code" not in names:
                 tables[name] = rows
@@ -94,8 +116,11 @@ class Results:
 
         name = _table(table)
         schema = arrow_schema(name, self.scale(), with_year=True)
-        rows = [_fit(row, name, self.scale()) for row in self.tables.get(name, [])]
-        arrow = pa.Table.from_batches([record_batch(name, rows, schema, 0)], schema=schema)
+        if self.folder is not None and name not in self.tables:
+            arrow = _folder_arrow(self._connect(), name, self.year).cast(schema)
+        else:
+            rows = [_fit(row, name, self.scale()) for row in self.table(name)]
+            arrow = pa.Table.from_batches([record_batch(name, rows, schema, 0)], schema=schema)
         if "grade" in schema.names:
             grades = self.grades()
             index = {g: i for i, g in enumerate(grades)}
@@ -171,22 +196,37 @@ def read_results(path: Path | str, year: int | None = None) -> Results:
 
 
 def read_folder(folder: Path, year: int | None = None) -> Results:
-    """A results folder (every year, or `year`'s) as Results."""
-    from famscore.analysis.query import connect, tables_in
+    """A results folder (every year, or `year`'s) as Results; its tables are read when asked for."""
+    results = Results((), {}, str(folder), folder, year)
+    results.batches = tuple(_facts(row) for row in results.table("batches"))
+    return results
 
-    con = connect(folder)
-    present = tables_in(folder)
+
+def _folder_select(con: Any, table: str, year: int | None) -> str:
+    """The query for `table`'s columns (null for a column its files lack), of `year` when given."""
+    have = {row[0] for row in con.execute(f"describe {table}").fetchall()} if _has_view(con, table) else None
+    if have is None:
+        names = ", ".join(f'null as "{c}"' for c in column_names(table))
+        return f"select {names} where false"
+    columns = ", ".join(f'"{c}"' if c in have else f'null as "{c}"' for c in column_names(table))
     where = "" if year is None else f" where year = {int(year)}"
-    tables: dict[str, list[tuple[Any, ...]]] = {}
-    for table in TABLES:
-        if table not in present:
-            tables[table] = []
-            continue
-        have = {row[0] for row in con.execute(f"describe {table}").fetchall()}
-        columns = ", ".join(f'"{c}"' if c in have else f'null as "{c}"' for c in column_names(table))
-        tables[table] = con.execute(f"select {columns} from {table}{where}").fetchall()
-    batches = tuple(_facts(row) for row in tables["batches"])
-    return Results(batches, tables, str(folder))
+    return f"select {columns} from {table}{where}"
+
+
+def _has_view(con: Any, table: str) -> bool:
+    found = con.execute("select count(*) from duckdb_views() where view_name = ?", [table]).fetchone()
+    return bool(found and found[0])
+
+
+def _folder_rows(con: Any, table: str, year: int | None) -> list[tuple[Any, ...]]:
+    return con.execute(_folder_select(con, table, year)).fetchall()  # type: ignore[no-any-return]
+
+
+def _folder_arrow(con: Any, table: str, year: int | None) -> Any:
+    relation = con.sql(_folder_select(con, table, year))
+    # DuckDB 2 renamed the relation's arrow() to to_arrow_table().
+    fetch = getattr(relation, "to_arrow_table", None) or relation.arrow
+    return fetch()
 
 
 def _facts(row: tuple[Any, ...]) -> BatchFacts:
