@@ -447,7 +447,9 @@ def _plan_analysis(
         plan_outputs(
             [("结果文件夹", results / "units" / "year" / "batch.parquet")], inputs, folders_exist=False
         )
-    codes = read_unit_codes(units_file) if units_file is not None else None
+    # The roster is read again only when an output carries the codes.
+    wanted = units_file is not None and (json_file is not None or results is not None)
+    codes = read_unit_codes(units_file) if wanted and units_file is not None else None
     return _Analysis(inputs, results, json_lines, codes)
 
 

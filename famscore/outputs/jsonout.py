@@ -194,9 +194,15 @@ def _stream(batch: BatchResult, temp: Path, codes: Mapping[str, str] | None = No
     with temp.open("w", encoding="utf-8", newline="\n") as handle:
         handle.write('{"scheme": ' + encode(head["scheme"]) + ', "units": [')
         for n, unit in enumerate(batch.units):
+            unit = _loaded(unit)
             unit_json = {**_unit(unit, batch, decimals), **_unit_facts(unit, batch, codes)}
             handle.write(("," if n else "") + "\n" + encode(unit_json))
         handle.write('\n], "problems": ' + encode(head["problems"]) + "}\n")
+
+
+def _loaded(unit: UnitResult) -> UnitResult:
+    """The unit with its details in memory: loaded from a large batch's spool once, not per use."""
+    return replace(unit, details=unit.details.load())
 
 
 def _stream_lines(batch: BatchResult, temp: Path, codes: Mapping[str, str] | None) -> None:
@@ -209,7 +215,7 @@ def _stream_lines(batch: BatchResult, temp: Path, codes: Mapping[str, str] | Non
     with temp.open("w", encoding="utf-8", newline="\n") as handle:
         first = {"scheme": head["scheme"], "problems": head["problems"], "units": len(batch.units)}
         handle.write(encode(first) + "\n")
-        for unit in batch.units:
+        for unit in map(_loaded, batch.units):
             handle.write(encode({**_unit(unit, batch, decimals), **_unit_facts(unit, batch, codes)}) + "\n")
 
 
