@@ -740,7 +740,7 @@ def compare(
     last_results, this_results = load_pair(last, this)
     comparison = compare_years(last_results, this_results, pairs)
     if output is None:
-        output = Path(f"对比_{comparison.last_year}_{comparison.this_year}.xlsx")
+        output = Path(f"对比_{comparison.last_label}_{comparison.this_label}.xlsx")
     plan_outputs(
         [("对比工作簿", output)], [("去年结果", last), ("今年结果", this), ("指标对照文件", mapping)]
     )

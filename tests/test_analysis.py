@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from decimal import Decimal
+from decimal import Decimal as D
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -233,3 +234,42 @@ def test_the_analysis_commands_have_chinese_help_with_an_example(command: str) -
     assert "示例：famscore " + command in output and "显示本帮助后退出" in output
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"famscore {command} " in readme
+
+
+def test_a_value_with_more_places_than_the_column_is_rounded_half_up() -> None:
+    from famscore.analysis.arrow import arrow_schema, record_batch
+
+    schema = arrow_schema("units", 2)
+    row = (
+        2023,
+        "t",
+        "1",
+        "fp",
+        "甲",
+        "",
+        "f",
+        1,
+        D("1.5"),
+        D(0),
+        D("1.5"),
+        "优秀",
+        [],
+        True,
+        "已排名",
+        "",
+        D("3.335"),
+    )
+    batch = record_batch("units", [row], schema, 1)
+    assert batch.column(batch.schema.get_field_index("self_total")).to_pylist() == [D("3.34")]
+    assert batch.column(batch.schema.get_field_index("total")).to_pylist() == [D("1.50")]
+
+
+def test_a_results_folder_needs_the_schemes_year(tmp_path: Path) -> None:
+    from famscore.analysis.folder import results_plan
+    from famscore.analysis.tables import BatchFacts
+
+    with pytest.raises(famscore.FamscoreError, match="年度"):
+        results_plan(tmp_path / "R", BatchFacts(None, "t", "1", "fp", 2, (), 2))
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(famscore.FamscoreError, match="是一个文件"):
+        results_plan(tmp_path / "file", BatchFacts(2023, "t", "1", "fp", 2, (), 2))

@@ -178,7 +178,7 @@ def test_compare_command_writes_the_workbook(folder: Path, tmp_path: Path) -> No
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["单位对比", "指标对比", "进步最大", "持续失分", "说明"]
     rows = list(book["单位对比"].iter_rows(values_only=True))
-    assert rows[0][3:6] == ("2022 总分", "2023 总分", "总分变化")
+    assert rows[0][2:6] == ("2022 名称", "2022 总分", "2023 总分", "总分变化")
     assert rows[2][:6] == ("新乙街道", "002", "乙街道", 35, 36, 1)
     notes = [r[9] for r in book["指标对比"].iter_rows(min_row=2, values_only=True)]
     assert "满分变了，得分不直接比较" in notes

@@ -91,6 +91,15 @@ class Comparison:
     mapping: dict[str, str] = field(default_factory=dict)
     decimals: int = 2
 
+    @property
+    def last_label(self) -> str:
+        """Last year as the headers name it: 2022, or 去年 when the results do not say."""
+        return str(self.last_year) if self.last_year is not None else "去年"
+
+    @property
+    def this_label(self) -> str:
+        return str(self.this_year) if self.this_year is not None else "今年"
+
     def most_improved(self, count: int = TOP) -> list[UnitChange]:
         moved = [u for u in self.units if u.change is not None]
         return sorted(moved, key=lambda u: (-u.change, u.unit))[:count]  # type: ignore[operator]

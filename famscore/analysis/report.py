@@ -75,11 +75,11 @@ def history_table(rows: list[tuple[Any, ...]]) -> Table:
 def compare_table(comparison: Comparison, limit: int | None = 60) -> Table:
     """Per unit: last year's and this year's totals, grades and ranks, and the changes."""
     c = comparison
-    table = Table(title=plain(f"{c.last_year} 年 → {c.this_year} 年 对比", style="bold"), header_style="bold")
+    table = Table(title=plain(f"{c.last_label} → {c.this_label} 对比", style="bold"), header_style="bold")
     for header, justify in (
         ("单位", "left"),
-        (f"{c.last_year} 总分", "right"),
-        (f"{c.this_year} 总分", "right"),
+        (f"{c.last_label} 总分", "right"),
+        (f"{c.this_label} 总分", "right"),
         ("变化", "right"),
         ("等级", "left"),
         ("名次", "right"),
@@ -124,14 +124,14 @@ def _units_sheet(sheet: Sheet, c: Comparison) -> None:
     columns = [
         Column("单位", "text", 30, 10),
         Column("单位代码", "text", 20, 8),
-        Column(f"{c.last_year} 年名称", "text", 30, 10),
-        Column(f"{c.last_year} 总分", "num", 12, 8),
-        Column(f"{c.this_year} 总分", "num", 12, 8),
+        Column(f"{c.last_label} 名称", "text", 30, 10),
+        Column(f"{c.last_label} 总分", "num", 12, 8),
+        Column(f"{c.this_label} 总分", "num", 12, 8),
         Column("总分变化", "num", 10, 8),
-        Column(f"{c.last_year} 等级", "center", 10, 6),
-        Column(f"{c.this_year} 等级", "center", 10, 6),
-        Column(f"{c.last_year} 名次", "int", 8, 6),
-        Column(f"{c.this_year} 名次", "int", 8, 6),
+        Column(f"{c.last_label} 等级", "center", 10, 6),
+        Column(f"{c.this_label} 等级", "center", 10, 6),
+        Column(f"{c.last_label} 名次", "int", 8, 6),
+        Column(f"{c.this_label} 名次", "int", 8, 6),
         Column("名次变化（升为正）", "int", 10, 8),
     ]
     sheet.header(0, columns)
@@ -156,12 +156,12 @@ def _items_sheet(sheet: Sheet, c: Comparison) -> None:
     columns = [
         Column("单位", "text", 30, 10),
         Column("指标编号", "center", 10, 8),
-        Column(f"{c.last_year} 年编号", "center", 10, 8),
+        Column(f"{c.last_label} 编号", "center", 10, 8),
         Column("指标名称", "wrap", 30, 10),
-        Column(f"{c.last_year} 满分", "num", 10, 6),
-        Column(f"{c.this_year} 满分", "num", 10, 6),
-        Column(f"{c.last_year} 得分", "num", 10, 6),
-        Column(f"{c.this_year} 得分", "num", 10, 6),
+        Column(f"{c.last_label} 满分", "num", 10, 6),
+        Column(f"{c.this_label} 满分", "num", 10, 6),
+        Column(f"{c.last_label} 得分", "num", 10, 6),
+        Column(f"{c.this_label} 得分", "num", 10, 6),
         Column("得分变化", "num", 10, 6),
         Column("说明", "wrap", 30, 8),
     ]
@@ -190,8 +190,8 @@ def _items_sheet(sheet: Sheet, c: Comparison) -> None:
 def _improved_sheet(sheet: Sheet, c: Comparison) -> None:
     columns = [
         Column("单位", "text", 30, 10),
-        Column(f"{c.last_year} 总分", "num", 12, 8),
-        Column(f"{c.this_year} 总分", "num", 12, 8),
+        Column(f"{c.last_label} 总分", "num", 12, 8),
+        Column(f"{c.this_label} 总分", "num", 12, 8),
         Column("总分变化", "num", 10, 8),
         Column("等级", "center", 16, 8),
     ]
@@ -212,8 +212,8 @@ def _losing_sheet(sheet: Sheet, c: Comparison) -> None:
         Column("指标编号", "center", 10, 8),
         Column("指标名称", "wrap", 30, 10),
         Column("满分", "num", 8, 6),
-        Column(f"{c.last_year} 失分", "num", 10, 6),
-        Column(f"{c.this_year} 失分", "num", 10, 6),
+        Column(f"{c.last_label} 失分", "num", 10, 6),
+        Column(f"{c.this_label} 失分", "num", 10, 6),
     ]
     sheet.header(0, columns)
     f = sheet.formats
