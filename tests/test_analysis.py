@@ -165,7 +165,9 @@ def test_json_has_year_codes_inputs_and_ndjson_matches_it(scored: Path, tmp_path
     document = json.loads((scored / "结果.json").read_text(encoding="utf-8"))
     assert document["scheme"]["year"] == 2023
     unit = document["units"][0]
-    assert unit["code"].startswith("C") and unit["inputs"][0].keys() >= {"raw", "value", "source", "filler"}
+    assert unit["code"].startswith("C") and unit["inputs"][0].keys() == {"field", "raw", "value", "source"}
+    fields = {f["id"]: f for f in document["scheme"]["fields"]}
+    assert fields[unit["inputs"][0]["field"]].keys() == {"id", "item", "label", "filler"}
     code, output = run(
         "score", CHANGNING / "考评表.xlsx", CHANGNING / "returns", "-o", tmp_path / "s.xlsx",
         "--json", tmp_path / "r.jsonl", "--json-lines", "-q",
@@ -176,6 +178,9 @@ def test_json_has_year_codes_inputs_and_ndjson_matches_it(scored: Path, tmp_path
     assert head["units"] == len(lines) - 1 == 10 and head["scheme"] == document["scheme"]
     units = [json.loads(line) for line in lines[1:]]
     assert [{**u, "code": ""} for u in units] == [{**u, "code": ""} for u in document["units"]]
+    json_inputs = famscore.read_results(scored / "结果.json").rows("inputs")
+    folder_inputs = famscore.read_results(scored / "历年").rows("inputs")
+    assert [{**r, "remark": ""} for r in json_inputs] == [{**r, "remark": ""} for r in folder_inputs]
     assert famscore.read_results(tmp_path / "r.jsonl").rows("items") == [
         {**r, "unit_code": ""} for r in famscore.read_results(scored / "结果.json").rows("items")
     ]

@@ -286,6 +286,7 @@ def _from_json(document: dict[str, Any], path: str) -> Results:
     bands = tuple((b["name"], _dec(b.get("lower"))) for b in scheme.get("bands", []))
     tables: dict[str, list[tuple[Any, ...]]] = {name: [] for name in TABLES}
     numbers: list[Decimal | None] = []
+    fields = {f["id"]: f for f in scheme.get("fields", [])}
     for unit in document["units"]:
         code = unit.get("code", "")
         name = unit["unit"]
@@ -346,19 +347,20 @@ def _from_json(document: dict[str, Any], path: str) -> Results:
                 )
             )
         for value in unit.get("inputs", []):
+            known = fields.get(value.get("field", ""), {})
             tables["inputs"].append(
                 (
                     year,
                     fingerprint,
                     name,
                     code,
-                    value.get("item", ""),
+                    known.get("item", ""),
                     value.get("field", ""),
-                    value.get("label", ""),
+                    known.get("label", ""),
                     value.get("raw", ""),
                     value.get("value", ""),
                     value.get("source", ""),
-                    value.get("filler", ""),
+                    known.get("filler", ""),
                     value.get("remark", ""),
                 )
             )

@@ -2,12 +2,13 @@
 
 # Layout (the brief's contract; extra keys may be added, none removed or renamed)::
 #
-#     {"scheme":   {"title", "version", "fingerprint", "bands": [{"name", "lower"}], "year", "decimals"},
+#     {"scheme":   {"title", "version", "fingerprint", "bands": [{"name", "lower"}], "year", "decimals",
+#                   "fields": [{"id", "item", "label", "filler"}]},
 #      "units":    [{"unit", "file", "rank", "main", "bonus", "total", "grade", "flags", "complete",
 #                    "status", "reason",
 #                    "categories": [{"id", "name", "max", "score"}],
 #                    "items": [{"id", "name", "max", "score", "explanation"}],
-#                    "code", "inputs": [{"item", "field", "label", "raw", "value", "source", "filler"}]}],
+#                    "code", "inputs": [{"field", "raw", "value", "source"}]}],
 #      "problems": [{"file", "sheet", "cell", "severity", "message",
 #                    "code", "row", "column", "level"}]}      # code: famscore.messages; level: error|warning
 #
@@ -23,8 +24,9 @@
 #
 # `year` is the scheme's 年度 (null when it has none); a unit's `code` is its code on the roster
 # (--units-file with a 单位代码/统一社会信用代码 column; "" without one); `inputs` are its values, one per
-# field of the scheme: `raw` as typed ("" when blank), `value` as read (text, "" when none), `source`
-# where it was read, `filler` who fills the field (单位 or a department).
+# field of the scheme (`scheme.fields` names each once: its item, label and `filler`, 单位 or a
+# department): `raw` as typed ("" when blank), `value` as read (text, "" when none), `source` where it
+# was read.
 #
 # NDJSON (`--json-lines`): the first line is {"scheme": {…}, "problems": […], "units": N}, then one line
 # per unit, each the unit's object above; for batches too big to load as one object.
@@ -81,6 +83,10 @@ def batch_to_json(batch: BatchResult, codes: Mapping[str, str] | None = None) ->
             "bands": [{"name": json_text(b.name), "lower": exact_number(b.lower)} for b in scheme.bands],
             "year": scheme.settings.year,
             "decimals": decimals,
+            "fields": [
+                {"id": f.id, "item": f.item_id, "label": json_text(f.label), "filler": json_text(f.filler)}
+                for f in scheme.fields.values()
+            ],
         },
         "units": [
             {**_unit(unit, batch, decimals), **_unit_facts(unit, batch, codes)} for unit in batch.units
@@ -139,13 +145,10 @@ def _unit_facts(unit: UnitResult, batch: BatchResult, codes: Mapping[str, str] |
         value = values.get(f.id)
         inputs.append(
             {
-                "item": f.item_id,
                 "field": f.id,
-                "label": json_text(f.label),
                 "raw": json_text(raw.get(f.id, "")),
                 "value": json_text("" if value is None else shown(value)),
                 "source": json_text(sources.get(f.id, "")),
-                "filler": json_text(f.filler),
             }
         )
     code = codes.get(name_key(unit.unit), "") if codes else ""
