@@ -138,6 +138,9 @@ class Results:
         """`table` (units, categories, items, inputs, problems, batches) as a DataFrame of `backend`."""
         if backend not in BACKENDS:
             raise UsageError(say(Msg.RESULTS_NO_BACKEND, name=backend, names="、".join(BACKENDS)))
+        from famscore.analysis.arrow import need_extra
+
+        need_extra("pyarrow", *({"pandas": ["pandas"], "polars": ["polars"]}.get(backend, [])))
         arrow = self.to_arrow(table)
         if backend == "arrow":
             return arrow
