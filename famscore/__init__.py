@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 os.environ.setdefault("OPENPYXL_LXML", "False")
 
 if TYPE_CHECKING:
+    from famscore.analysis.results import read_results
     from famscore.batch import read_folder, score_folder
     from famscore.errors import FamscoreError, Problem, SchemeError
     from famscore.outputs.jsonout import write_json
@@ -34,6 +35,7 @@ _HOMES = {
     "SchemeError": "famscore.errors",
     "write_json": "famscore.outputs.jsonout",
     "read_summary": "famscore.outputs.readback",
+    "read_results": "famscore.analysis.results",
     "write_summary": "famscore.outputs.summary",
     "read_folder": "famscore.batch",
     "score_folder": "famscore.batch",
@@ -62,6 +64,7 @@ __all__ = [
     "check_scheme",
     "load_scheme",
     "read_folder",
+    "read_results",
     "read_return",
     "read_summary",
     "score_batch",

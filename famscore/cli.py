@@ -465,6 +465,18 @@ def score(
     date: DateOpt = "",
     feedback: FeedbackDirOpt = None,
     reviews: ReviewsOpt = None,
+    results: Annotated[
+        Path | None,
+        typer.Option(
+            "--results",
+            help="另写入结果文件夹（Parquet 表，按年度存放，多年累积，供 pandas/DuckDB 分析；"
+            "需要 pip install 'famscore[analysis]'），例如 --results 历年结果",
+            file_okay=False,
+        ),
+    ] = None,
+    json_lines: Annotated[
+        bool, typer.Option("--json-lines", help="--json 写成每行一个单位的 NDJSON，适合很大的批次")
+    ] = False,
 ) -> None:
     """计分：读取文件夹中全部回表，逐项计分、汇总、定级、排名，写出汇总工作簿并打印排名表。
 
@@ -481,16 +493,19 @@ def score(
         ("回表文件夹", returns),
         ("评分表文件夹", reviews),
     ]
+    extra = _plan_analysis(scheme, returns, units_file, json_file, results, json_lines)
     notice = _plan_notice(
         notice_file, issuer, date, targets, units_file, inputs=(("考评表", scheme), ("回表文件夹", returns))
     )
     if feedback is not None:
         _plan_feedback_folder(feedback, inputs)
     batch = _score(scheme, returns, units_file, quiet, reviews)
+    _plan_results(batch, extra)
     if feedback is not None:
         targets = dataclasses.replace(targets, feedback=_feedback_targets(batch, feedback, inputs))
-    _write_outputs(batch, targets, notice)
+    _write_outputs(batch, targets, notice, extra)
     _show_score(batch, targets, quiet)
+    _show_analysis(batch, extra)
     if targets.feedback:
         report(out, Say.FEEDBACK_WRITTEN, count=len(targets.feedback), folder=feedback)
     _show_notice(notice, tuple(u.unit for u in batch.units if not u.rankable), bool(batch.roster))
@@ -531,7 +546,82 @@ def _plan_score(
     return _Targets(output, json_file)
 
 
-def _write_outputs(batch: BatchResult, targets: _Targets, notice: _NoticePlan | None = None) -> None:
+# ---------------------------------------------------------------- score: outputs for analysts
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """What `score` writes for analysts: the results folder, NDJSON, the roster's unit codes."""
+
+    inputs: list[tuple[str, Path | None]]
+    results: Path | None = None
+    json_lines: bool = False
+    codes: dict[str, str] | None = None
+
+
+def _plan_analysis(
+    scheme: Path,
+    returns: Path,
+    units_file: Path | None,
+    json_file: Path | None,
+    results: Path | None,
+    json_lines: bool,
+) -> _Analysis:
+    """--results and --json-lines checked before any work: the extra installed, the folder not an input."""
+    from famscore.outputs.safe import plan_outputs
+    from famscore.units import read_unit_codes
+
+    if json_lines and json_file is None:
+        raise refuse(Msg.CLI_JSON_LINES_NEEDS_JSON)
+    inputs: list[tuple[str, Path | None]] = [
+        ("考评表", scheme),
+        ("单位名单", units_file),
+        ("回表文件夹", returns),
+    ]
+    if results is not None:
+        from famscore.analysis.arrow import need_extra
+
+        need_extra("pyarrow")
+        if results.exists() and not results.is_dir():
+            raise refuse(Msg.RESULTS_NOT_FOLDER, folder=results)
+        plan_outputs(
+            [("结果文件夹", results / "units" / "year" / "batch.parquet")], inputs, folders_exist=False
+        )
+    # The roster is read again only when an output carries the codes.
+    wanted = units_file is not None and (json_file is not None or results is not None)
+    codes = read_unit_codes(units_file) if wanted and units_file is not None else None
+    return _Analysis(inputs, results, json_lines, codes)
+
+
+def _plan_results(batch: BatchResult, extra: _Analysis) -> None:
+    """The results folder's files, now that the scheme (its year and fingerprint) is known."""
+    if extra.results is None:
+        return
+    from famscore.analysis.folder import results_plan
+    from famscore.analysis.tables import facts_of_scheme
+    from famscore.outputs.safe import plan_outputs
+
+    plan = results_plan(extra.results, facts_of_scheme(batch.scheme))
+    plan_outputs(plan, extra.inputs, folders_exist=False)
+
+
+def _show_analysis(batch: BatchResult, extra: _Analysis) -> None:
+    if extra.results is not None:
+        from famscore.analysis.tables import facts_of_scheme
+
+        facts = facts_of_scheme(batch.scheme)
+        report(out, Say.RESULTS_WRITTEN, folder=extra.results, year=facts.year, batch=facts.batch_id)
+
+
+# ----------------------------------------------------------------
+
+
+def _write_outputs(
+    batch: BatchResult,
+    targets: _Targets,
+    notice: _NoticePlan | None = None,
+    extra: _Analysis | None = None,
+) -> None:
     """Every output, together; what writing them had to change (text cleaned) joins the problems."""
     import datetime as dt
 
@@ -549,6 +639,9 @@ def _write_outputs(batch: BatchResult, targets: _Targets, notice: _NoticePlan | 
         notes=notes,
         notice=_notice_job(batch, notice),
         feedback=targets.feedback,
+        results=extra.results if extra else None,
+        codes=extra.codes if extra else None,
+        json_lines=extra.json_lines if extra else False,
     )
     batch.problems.extend(notes)
 
@@ -1002,6 +1095,148 @@ def new_scheme(
     plan_outputs([("考评表", output)], [])
     atomic_write(output, lambda temp: write_starter(temp, primary_kinds()))
     report(out, Say.NEW_SCHEME_WRITTEN, "bold green", path=output)
+
+
+# ---------------------------------------------------------------- export, history, compare (analysis)
+
+ResultsArg = Annotated[
+    Path,
+    typer.Argument(
+        metavar="结果",
+        help="famscore score 写出的汇总工作簿、--json 写出的 JSON 结果，或 --results 写出的结果文件夹",
+        exists=True,
+    ),
+]
+
+
+@app.command(cls=_Command)
+@handles_errors
+def export(
+    source: ResultsArg,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--output", help="结果文件夹（不存在会自动创建；多年可写入同一个）", file_okay=False
+        ),
+    ],
+    units_file: UnitsFileOpt = None,
+) -> None:
+    """把汇总工作簿或 JSON 结果导出到结果文件夹（Parquet 表，按年度存放），供 pandas、DuckDB 等分析。
+
+    同一年度、同一考评表再次导出时替换原来的那一批，不会重复。给出带「单位代码」列的单位名单时写入单位代码。
+
+    示例：famscore export examples/changning-2023/returns_计分汇总.xlsx -o 历年结果
+    """
+    from famscore.analysis.arrow import need_extra
+    from famscore.analysis.folder import results_plan, write_results_folder
+    from famscore.analysis.results import read_results
+    from famscore.outputs.safe import plan_outputs
+    from famscore.units import read_unit_codes, read_units_file
+
+    need_extra("pyarrow", "duckdb")
+    if output.exists() and not output.is_dir():
+        raise refuse(Msg.RESULTS_NOT_FOLDER, folder=output)
+    results = read_results(source)
+    if units_file is not None:
+        read_units_file(units_file)  # a roster it refuses is refused here too, with its message
+        results = results.with_codes(read_unit_codes(units_file))
+    inputs: list[tuple[str, Path | None]] = [("结果", source), ("单位名单", units_file)]
+    plans = [(batch, results_plan(output, batch)) for batch in results.batches]
+    plan_outputs([p for _, plan in plans for p in plan], inputs, folders_exist=False)
+    write_results_folder(results, output)
+    for batch, _ in plans:
+        units = sum(1 for r in results.table("units") if r[0] == batch.year and r[3] == batch.fingerprint)
+        report(
+            out, Say.EXPORTED, "bold green", units=units, folder=output, year=batch.year, batch=batch.batch_id
+        )
+
+
+@app.command(cls=_Command)
+@handles_errors
+def history(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            metavar="结果文件夹",
+            help="famscore score --results 或 famscore export 写出的结果文件夹",
+            exists=True,
+            file_okay=False,
+        ),
+    ],
+) -> None:
+    """历年结果：按单位列出每年的总分和等级（有单位代码时按代码对照，改名的单位也在同一行）。
+
+    示例：famscore history 历年结果
+    """  # fmt: skip
+    from famscore.analysis.query import history_rows
+    from famscore.analysis.report import history_table
+
+    rows = history_rows(folder)
+    if not rows:
+        report(out, Say.HISTORY_EMPTY)
+        return
+    out.print(history_table(rows))
+
+
+@app.command(cls=_Command)
+@handles_errors
+def compare(
+    last: Annotated[
+        Path, typer.Argument(metavar="去年结果", help="去年的汇总工作簿、JSON 结果或结果文件夹", exists=True)
+    ],
+    this: Annotated[
+        Path, typer.Argument(metavar="今年结果", help="今年的汇总工作簿、JSON 结果或结果文件夹", exists=True)
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="对比工作簿路径；默认为当前文件夹下的「对比_去年_今年.xlsx」",
+            dir_okay=False,
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            help="指标编号对照文件（考评表改了编号时）：每行「旧编号|新编号」",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不打印对比表")] = False,
+) -> None:
+    """两年对比：每个单位的总分、等级、名次变化，每个指标的得分变化，进步最大的单位和两年都失分的指标。
+
+    写出对比工作簿并打印对比表。单位有代码时按代码对照（改名也能对上）；满分变了的指标只列出、不比较。
+    两个都给同一个结果文件夹时，比较其中最近的两年。
+
+    示例：famscore compare 2022_计分汇总.xlsx 2023_计分汇总.xlsx --map 对照.txt
+    """
+    from famscore.analysis.arrow import need_extra
+    from famscore.analysis.compare import compare as compare_years
+    from famscore.analysis.compare import load_pair, read_map
+    from famscore.analysis.report import compare_table, comparison_writer
+    from famscore.outputs.safe import OutputSet, plan_outputs, verify_xlsx
+
+    if last.is_dir() or this.is_dir():
+        need_extra("duckdb")
+    pairs = read_map(mapping) if mapping is not None else {}
+    last_results, this_results = load_pair(last, this)
+    comparison = compare_years(last_results, this_results, pairs)
+    if output is None:
+        output = Path(f"对比_{comparison.last_label}_{comparison.this_label}.xlsx")
+    plan_outputs(
+        [("对比工作簿", output)], [("去年结果", last), ("今年结果", this), ("指标对照文件", mapping)]
+    )
+    decimals = max((b.decimals for b in (*last_results.batches, *this_results.batches)), default=2)
+    with OutputSet() as outputs:
+        outputs.write(output, comparison_writer(comparison, decimals), verify_xlsx)
+        outputs.commit()
+    if not quiet:
+        out.print(compare_table(comparison))
+    report(out, Say.COMPARE_WRITTEN, path=output)
 
 
 def _tolerant_streams() -> None:

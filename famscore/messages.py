@@ -865,6 +865,39 @@ class Msg(Enum):
         "计算过程：{working}。请对照评分标准核对：手算错了改「应得分」，规则写错了改「规则」表",
     )
 
+    # --- results for analysts (famscore.analysis) ------------------------------------------------------
+    ANALYSIS_EXTRA_MISSING = Detail("这项功能需要分析组件（缺少 {modules}）。", "请运行 {command} 安装后重试")
+    RESULTS_NEED_YEAR = Detail(
+        "考评表的「设置」没有填写年度，结果文件夹「{folder}」按年度存放，无法写入。",
+        "请在考评表「设置」中填写年度后重新计分",
+    )
+    RESULTS_NOT_FOLDER = Detail("结果文件夹「{folder}」是一个文件，不是文件夹。", "请换一个文件夹名")
+    RESULTS_UNKNOWN_KIND = Detail(
+        "「{path}」不是 famscore 的结果（汇总工作簿 .xlsx、JSON 结果或结果文件夹）。",
+        "请给出 famscore score 写出的汇总工作簿、--json 写出的文件或 --results 写出的文件夹",
+    )
+    RESULTS_FOLDER_EMPTY = Detail(
+        "结果文件夹「{folder}」中没有计分结果（缺少 units/year=…/*.parquet）。",
+        "请先用 famscore score … --results {folder} 或 famscore export 写入",
+    )
+    RESULTS_JSON_UNREADABLE = Detail("无法读取 JSON 结果「{path}」（{why}）。", "请重新生成")
+    RESULTS_NO_TABLE = Detail("没有名为「{name}」的表。", "可用的表：{names}")
+    RESULTS_NO_BACKEND = Detail("不支持「{name}」。", "可用：{names}")
+    COMPARE_NO_EARLIER_YEAR = Detail(
+        "结果文件夹「{folder}」中没有早于 {year} 年的结果，无法比较。",
+        "请给出上一年的汇总工作簿、JSON 结果或含上一年的结果文件夹",
+    )
+    COMPARE_MAP_BAD_LINE = Detail(
+        "指标对照文件「{path}」第 {line} 行「{text}」看不懂。",
+        "每行写「旧编号|新编号」（也可用逗号或制表符分隔），例如 B3|B4",
+    )
+    CLI_JSON_LINES_NEEDS_JSON = Detail(
+        "--json-lines 要和 --json 一起用。", "例如 --json 结果.jsonl --json-lines"
+    )
+    COMPARE_MAP_DUPLICATE = Detail(
+        "指标对照文件「{path}」第 {line} 行又一次对照了编号「{id}」。", "每个编号只能对照一次"
+    )
+
     @property
     def code(self) -> str:
         return self.name
@@ -958,6 +991,12 @@ class Say(Enum):
         "已读取 {files} 个文件，{trusted} 份反馈表可用，收集到 {units} 个单位的 {count} 条异议。"
     )
     OBJECTIONS_WRITTEN = Line("异议汇总：{path}")
+    # results for analysts (famscore.analysis)
+    RESULTS_WRITTEN = Line("结果文件夹（Parquet）：{folder}", "（{year} 年，批次 {batch}）")
+    JSON_LINES_WRITTEN = Line("JSON 结果（每行一个单位）：{path}")
+    EXPORTED = Line("已导出 {units} 个单位的结果", "到结果文件夹 {folder}（{year} 年，批次 {batch}）")
+    COMPARE_WRITTEN = Line("对比工作簿：{path}")
+    HISTORY_EMPTY = Line("结果文件夹中没有单位。")
 
     @property
     def line(self) -> Line:
@@ -971,6 +1010,8 @@ class Say(Enum):
 
 # What each placeholder stands for, for docs/problem-codes.md (tests/test_messages.py: every one is here).
 PLACEHOLDERS = {
+    "modules": "缺少的 Python 组件",
+    "command": "要运行的命令",
     "departments": "指标的考核部门，以、分隔",
     "department": "考核部门的名称（评分表 _meta 或考评表中写的）",
     "filler": "字段「填报方」列写的内容",
@@ -1031,7 +1072,7 @@ PLACEHOLDERS = {
     "title": "回表 _meta 中的考评表标题",
     "scheme": "当前考评表的标题",
     "version": "回表 _meta 中的考评表版本",
-    "year": "回表 _meta 中的年度",
+    "year": "年度（回表 _meta 中的，或结果所属的）",
     "current": "当前考评表的年度或版本",
     "where": "单位从哪里认定（没有 _meta，或 _meta 中没有单位）",
     "example": "改正后的写法示例",

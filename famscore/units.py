@@ -74,6 +74,45 @@ def read_units_file(path: Path | str) -> list[str]:
     return units
 
 
+CODE_HEADERS = ("单位代码", "统一社会信用代码", "社会信用代码", "机构代码", "代码", "编码", "单位编码")
+_CODE_KEYS = frozenset(header_key(h) for h in CODE_HEADERS)
+
+
+def read_unit_codes(path: Path | str) -> dict[str, str]:
+    """Each unit's code by its name_key, when the roster (.csv or workbook) has a code column beside
+    the unit column (headed 单位代码, 统一社会信用代码, 代码 or the like); {} without one.
+
+    Read after read_units_file has accepted the roster, so a roster it refuses never gets here. Codes
+    let a renamed unit be followed from year to year (famscore compare).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows = _text_rows(path, csv_file=True)
+    elif suffix in UNITS_SUFFIXES_BOOK:
+        rows = _book_rows(path)
+    else:
+        return {}
+    header_at = None
+    for index, (_line_no, cells) in enumerate(rows[: _TITLE_ROWS + 1]):
+        keys = [header_key(c) if display(c) else "" for c in cells]
+        if any(k in _HEADER_KEYS for k in keys) and any(k in _CODE_KEYS for k in keys):
+            header_at = index
+            break
+    if header_at is None:
+        return {}
+    keys = [header_key(c) if display(c) else "" for c in rows[header_at][1]]
+    unit_col = next(i for i, k in enumerate(keys) if k in _HEADER_KEYS)
+    code_col = next(i for i, k in enumerate(keys) if k in _CODE_KEYS)
+    codes: dict[str, str] = {}
+    for _line_no, cells in rows[header_at + 1 :]:
+        name = display(cells[unit_col]) if unit_col < len(cells) else ""
+        code = display(cells[code_col]) if code_col < len(cells) else ""
+        if name and code:
+            codes[name_key(name)] = code
+    return codes
+
+
 def _unit_column(
     rows: Sequence[tuple[int, Sequence[object]]],
 ) -> tuple[int, Sequence[tuple[int, Sequence[object]]]]:
@@ -139,4 +178,4 @@ def _book_rows(path: Path) -> list[tuple[int, Sequence[object]]]:
     return [(row_no, cells) for row_no, cells in enumerate(rows, start=1)]
 
 
-__all__ = ["read_units_file"]
+__all__ = ["read_unit_codes", "read_units_file"]

@@ -162,7 +162,7 @@ def test_score_with_a_bad_return_exits_1_and_still_writes(returns: Path, tmp_pat
     assert summary.exists()
     assert codes(result) == [("坏文件.xlsx", "RETURN_DAMAGED")]
     assert "坏文件.xlsx" in output and "本文件未计分" in output
-    assert "已读取 11 个文件，10 个单位完整计分。" in output
+    assert "已读取 11 份回表和 5 份评分表，10 个单位完整计分。" in output
     assert says(output, Say.PROBLEMS_TO_FIX, tally="1 处错误")
 
 
@@ -181,7 +181,7 @@ def test_score_exits_1_when_part_of_the_returns_folder_was_not_read(returns: Pat
         ("补交.zip", "ARCHIVE_NOT_READ"),
     ]
     assert "补交.zip" in output and ".隐藏.xlsx" in output
-    assert "已读取 10 个文件，10 个单位完整计分。" in output
+    assert "已读取 10 份回表和 5 份评分表，10 个单位完整计分。" in output
 
 
 def test_score_reports_units_that_sent_nothing(returns: Path, tmp_path: Path) -> None:
@@ -264,7 +264,7 @@ def test_score_counts_the_units_held_back_as_pending(returns: Path, tmp_path: Pa
     code, output = run("score", SCHEME, returns, "-o", tmp_path / "汇总.xlsx", "--json", result)
     assert code == 1, output
     assert codes(result) == [("副本.xlsx", "UNIT_RETURNED_TWICE")]
-    assert "已读取 11 个文件，10 个单位完整计分，1 个单位待定（见排名表）。" in output
+    assert "已读取 11 份回表和 5 份评分表，10 个单位完整计分，1 个单位待定（见排名表）。" in output
     pending = [
         u["unit"] for u in json.loads(result.read_text(encoding="utf-8"))["units"] if u["rank"] is None
     ]

@@ -2,11 +2,13 @@
 
 # Layout (the brief's contract; extra keys may be added, none removed or renamed)::
 #
-#     {"scheme":   {"title", "version", "fingerprint", "bands": [{"name", "lower"}]},
+#     {"scheme":   {"title", "version", "fingerprint", "bands": [{"name", "lower"}], "year", "decimals",
+#                   "fields": [{"id", "item", "label", "filler"}]},
 #      "units":    [{"unit", "file", "rank", "main", "bonus", "total", "grade", "flags", "complete",
 #                    "status", "reason",
 #                    "categories": [{"id", "name", "max", "score"}],
-#                    "items": [{"id", "name", "max", "score", "explanation"}]}],
+#                    "items": [{"id", "name", "max", "score", "explanation"}],
+#                    "code", "inputs": [{"field", "raw", "value", "source"}]}],
 #   (设置 自评 是: each unit also has "self_total" and each item "self_score", the unit's own claims)
 #      "problems": [{"file", "sheet", "cell", "severity", "message",
 #                    "code", "row", "column", "level"}]}      # code: famscore.messages; level: error|warning
@@ -21,6 +23,15 @@
 # instead of being written inexactly. Consumers wanting exact decimals can parse with
 # `json.loads(text, parse_float=decimal.Decimal)`.
 #
+# `year` is the scheme's 年度 (null when it has none); a unit's `code` is its code on the roster
+# (--units-file with a 单位代码/统一社会信用代码 column; "" without one); `inputs` are its values, one per
+# field of the scheme (`scheme.fields` names each once: its item, label and `filler`, 单位 or a
+# department): `raw` as typed ("" when blank), `value` as read (text, "" when none), `source` where it
+# was read.
+#
+# NDJSON (`--json-lines`): the first line is {"scheme": {…}, "problems": […], "units": N}, then one line
+# per unit, each the unit's object above; for batches too big to load as one object.
+#
 # `null` means "none": an item or category that could not be scored, the rank of a unit that is not
 # ranked (incomplete), a band's missing lower bound (the last band), and the grade when the scheme has
 # no bands. An incomplete unit's main/bonus/total are the sums of the items that were scored, with
@@ -33,7 +44,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -60,8 +71,9 @@ def exact_number(value: Decimal | None, decimals: int | None = None) -> float | 
     return number
 
 
-def batch_to_json(batch: BatchResult) -> dict[str, Any]:
-    """The results as plain JSON-ready data (see the module docstring for the layout)."""
+def batch_to_json(batch: BatchResult, codes: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The results as plain JSON-ready data (see the module docstring for the layout); `codes` are
+    the roster's unit codes by name_key."""
     scheme = batch.scheme
     decimals = scheme.settings.decimals
     return {
@@ -70,8 +82,16 @@ def batch_to_json(batch: BatchResult) -> dict[str, Any]:
             "version": json_text(scheme.version),
             "fingerprint": scheme.fingerprint,
             "bands": [{"name": json_text(b.name), "lower": exact_number(b.lower)} for b in scheme.bands],
+            "year": scheme.settings.year,
+            "decimals": decimals,
+            "fields": [
+                {"id": f.id, "item": f.item_id, "label": json_text(f.label), "filler": json_text(f.filler)}
+                for f in scheme.fields.values()
+            ],
         },
-        "units": [_unit(unit, batch, decimals) for unit in batch.units],
+        "units": [
+            {**_unit(unit, batch, decimals), **_unit_facts(unit, batch, codes)} for unit in batch.units
+        ],
         "problems": [
             {k: json_text(v) if isinstance(v, str) else v for k, v in p.as_dict().items()}
             for p in batch.problems
@@ -122,10 +142,31 @@ def _unit(unit: UnitResult, batch: BatchResult, decimals: int) -> dict[str, Any]
     return found
 
 
-def dumps(batch: BatchResult) -> str:
+def _unit_facts(unit: UnitResult, batch: BatchResult, codes: Mapping[str, str] | None) -> dict[str, Any]:
+    """A unit's roster code and inputs (the analysts' additions to the layout)."""
+    from famscore.names import name_key
+    from famscore.values import shown
+
+    values, raw, sources = unit.values, unit.raw, unit.sources
+    inputs = []
+    for f in batch.scheme.fields.values():
+        value = values.get(f.id)
+        inputs.append(
+            {
+                "field": f.id,
+                "raw": json_text(raw.get(f.id, "")),
+                "value": json_text("" if value is None else shown(value)),
+                "source": json_text(sources.get(f.id, "")),
+            }
+        )
+    code = codes.get(name_key(unit.unit), "") if codes else ""
+    return {"code": json_text(code), "inputs": inputs}
+
+
+def dumps(batch: BatchResult, codes: Mapping[str, str] | None = None) -> str:
     # json's C encoder runs only without indent; past a district's size speed matters more than layout.
     indent = 2 if len(batch.units) <= PRETTY_UNITS else None
-    return json.dumps(batch_to_json(batch), ensure_ascii=False, indent=indent, allow_nan=False) + "\n"
+    return json.dumps(batch_to_json(batch, codes), ensure_ascii=False, indent=indent, allow_nan=False) + "\n"
 
 
 def write_json(batch: BatchResult, path: Path | str) -> Path:
@@ -136,20 +177,25 @@ def write_json(batch: BatchResult, path: Path | str) -> Path:
     return atomic_write(path, json_writer(batch), verify_json)
 
 
-def json_writer(batch: BatchResult) -> Callable[[Path], None]:
-    """The function that writes the results to a (temporary) file; check it with verify_json."""
+def json_writer(
+    batch: BatchResult, codes: Mapping[str, str] | None = None, lines: bool = False
+) -> Callable[[Path], None]:
+    """The function that writes the results to a (temporary) file; check it with verify_json (with
+    `lines`, NDJSON checked with verify_json_lines)."""
+    if lines:
+        return lambda temp: _stream_lines(batch, temp, codes)
     if len(batch.units) <= PRETTY_UNITS:
-        text = dumps(batch)
+        text = dumps(batch, codes)
 
         def writer(temp: Path) -> None:
             with temp.open("w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
 
         return writer
-    return lambda temp: _stream(batch, temp)
+    return lambda temp: _stream(batch, temp, codes)
 
 
-def _stream(batch: BatchResult, temp: Path) -> None:
+def _stream(batch: BatchResult, temp: Path, codes: Mapping[str, str] | None = None) -> None:
     decimals = batch.scheme.settings.decimals
     head = batch_to_json(replace(batch, units=[]))  # the head and tail of the streamed file
 
@@ -159,5 +205,39 @@ def _stream(batch: BatchResult, temp: Path) -> None:
     with temp.open("w", encoding="utf-8", newline="\n") as handle:
         handle.write('{"scheme": ' + encode(head["scheme"]) + ', "units": [')
         for n, unit in enumerate(batch.units):
-            handle.write(("," if n else "") + "\n" + encode(_unit(unit, batch, decimals)))
+            unit = _loaded(unit)
+            unit_json = {**_unit(unit, batch, decimals), **_unit_facts(unit, batch, codes)}
+            handle.write(("," if n else "") + "\n" + encode(unit_json))
         handle.write('\n], "problems": ' + encode(head["problems"]) + "}\n")
+
+
+def _loaded(unit: UnitResult) -> UnitResult:
+    """The unit with its details in memory: loaded from a large batch's spool once, not per use."""
+    return replace(unit, details=unit.details.load())
+
+
+def _stream_lines(batch: BatchResult, temp: Path, codes: Mapping[str, str] | None) -> None:
+    decimals = batch.scheme.settings.decimals
+    head = batch_to_json(replace(batch, units=[]))
+
+    def encode(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+    with temp.open("w", encoding="utf-8", newline="\n") as handle:
+        first = {"scheme": head["scheme"], "problems": head["problems"], "units": len(batch.units)}
+        handle.write(encode(first) + "\n")
+        for unit in map(_loaded, batch.units):
+            handle.write(encode({**_unit(unit, batch, decimals), **_unit_facts(unit, batch, codes)}) + "\n")
+
+
+def verify_json_lines(path: Path) -> None:
+    """Check an NDJSON result: as many whole unit lines as its first line says (parsing 100 MB back
+    takes longer than writing it; a cut-off file lacks lines or a line's closing brace)."""
+    try:
+        with path.open("rb") as handle:
+            head = json.loads(handle.readline())
+            count = sum(1 for line in handle if line.startswith(b"{") and line.endswith(b"}\n"))
+    except (OSError, ValueError) as exc:
+        raise OutputError(say(Msg.OUTPUT_VERIFY_FAILED, name=path.name, why=type(exc).__name__)) from exc
+    if not isinstance(head, dict) or head.get("units") != count:
+        raise OutputError(say(Msg.OUTPUT_VERIFY_FAILED, name=path.name, why=f"{count} 个单位行"))

@@ -5,15 +5,16 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from famscore import interrupt
 from famscore.batch.pool import start_method
 from famscore.errors import OutputError, Problem
 from famscore.messages import Msg
 from famscore.outputs.audit import audit_csv_path, audit_csv_target, audit_csv_writer, no_verify
-from famscore.outputs.jsonout import json_writer
+from famscore.outputs.jsonout import json_writer, verify_json_lines
 from famscore.outputs.safe import OutputSet, failure_message, say, verify_json
 from famscore.outputs.summary import summary_writer
 from famscore.scoring import BatchResult
@@ -43,6 +44,9 @@ def write_outputs(
     notes: list[Problem],
     notice: Job | None = None,
     feedback: list[Path] | None = None,
+    results: Path | None = None,
+    codes: Mapping[str, str] | None = None,
+    json_lines: bool = False,
 ) -> list[Path]:
     """Every output of `famscore score`; returns the paths written. Raises OutputError on failure.
 
@@ -62,8 +66,17 @@ def write_outputs(
     if csv_path is not None:
         side.append((csv_path, audit_csv_writer(batch), no_verify))
     if json_file is not None:
-        side.append((json_file, json_writer(batch), verify_json))
+        # Only what is asked for is passed, so json_writer's plain form stays the one most runs use.
+        asked: dict[str, Any] = {"codes": codes} if codes else {}
+        if json_lines:
+            asked["lines"] = True
+        json_job = json_writer(batch, **asked)
+        side.append((json_file, json_job, verify_json_lines if json_lines else verify_json))
     with OutputSet() as outputs:
+        if results is not None:
+            from famscore.analysis.folder import batch_results_job
+
+            side.append(batch_results_job(outputs, results, batch, codes))
         # fork shares the scored batch for free; spawning would have to pickle all of it.
         if start_method() == "fork" and len(batch.units) >= PARALLEL_UNITS and side:
             _write_parallel(outputs, (summary, writer, verify), side, len(batch.units))
