@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import typer.main
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -21,7 +22,8 @@ from famscore.scheme.loader import check_scheme, load_scheme
 ROOT = Path(__file__).resolve().parent.parent
 CHANGNING = ROOT / "examples" / "changning-2023"
 SCHEME = CHANGNING / "考评表.xlsx"
-COMMANDS = ("check", "template", "score", "show", "explain")
+# Every command the CLI has, so a new one cannot skip its Chinese help, example or README line.
+COMMANDS = tuple(sorted(typer.main.get_command(app).commands))  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +62,10 @@ def test_every_command_has_chinese_help_with_an_example(command: str) -> None:
     assert code == 0
     assert "示例：famscore " + command in output
     assert "显示本帮助后退出" in output
+
+
+def test_the_commands_are_the_ones_users_know() -> None:
+    assert len(COMMANDS) == 12 and {"score", "template", "feedback", "notice", "compare"} <= set(COMMANDS)
 
 
 def test_every_command_is_in_the_readme() -> None:
