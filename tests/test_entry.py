@@ -9,6 +9,11 @@ import sys
 import pytest
 
 
+def default_signals() -> None:
+    for signum in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize(("signum", "words"), [(signal.SIGINT, "Ctrl-C"), (signal.SIGTERM, "SIGTERM")])
 def test_a_signal_before_the_cli_is_loaded_is_answered_in_chinese(signum: int, words: str) -> None:
     code = (
@@ -19,7 +24,12 @@ def test_a_signal_before_the_cli_is_loaded_is_answered_in_chinese(signum: int, w
         "time.sleep(10)\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+        preexec_fn=default_signals,  # a background shell's runner ignores SIGINT; a terminal does not
     )
     assert done.returncode == 128 + signum
     assert words in done.stderr and "没有写出任何文件" in done.stderr

@@ -33,6 +33,14 @@ SCHEME = CHANGNING / "考评表.xlsx"
 COPIES = 100
 
 
+def default_signals() -> None:
+    """Run in the child before famscore starts: the signals as a terminal gives them. Under nohup or a
+    background shell the test runner itself ignores SIGHUP/SIGINT, and famscore rightly keeps an
+    inherited 'ignore' (tests/test_entry.py checks that), which is not what these tests are about."""
+    for signum in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 @pytest.fixture(scope="module")
 def many(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("many") / "回表"
@@ -100,7 +108,9 @@ def test_a_signal_mid_read_stops_everything_and_leaves_nothing(
     env = {**os.environ, "TMPDIR": str(tmp), "COLUMNS": "200"}
     command = [sys.executable, "-m", "famscore", "score", str(SCHEME), str(many), "-o", str(summary)]
     with (tmp_path / "out.txt").open("wb") as out, (tmp_path / "err.txt").open("wb") as err:
-        process = subprocess.Popen(command, stdout=out, stderr=err, env=env, start_new_session=True)
+        process = subprocess.Popen(
+            command, stdout=out, stderr=err, env=env, start_new_session=True, preexec_fn=default_signals
+        )
         try:
             workers = reading(process.pid, tmp, time.monotonic() + 60)
             if group:
@@ -141,7 +151,12 @@ def test_workers_die_with_a_parent_that_is_killed_outright(many: Path, tmp_path:
         str(tmp_path / "s.xlsx"),
     ]
     process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
+        preexec_fn=default_signals,
     )
     try:
         workers = reading(process.pid, tmp, time.monotonic() + 60)
