@@ -95,6 +95,64 @@ class ReviewData:
         """A problem of this 评分表 from the catalogue, at (row, column) of `sheet`."""
         self.problems.append(message.problem(self.file, sheet, row, column, severity=severity, **fields))
 
+    # A worker sends its 评分表 to the parent pickled. One by one, the 300,000 ReviewValue of a big grid
+    # cost seconds to pickle and unpickle, and the parent keeps only their values (famscore.merge.slim):
+    # so each distinct (value, text) goes once, with per cell its field and a cell address only where it
+    # is not the column's letter and the unit's row. The parent unpacks `values` on first use only.
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        values = state.pop("values", None)
+        if values is None:  # never unpacked since it arrived: already packed
+            return state
+        table: list[tuple[object, str]] = []
+        index: dict[tuple[int, int], int] = {}  # ids: every value is alive in `values` meanwhile
+        rows: dict[str, tuple[Any, ...]] = {}
+        columns, units = self.columns, self.units
+        for key, cells in values.items():
+            row = units[key][1] if key in units else 0
+            flat: list[Any] = []
+            for fid, cell in cells.items():
+                known = (id(cell.value), id(cell.raw))
+                at = index.get(known)
+                if at is None:
+                    at = index[known] = len(table)
+                    table.append((cell.value, cell.raw))
+                implied = cell.cell == f"{columns.get(fid, '?')}{row}"
+                flat += (fid, at, None if implied else cell.cell)
+            rows[key] = tuple(flat)
+        state["_packed"] = (table, rows)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only for an attribute not found: `values` of a ReviewData unpickled and not yet unpacked.
+        packed = self.__dict__.get("_packed") if name == "values" else None
+        if packed is None:
+            raise AttributeError(name)
+        table, rows = packed
+        columns, units = self.columns, self.units
+        values: dict[str, dict[str, ReviewValue]] = {}
+        for key, flat in rows.items():
+            row = units[key][1] if key in units else 0
+            values[key] = {
+                fid: ReviewValue(
+                    table[at][0], table[at][1], f"{columns.get(fid, '?')}{row}" if cell is None else cell
+                )
+                for fid, at, cell in zip(flat[::3], flat[1::3], flat[2::3], strict=True)
+            }
+        self.__dict__["values"] = values
+        del self.__dict__["_packed"]
+        return values
+
+    def packed_values(self) -> tuple[list[tuple[object, str]], dict[str, tuple[Any, ...]]] | None:
+        """As a worker sent the values (see __getstate__) while nobody has unpacked them: each distinct
+        (value, text) once, and per unit flat (field id, index, cell or None) triples."""
+        packed = self.__dict__.get("_packed")
+        return packed if "values" not in self.__dict__ else None
+
 
 def is_review_meta(meta: Mapping[str, str]) -> bool:
     """Whether a workbook's _meta (as famscore.entry_sheet.read_meta gives it) says 类型 评分表."""
