@@ -161,6 +161,26 @@ def slim(data: ReviewData) -> ReviewData:
         return data  # cells could not be found again without the columns
     shared: dict[tuple[type, str], ReviewValue] = {}
     values: dict[str, dict[str, ReviewValue]] = {}
+    packed = data.packed_values()
+    if packed is not None:  # as a worker sent it: straight from its table, never unpacked
+        table, rows = packed
+        by_index: list[ReviewValue | None] = [None] * len(table)
+        for key, flat in rows.items():
+            found: dict[str, ReviewValue] = {}
+            for fid, at, cell in zip(flat[::3], flat[1::3], flat[2::3], strict=True):
+                if fid not in data.columns or cell is not None:
+                    return data  # a value not at its column and unit row: keep every cell (unpacked)
+                same = by_index[at]
+                if same is None:
+                    value = table[at][0]
+                    known = (type(value), str(value))
+                    same = shared.get(known)
+                    if same is None:
+                        same = shared[known] = ReviewValue(value, "", "")
+                    by_index[at] = same
+                found[fid] = same
+            values[key] = found
+        return dataclasses.replace(data, values=values, blanks={})
     for key, cells in data.values.items():
         row: dict[str, ReviewValue] = {}
         for fid, cell in cells.items():

@@ -48,7 +48,7 @@ from famscore.workbook import find_sheet
 MAX_UNKNOWN_REPORTED = 20  # unknown column ids reported one by one
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a big grid holds 300,000 of them in its worker
 class ReviewValue:
     """One filled cell of a 评分表: the typed value, the text as typed, and where it is."""
 
@@ -94,6 +94,64 @@ class ReviewData:
     ) -> None:
         """A problem of this 评分表 from the catalogue, at (row, column) of `sheet`."""
         self.problems.append(message.problem(self.file, sheet, row, column, severity=severity, **fields))
+
+    # A worker sends its 评分表 to the parent pickled. One by one, the 300,000 ReviewValue of a big grid
+    # cost seconds to pickle and unpickle, and the parent keeps only their values (famscore.merge.slim):
+    # so each distinct (value, text) goes once, with per cell its field and a cell address only where it
+    # is not the column's letter and the unit's row. The parent unpacks `values` on first use only.
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        values = state.pop("values", None)
+        if values is None:  # never unpacked since it arrived: already packed
+            return state
+        table: list[tuple[object, str]] = []
+        index: dict[tuple[int, int], int] = {}  # ids: every value is alive in `values` meanwhile
+        rows: dict[str, tuple[Any, ...]] = {}
+        columns, units = self.columns, self.units
+        for key, cells in values.items():
+            row = units[key][1] if key in units else 0
+            flat: list[Any] = []
+            for fid, cell in cells.items():
+                known = (id(cell.value), id(cell.raw))
+                at = index.get(known)
+                if at is None:
+                    at = index[known] = len(table)
+                    table.append((cell.value, cell.raw))
+                implied = cell.cell == f"{columns.get(fid, '?')}{row}"
+                flat += (fid, at, None if implied else cell.cell)
+            rows[key] = tuple(flat)
+        state["_packed"] = (table, rows)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only for an attribute not found: `values` of a ReviewData unpickled and not yet unpacked.
+        packed = self.__dict__.get("_packed") if name == "values" else None
+        if packed is None:
+            raise AttributeError(name)
+        table, rows = packed
+        columns, units = self.columns, self.units
+        values: dict[str, dict[str, ReviewValue]] = {}
+        for key, flat in rows.items():
+            row = units[key][1] if key in units else 0
+            values[key] = {
+                fid: ReviewValue(
+                    table[at][0], table[at][1], f"{columns.get(fid, '?')}{row}" if cell is None else cell
+                )
+                for fid, at, cell in zip(flat[::3], flat[1::3], flat[2::3], strict=True)
+            }
+        self.__dict__["values"] = values
+        del self.__dict__["_packed"]
+        return values
+
+    def packed_values(self) -> tuple[list[tuple[object, str]], dict[str, tuple[Any, ...]]] | None:
+        """As a worker sent the values (see __getstate__) while nobody has unpacked them: each distinct
+        (value, text) once, and per unit flat (field id, index, cell or None) triples."""
+        packed = self.__dict__.get("_packed")
+        return packed if "values" not in self.__dict__ else None
 
 
 def is_review_meta(meta: Mapping[str, str]) -> bool:
@@ -310,38 +368,50 @@ def _read_grid(
             data.report(Msg.REVIEW_FIELD_COLUMN_MISSING, sheet, key_row, label=_label(fdef))
     plain = PLAIN if percent is not None else UNKNOWN_FORMAT
     percent = percent or {}
-    no_rows: frozenset[int] = frozenset()
-    letters = {col: column_letter(col + 1) for col in fields}
+    # Per column what every row needs, looked up once: the field, its letter, its percent-formatted rows.
+    columns = [(col, fdef, fdef.id, column_letter(col + 1), percent.get(col)) for col, fdef in fields.items()]
     first: dict[str, int] = {}  # unit key -> the row it was first read from
     for index in range(key_index + 1, len(rows)):
         cells = rows[index]
+        width = len(cells)
         row = index + 1
-        name = display(cells[unit_col]) if unit_col < len(cells) else ""  # as written, for messages
+        name = _written(cells[unit_col]) if unit_col < width else ""  # as written, for messages
         unit_values: dict[str, ReviewValue] = {}
         unit_blanks: dict[str, str] = {}
         unit_refused: dict[str, str] = {}
-        for col, fdef in fields.items():
-            raw = cells[col] if col < len(cells) else ""
-            address = f"{letters[col]}{row}"
-            cell_format = PERCENT_FORMAT if row in percent.get(col, no_rows) else plain
-            known = (fdef.id, type(raw), raw, cell_format)
-            parsed = memo.get(known) if raw == raw else None  # NaN never matches
-            if parsed is None:
+        for col, fdef, fid, letter, percent_rows in columns:
+            raw = cells[col] if col < width else ""
+            cell_format = PERCENT_FORMAT if percent_rows is not None and row in percent_rows else plain
+            # A grid repeats few distinct values per column: each is parsed, and its text as typed made,
+            # once (the key's first element keeps these apart from famscore.returns' entries in `memo`).
+            known = (_GRID, fid, type(raw), raw, cell_format)
+            remembered = memo.get(known)
+            if remembered is None:
                 parsed = parse_value(fdef, raw, cell_format)
-                if raw == raw:
+                # What was typed, for the audit: text as written; a number or date as outputs print it.
+                typed = None
+                if parsed.value is not None:
+                    typed = display(raw) if isinstance(raw, str) else shown(parsed.value)
+                remembered = parsed, typed
+                if raw == raw:  # NaN never matches
                     if len(memo) >= PARSED_LIMIT:
                         memo.clear()
-                    memo[known] = parsed
+                    memo[known] = remembered
+            parsed, typed = remembered
+            if typed is not None and parsed.msg is None and name:  # the usual cell: a value, no doubt
+                unit_values[fid] = ReviewValue(parsed.value, typed, f"{letter}{row}")
+                continue
+            address = f"{letter}{row}"
             if not name:
                 if parsed.value is not None or parsed.msg is not None:
-                    unit_refused[fdef.id] = address
+                    unit_refused[fid] = address
                 continue
             if parsed.msg is not None:
                 data.report(parsed.msg, sheet, row, col + 1, label=_label(fdef), **parsed.fields)
                 if parsed.error:
-                    unit_refused[fdef.id] = address
+                    unit_refused[fid] = address
                     continue
-            if parsed.value is None:
+            if typed is None:
                 found = formulas.get(address) if formulas is not None else None
                 if found is not None:
                     what, text = found
@@ -359,13 +429,11 @@ def _read_grid(
                             label=_label(fdef),
                             formula=formula,
                         )
-                    unit_refused[fdef.id] = address
+                    unit_refused[fid] = address
                 elif parsed.msg is None:
-                    unit_blanks[fdef.id] = address
+                    unit_blanks[fid] = address
                 continue
-            # What was typed, for the audit: text as written; a number or date cell as outputs print it.
-            typed = display(raw) if isinstance(raw, str) else shown(parsed.value)
-            unit_values[fdef.id] = ReviewValue(parsed.value, typed, address)
+            unit_values[fid] = ReviewValue(parsed.value, typed, address)
         if not name:
             if unit_refused:  # figures typed on a row without a unit: they belong to nobody
                 data.report(Msg.REVIEW_ROW_WITHOUT_UNIT, sheet, row, unit_col + 1, header=UNIT_NAME_HEADER)
@@ -428,6 +496,18 @@ def _second_row(
 
 def _label(fdef: Field) -> str:
     return f"「{fdef.label or fdef.id}」（{fdef.id}）"
+
+
+_GRID = "评分表"  # first element of this module's keys in the parse memo
+
+
+def _written(cell: object) -> str:
+    """famscore.text.display of a unit name, without its per-character pass for the usual name: printable
+    text (no control or format character, no space but U+0020) with single inner spaces is already shown
+    as written."""
+    if isinstance(cell, str) and cell.isprintable() and "  " not in cell and cell.strip(" ") == cell:
+        return cell
+    return display(cell)
 
 
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*>")

@@ -6,6 +6,9 @@ changed with openpyxl as a department (or a careless one) would, and read by fam
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import pickle
 import shutil
 from collections.abc import Callable
 from decimal import Decimal
@@ -25,9 +28,10 @@ from famscore.entry_sheet import (
     UNIT_NAME_HEADER,
 )
 from famscore.errors import UsageError
+from famscore.merge import cell_of, slim
 from famscore.names import name_key
 from famscore.returns import read_return
-from famscore.reviews import ReviewData, is_review, is_review_meta, read_review
+from famscore.reviews import ReviewData, ReviewValue, is_review, is_review_meta, read_review
 from famscore.scheme.model import Scheme
 from famscore.templates import (
     REFERENCE_FILL,
@@ -309,6 +313,28 @@ def test_prefilled_values_read_back_through_the_reader(scheme: Scheme, tmp_path:
     assert [v.raw for v in data.values[name_key("新华街道")].values()] == ["96.5", "8"]
     assert data.blanks == {} and data.refused == {}
     assert data.columns == {"A1_核定率": "C", "A1_评定分": "D"}
+
+
+def test_a_review_sent_from_a_worker_arrives_whole(scheme: Scheme, tmp_path: Path) -> None:
+    # Workers pickle a 评分表 packed (each distinct value once, cells implied by column and row).
+    values = {"新华街道": {"A1_核定率": 96.5, "A1_评定分": 8}, "江苏路街道": {"A1_核定率": 96.5}}
+    data = read_review(_form(scheme, tmp_path, values=values), scheme)
+    moved = copy.deepcopy(data.values[name_key("江苏路街道")]["A1_核定率"])
+    data.values[name_key("江苏路街道")]["A1_核定率"] = dataclasses.replace(moved, cell="Z99")
+    arrived = pickle.loads(pickle.dumps(data))
+    assert arrived.packed_values() is not None
+    twice = pickle.loads(pickle.dumps(pickle.loads(pickle.dumps(data))))
+    assert arrived == data and twice == data  # values unpacked on first use: cells, text and all
+    assert arrived.packed_values() is None
+    assert arrived.values[name_key("江苏路街道")]["A1_核定率"].cell == "Z99"
+    assert arrived.values[name_key("新华街道")]["A1_评定分"] == ReviewValue(Decimal(8), "8", "D6")
+    del data.values[name_key("江苏路街道")]
+    kept, sent = slim(data), slim(pickle.loads(pickle.dumps(data)))
+    assert {k: {f: v.value for f, v in r.items()} for k, r in sent.values.items()} == {
+        name_key("新华街道"): {"A1_核定率": Decimal("96.5"), "A1_评定分": Decimal(8)}
+    }
+    assert sent == kept and sent.blanks == {} and sent.units == data.units
+    assert cell_of(sent, name_key("新华街道"), "A1_评定分") == "D6"
 
 
 def test_blank_cells_are_recorded_where_they_are(scheme: Scheme, tmp_path: Path) -> None:
