@@ -240,20 +240,42 @@ def _identify(scheme: Scheme, data: ReturnData, path: Path) -> None:
         data.report(Msg.RETURN_UNIT_FROM_FILE_NAME, META_SHEET, where=where, unit=data.unit)
     if not meta:
         return
+    mismatch = meta_mismatch(scheme, meta)
+    if mismatch is not None:
+        kind, reason, fields = mismatch
+        if reason:
+            data.identity.append(reason)
+        data.report(_RETURN_MISMATCH[kind], META_SHEET, **fields)
+
+
+# What a mismatch of _meta with the scheme is called, and the message a return reports for it.
+OTHER_SCHEME, OTHER_YEAR, OTHER_VERSION, SCHEME_CHANGED = "scheme", "year", "version", "changed"
+_RETURN_MISMATCH = {
+    OTHER_SCHEME: Msg.RETURN_OTHER_SCHEME,
+    OTHER_YEAR: Msg.RETURN_OTHER_YEAR,
+    OTHER_VERSION: Msg.RETURN_OTHER_VERSION,
+    SCHEME_CHANGED: Msg.RETURN_SCHEME_CHANGED,
+}
+
+
+def meta_mismatch(scheme: Scheme, meta: dict[str, str]) -> tuple[str, str, dict[str, Any]] | None:
+    """How a file's _meta (a return's, a 评分表's) differs from `scheme`, first difference only: (kind,
+    the identity reason — '' when the file may still be used —, the message's fields); None when it
+    matches. Compared by name_key: a title written with （试行） here and (试行) there is the same title."""
     title, version = meta.get(META_TITLE, ""), meta.get(META_VERSION, "")
     fingerprint, year = meta.get(META_FINGERPRINT, ""), meta.get(META_YEAR, "")
-    # Compared by name_key: a title written with （试行） here and (试行) there is the same title.
+    current_year = scheme.settings.year
     if title and name_key(title) != name_key(scheme.title):
-        data.identity.append(f"来自另一份考评表「{title}」")
-        data.report(Msg.RETURN_OTHER_SCHEME, META_SHEET, title=title, scheme=scheme.title)
-    elif year and scheme.settings.year is not None and name_key(year) != str(scheme.settings.year):
-        data.identity.append(f"来自 {year} 年度的考评表（当前为 {scheme.settings.year} 年度）")
-        data.report(Msg.RETURN_OTHER_YEAR, META_SHEET, year=year, current=scheme.settings.year)
-    elif version and name_key(version) != name_key(scheme.version):
-        data.identity.append(f"来自考评表版本 {version}（当前为版本 {scheme.version}）")
-        data.report(Msg.RETURN_OTHER_VERSION, META_SHEET, version=version, current=scheme.version)
-    elif fingerprint and name_key(fingerprint) != name_key(scheme.fingerprint):
-        data.report(Msg.RETURN_SCHEME_CHANGED, META_SHEET)
+        return OTHER_SCHEME, f"来自另一份考评表「{title}」", {"title": title, "scheme": scheme.title}
+    if year and current_year is not None and name_key(year) != str(current_year):
+        reason = f"来自 {year} 年度的考评表（当前为 {current_year} 年度）"
+        return OTHER_YEAR, reason, {"year": year, "current": current_year}
+    if version and name_key(version) != name_key(scheme.version):
+        reason = f"来自考评表版本 {version}（当前为版本 {scheme.version}）"
+        return OTHER_VERSION, reason, {"version": version, "current": scheme.version}
+    if fingerprint and name_key(fingerprint) != name_key(scheme.fingerprint):
+        return SCHEME_CHANGED, "", {}
+    return None
 
 
 def unit_from_filename(file_name: str, title: str) -> str:

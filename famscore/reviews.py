@@ -14,13 +14,9 @@ from famscore.entry_sheet import (
     KEY_HEADER,
     LISTS_SHEET,
     META_DEPARTMENT,
-    META_FINGERPRINT,
     META_ROWS_READ,
     META_SHEET,
-    META_TITLE,
     META_TYPE,
-    META_VERSION,
-    META_YEAR,
     REFERENCE_PREFIX,
     REVIEW_SHEET,
     TYPE_REVIEW,
@@ -31,13 +27,18 @@ from famscore.errors import Problem, Severity, cell_name, column_letter
 from famscore.messages import Msg
 from famscore.names import name_key
 from famscore.returns import (
+    OTHER_SCHEME,
+    OTHER_VERSION,
+    OTHER_YEAR,
     PARSED_LIMIT,
+    SCHEME_CHANGED,
     SPREADSHEET_SUFFIXES,
     _Book,
     _FormulaCells,
     _looks_like_field_id,
     _percent_styles,
     _Refused,
+    meta_mismatch,
 )
 from famscore.safety import Refusal, open_return, sheet_members
 from famscore.scheme.model import Field, Scheme
@@ -250,20 +251,20 @@ def _read(
 
 def _identify(scheme: Scheme, data: ReviewData, sheet: str) -> None:
     """Another scheme, year or version: identity reasons (values not used); a changed scheme: a warning."""
-    meta = data.meta
-    title, version = meta.get(META_TITLE, ""), meta.get(META_VERSION, "")
-    fingerprint, year = meta.get(META_FINGERPRINT, ""), meta.get(META_YEAR, "")
-    if title and name_key(title) != name_key(scheme.title):
-        data.identity.append(f"来自另一份考评表「{title}」")
-        data.report(Msg.REVIEW_OTHER_SCHEME, sheet, title=title, scheme=scheme.title)
-    elif year and scheme.settings.year is not None and name_key(year) != str(scheme.settings.year):
-        data.identity.append(f"来自 {year} 年度的考评表（当前为 {scheme.settings.year} 年度）")
-        data.report(Msg.REVIEW_OTHER_YEAR, sheet, year=year, current=scheme.settings.year)
-    elif version and name_key(version) != name_key(scheme.version):
-        data.identity.append(f"来自考评表版本 {version}（当前为版本 {scheme.version}）")
-        data.report(Msg.REVIEW_OTHER_VERSION, sheet, version=version, current=scheme.version)
-    elif fingerprint and name_key(fingerprint) != name_key(scheme.fingerprint):
-        data.report(Msg.REVIEW_SCHEME_CHANGED, sheet)
+    mismatch = meta_mismatch(scheme, data.meta)
+    if mismatch is not None:
+        kind, reason, fields = mismatch
+        if reason:
+            data.identity.append(reason)
+        data.report(_REVIEW_MISMATCH[kind], sheet, **fields)
+
+
+_REVIEW_MISMATCH = {
+    OTHER_SCHEME: Msg.REVIEW_OTHER_SCHEME,
+    OTHER_YEAR: Msg.REVIEW_OTHER_YEAR,
+    OTHER_VERSION: Msg.REVIEW_OTHER_VERSION,
+    SCHEME_CHANGED: Msg.REVIEW_SCHEME_CHANGED,
+}
 
 
 def _department(scheme: Scheme, data: ReviewData, sheet: str) -> bool:
