@@ -269,6 +269,16 @@ ReviewsOpt = Annotated[
         file_okay=False,
     ),
 ]
+# explain and feedback read either a scheme (with the returns) or a summary workbook.
+SchemeOrSummaryArg = Annotated[
+    Path,
+    typer.Argument(
+        metavar="考评表或汇总工作簿",
+        help="考评表（同时给出回表文件夹），或 famscore score 写出的汇总工作簿",
+        exists=True,
+        dir_okay=False,
+    ),
+]
 UnitsFileOpt = Annotated[
     Path | None,
     typer.Option(
@@ -678,15 +688,7 @@ def _show_score(batch: BatchResult, targets: _Targets, quiet: bool) -> None:
 @app.command(cls=_Command)
 @handles_errors
 def explain(
-    source: Annotated[
-        Path,
-        typer.Argument(
-            metavar="考评表或汇总工作簿",
-            help="考评表（同时给出回表文件夹），或 famscore score 写出的汇总工作簿",
-            exists=True,
-            dir_okay=False,
-        ),
-    ],
+    source: SchemeOrSummaryArg,
     returns: Annotated[
         Path | None,
         typer.Argument(
@@ -795,15 +797,7 @@ def _write_one_feedback(
 @app.command(cls=_Command)
 @handles_errors
 def feedback(
-    source: Annotated[
-        Path,
-        typer.Argument(
-            metavar="考评表或汇总工作簿",
-            help="考评表（同时给出回表文件夹），或 famscore score 写出的汇总工作簿",
-            exists=True,
-            dir_okay=False,
-        ),
-    ],
+    source: SchemeOrSummaryArg,
     returns: Annotated[
         Path | None,
         typer.Argument(
@@ -814,6 +808,7 @@ def feedback(
         Path, typer.Option("-o", "--output", help="输出文件夹（不存在会自动创建）", file_okay=False)
     ] = Path("反馈表"),
     units_file: UnitsFileOpt = None,
+    reviews: ReviewsOpt = None,
 ) -> None:
     """生成反馈表：每个单位一份 .xlsx，含各项得分和理由、填报数据、全区情况，以及单位填写异议的黄色格子。
 
@@ -829,9 +824,15 @@ def feedback(
         write_feedback_files,
     )
 
-    inputs = [("考评表或汇总工作簿", source), ("回表文件夹", returns), ("单位名单", units_file)]
+    inputs = [
+        ("考评表或汇总工作簿", source),
+        ("回表文件夹", returns),
+        ("单位名单", units_file),
+        ("评分表文件夹", reviews),
+    ]
     _plan_feedback_folder(output, inputs)
     units: Source
+    problems: list[Problem] = []
     if returns is None:
         try:
             units = summary_source(source)
@@ -841,14 +842,19 @@ def feedback(
             _refuse_other_kind(source)
             raise
     else:
-        units = BatchSource(_score(source, returns, units_file))
+        batch = _score(source, returns, units_file, reviews=reviews)
+        units, problems = BatchSource(batch), batch.problems
     names = units.names
     if not names:
         raise refuse(Msg.CLI_FEEDBACK_NO_UNITS, path=source)
     facts = units.facts if isinstance(units, BatchSource) else units.get(0).facts
     targets = plan_feedback(units, facts, output, inputs)
     write_feedback_files(units, targets)
+    # Scored here: what score would have said about the returns (a missing 评分表 leaves items 待定).
+    print_problems(problems)
     report(out, Say.FEEDBACK_WRITTEN, "bold green", count=len(targets), folder=output)
+    if any(p.is_error for p in problems):
+        raise typer.Exit(1)
 
 
 @app.command(cls=_Command)

@@ -540,3 +540,28 @@ def test_libreoffice_prints_it_on_a4_with_unit_and_page_numbers(
     for number, text in enumerate(pages, start=1):
         assert UNIT in text.split("\n")[0]  # the page header
         assert f"第{number}页共2页" in "".join(text.split())  # pdftotext keeps only some spaces
+
+
+def test_feedback_from_returns_takes_reviews_from_their_own_folder_and_says_when_one_is_missing(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "changning-2023"
+    returns, reviews = tmp_path / "回表", tmp_path / "评分表"
+    returns.mkdir()
+    reviews.mkdir()
+    for source in (example / "returns").glob("*.xlsx"):
+        shutil.copy(source, (reviews if source.name.startswith("评分表_") else returns) / source.name)
+    scheme = str(example / "考评表.xlsx")
+    runner = CliRunner()
+    given = runner.invoke(
+        app, ["feedback", scheme, str(returns), "--reviews", str(reviews), "-o", str(tmp_path / "a")]
+    )
+    assert given.exit_code == 0, given.output
+    assert len(list((tmp_path / "a").glob("*.xlsx"))) == 10
+    missing = runner.invoke(app, ["feedback", scheme, str(returns), "-o", str(tmp_path / "b")])
+    assert missing.exit_code == 1
+    assert "没有收到「委信访办」的评分表" in missing.output.replace("\n", "").replace("│", "").replace(
+        " ", ""
+    )
