@@ -21,7 +21,7 @@ from famscore.returns import ReturnData
 from famscore.reviews import ReviewData
 from famscore.rules.engine import ItemScore, score_item
 from famscore.rules.flags import Effect, Flag
-from famscore.scheme.format import SELF_SCORE_PREFIX, self_score_id
+from famscore.scheme.format import self_score_id
 from famscore.scheme.model import BASIS_TOTAL, BONUS, MAIN, Item, Scheme
 
 PENDING = "待定"  # grade of a unit with unscored items: it cannot be graded honestly
@@ -96,6 +96,7 @@ class UnitResult:
     # Bookkeeping remarks shown beside the flags (a bonus over its cap), already in words.
     notes: list[str] = field(default_factory=list)
     details: Details = field(default_factory=_no_details, repr=False)
+    claims: tuple[Decimal | None, ...] = ()  # 自评分 in scheme order (claims_of), kept in memory
 
     @property
     def items(self) -> list[ItemScore]:
@@ -125,9 +126,7 @@ class UnitResult:
     @property
     def self_total(self) -> Decimal | None:
         """The sum of the unit's 自评分, or None when it gave none."""
-        claims = [
-            v for k, v in self.values.items() if k.startswith(SELF_SCORE_PREFIX) and isinstance(v, Decimal)
-        ]
+        claims = [claim for claim in self.claims if claim is not None]
         return sum(claims, Decimal(0)) if claims else None
 
     @property
@@ -189,10 +188,12 @@ class Totals(NamedTuple):
     bonus_raw: Decimal
     flags: tuple[Flag, ...]
     complete: bool
+    claims: tuple[Decimal | None, ...] = ()  # the unit's 自评分 in scheme order; () without 自评
 
 
-def summarise(scheme: Scheme, rows: list[ScoreRow]) -> Totals:
-    """Subtotals, main and bonus sums and veto flags of one unit's score rows (in scheme order)."""
+def summarise(scheme: Scheme, rows: list[ScoreRow], values: Mapping[str, object] | None = None) -> Totals:
+    """Subtotals, main and bonus sums and veto flags of one unit's score rows (in scheme order), and
+    with the unit's `values` its 自评分 (claims_of)."""
     scores = tuple(row[1] for row in rows)
     categories: dict[str, Decimal | None] = {}
     main = bonus_raw = Decimal(0)
@@ -213,7 +214,17 @@ def summarise(scheme: Scheme, rows: list[ScoreRow]) -> Totals:
                 main += score
         categories[cat.id] = subtotal
     flags = tuple(flag for row in rows for flag in row[3])
-    return Totals(scores, categories, main, bonus_raw, flags, None not in scores)
+    claims = claims_of(scheme, values) if values is not None else ()
+    return Totals(scores, categories, main, bonus_raw, flags, None not in scores, claims)
+
+
+def claims_of(scheme: Scheme, values: Mapping[str, object]) -> tuple[Decimal | None, ...]:
+    """The unit's own claims (自评分) in scheme order, () for a scheme without 自评. They travel with
+    the scores, so the 自评与核定 sheet and the totals never load a spooled unit's details."""
+    if not scheme.settings.self_assessment:
+        return ()
+    claims = (values.get(self_score_id(item.id)) for item in scheme.items)
+    return tuple(claim if isinstance(claim, Decimal) else None for claim in claims)
 
 
 MEMO_LIMIT = 100_000  # remembered item scores per process (a few tens of MB at most)
@@ -324,7 +335,7 @@ def score_unit(
     the return is scored here."""
     if totals is None or details is None:
         rows = score_rows(scheme, data.values)
-        totals = summarise(scheme, rows)
+        totals = summarise(scheme, rows, data.values)
         # shared, not copied: the ReturnData goes away after scoring
         details = UnitDetails(expand_rows(scheme, rows), data.values, data.raw, data.remarks)
     cap = scheme.settings.bonus_points
@@ -343,6 +354,7 @@ def score_unit(
         flags=list(totals.flags),
         complete=totals.complete,
         details=details,
+        claims=totals.claims,
     )
     result.grade = grade_of(scheme, result)
     if bonus != bonus_raw:
@@ -463,7 +475,7 @@ def _scored_here(scheme: Scheme, data: ReturnData, split: Split | None = None) -
     rows = score_rows(scheme, data.values)
     if split is not None:
         rows = split.blank_rows(rows)
-    totals = summarise(scheme, rows)
+    totals = summarise(scheme, rows, data.values)
     skip = split.positions if split is not None else ()
     data.problems.extend(calculation_problems(scheme, data, rows, skip))
     details = UnitDetails(expand_rows(scheme, rows), data.values, data.raw, data.remarks, unit_sources(data))
@@ -518,7 +530,7 @@ class _Merge:
             scores[position] = row[1]
         summed = summarise(scheme, [(item.id, scores[i], "", (), ()) for i, item in enumerate(scheme.items)])
         flags = totals.flags + tuple(flag for row in rows for flag in row[3])
-        merged = summed._replace(flags=flags)
+        merged = summed._replace(flags=flags, claims=totals.claims)
         excused: set[int] = set()
         problems: list[Problem] = []
         for position, row in zip(split.positions, rows, strict=True):

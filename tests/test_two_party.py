@@ -558,3 +558,57 @@ def test_score_says_how_many_returns_and_reviews_it_read(tmp_path: Path) -> None
     )
     assert result.exit_code == 0, result.output
     assert "已读取 10 份回表和 5 份评分表，10 个单位完整计分。" in result.output
+
+
+def test_every_unit_of_the_example_has_its_self_check_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sheet writes rows past the first unit's straight to the worksheet, and takes the claims from
+    # UnitResult.claims (kept with the scores), not from the spooled details: every row must still
+    # say what the unit claimed and what was verified, item by item, with the first unit's layout.
+    from famscore.outputs import selfcheck
+    from famscore.outputs.selfcheck import SHEET_SELF
+    from famscore.outputs.summary import write_summary
+    from famscore.outputs.xlsx import Column
+    from famscore.scheme.loader import load_scheme
+
+    # A narrow 指标名称 column, so that the longer names wrap and their rows need a height.
+    columns = list(selfcheck.COLUMNS)
+    columns[2] = Column("指标名称", "wrap", 12, 10)
+    monkeypatch.setattr(selfcheck, "COLUMNS", columns)
+    example = Path(__file__).resolve().parent.parent / "examples" / "changning-2023"
+    scheme = load_scheme(example / "考评表.xlsx")
+    spooled = score_folder(scheme, example / "returns", workers=2, spool=True)
+    in_memory = score_folder(scheme, example / "returns", workers=1, spool=False)
+    for one, other in zip(spooled.units, in_memory.units, strict=True):
+        assert one.claims == other.claims == tuple(one.self_score(item.id) for item in scheme.items)
+        assert one.self_total == other.self_total is not None
+    write_summary(spooled, tmp_path / "汇总.xlsx", generated_at=GENERATED, famscore_version="test")
+    sheet = load_workbook(tmp_path / "汇总.xlsx")[SHEET_SELF]
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    per_unit = len(scheme.items) + 1
+    assert len(rows) == per_unit * len(spooled.units) == 240
+    heights = [sheet.row_dimensions[r].height for r in range(3, 3 + per_unit)]
+    for index, unit in enumerate(spooled.units):
+        block = rows[index * per_unit : (index + 1) * per_unit]
+        for item, claim, verified, row in zip(scheme.items, unit.claims, unit.scores, block, strict=False):
+            assert claim is not None and verified is not None
+            assert row == (
+                unit.unit,
+                item.id,
+                item.name,
+                float(item.points),
+                float(claim),
+                float(verified),
+                float(claim - verified),
+            ), (unit.unit, item.id)
+        assert block[-1][0] == unit.unit and block[-1][2] == "合计"
+        assert block[-1][4:] == (
+            float(unit.self_total),
+            float(unit.total),
+            float(unit.self_total - unit.total),
+        )
+        first = 3 + index * per_unit
+        assert [sheet.row_dimensions[r].height for r in range(first, first + per_unit)] == heights
+    # A name of several lines makes its rows taller in every unit, not only the first.
+    assert any(height is not None for height in heights) and None in heights

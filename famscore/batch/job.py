@@ -76,7 +76,7 @@ def read_and_score(path: Path, worker: Worker, name: str, *, contained: bool = F
     rows = score_rows(scheme, data.values, worker.memos.scores)
     if split is not None:
         rows = split.blank_rows(rows)
-    totals = summarise(scheme, rows)
+    totals = summarise(scheme, rows, data.values)
     if not totals.complete:  # name what stopped an item while the cells are known
         skip = split.positions if split is not None else ()
         data.problems.extend(calculation_problems(scheme, data, rows, skip))

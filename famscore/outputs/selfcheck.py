@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from famscore.numbers import fmt
 from famscore.outputs.layout import H_UNIT
-from famscore.outputs.xlsx import PENDING_FILL, Column, Sheet
+from famscore.outputs.safe import clean_text
+from famscore.outputs.xlsx import PENDING_FILL, WIDTH_SAMPLE, Column, Sheet
 from famscore.scheme.model import Item
 from famscore.scoring import PENDING, BatchResult
 
@@ -40,32 +41,75 @@ def large(difference: Decimal, item: Item | None) -> bool:
 
 
 def self_check_sheet(sheet: Sheet, batch: BatchResult) -> None:
-    """One row per unit × item (自评分, 核定分, 差额), then the unit's totals in bold; a note row on top."""
+    """One row per unit × item (自评分, 核定分, 差额), then the unit's totals in bold; a note row on top.
+
+    At 10,000 units this is 240,000 rows, the largest sheet of the summary, so rows past the first
+    unit's are written straight to the worksheet: every unit repeats the same item ids, names, points
+    and row heights, which the Sheet cleans, measures and fits once, on the first unit's rows; and
+    the claims come from UnitResult.claims, kept in memory, not from each unit's spooled details.
+    """
     scheme = batch.scheme
-    formats = sheet.formats
+    items = scheme.items
+    ws, formats = sheet.ws, sheet.formats
     wrap = formats.get("wrap", "FFF2CC")
     # The note is the scheme-independent text above: no user text, so written as it is.
-    sheet.ws.merge_range(0, 0, 0, len(COLUMNS) - 1, NOTE.format(points=fmt(LARGE_POINTS)), wrap)
-    sheet.ws.set_row(0, 48)
+    ws.merge_range(0, 0, 0, len(COLUMNS) - 1, NOTE.format(points=fmt(LARGE_POINTS)), wrap)
+    ws.set_row(0, 48)
     sheet.header(1, COLUMNS)
     text, center, num = formats.get("text"), formats.get("center"), formats.get("num")
     flagged, pending = formats.get("num", LARGE_FILL), formats.get("text", PENDING_FILL)
     bold_text, bold_num = formats.get("text", bold=True), formats.get("num", bold=True)
     bold_flagged = formats.get("num", LARGE_FILL, bold=True)
+    name_format = formats.get("wrap")
+    put_text, put_number, put_blank = ws.write_string, ws.write_number, ws.write_blank
+    # Per item, as the first unit's rows wrote them: id, name, points and the row height (None: default).
+    fixed: list[tuple[str, str, float, float | None]] = []
+    no_claims = (None,) * len(items)
     row = 1
     for unit in batch.units:
-        for item, verified in zip(scheme.items, unit.scores, strict=True):
+        unit_name = clean_text(unit.unit).text
+        claims = unit.claims or no_claims
+        for position, (item, verified, claim) in enumerate(zip(items, unit.scores, claims, strict=True)):
             row += 1
-            claim = unit.self_score(item.id)
-            sheet.text(row, 0, unit.unit, text)
-            sheet.text(row, 1, item.id, center)
-            sheet.text(row, 2, item.name, formats.get("wrap"))
-            sheet.number(row, 3, item.points, num)
-            sheet.number(row, 4, claim, num)
-            _verified(sheet, row, verified, num, pending)
-            if claim is not None and verified is not None:
-                difference = claim - verified
-                sheet.number(row, 6, difference, flagged if large(difference, item) else num)
+            if position == 0 or not unit_name:  # noted once per unit if it had to be cleaned
+                sheet.text(row, 0, unit.unit, text)
+            else:
+                put_text(row, 0, unit_name, text)
+            if len(fixed) < len(items):
+                sheet.text(row, 1, item.id, center)
+                sheet.text(row, 2, item.name, name_format)
+                sheet.number(row, 3, item.points, num)
+                fixed.append(
+                    (
+                        clean_text(item.id).text,
+                        clean_text(item.name).text,
+                        float(item.points),
+                        sheet.heights.get(row),
+                    )
+                )
+            else:
+                ident, name, points, height = fixed[position]
+                put_text(row, 1, ident, center)
+                if name:
+                    put_text(row, 2, name, name_format)
+                else:
+                    put_blank(row, 2, None, name_format)
+                put_number(row, 3, points, num)
+                if height is not None:
+                    sheet.set_height(row, height)
+            if row < WIDTH_SAMPLE:  # the Sheet measures column widths on these rows
+                sheet.number(row, 4, claim, num)
+            elif claim is None:
+                put_blank(row, 4, None, num)
+            else:
+                put_number(row, 4, float(claim), num)
+            if verified is None:
+                put_text(row, 5, PENDING, pending)
+            else:
+                put_number(row, 5, float(verified), num)
+                if claim is not None:
+                    difference = claim - verified
+                    put_number(row, 6, float(difference), flagged if large(difference, item) else num)
         row += 1
         claim_total = unit.self_total
         verified_total = unit.total if unit.complete else None
@@ -73,16 +117,12 @@ def self_check_sheet(sheet: Sheet, batch: BatchResult) -> None:
         sheet.text(row, 2, "合计", bold_text)
         sheet.number(row, 3, scheme.settings.main_points + scheme.settings.bonus_points, bold_num)
         sheet.number(row, 4, claim_total, bold_num)
-        _verified(sheet, row, verified_total, bold_num, pending)
+        if verified_total is None:
+            put_text(row, 5, PENDING, pending)
+        else:
+            sheet.number(row, 5, verified_total, bold_num)
         if claim_total is not None and verified_total is not None:
             difference = claim_total - verified_total
             sheet.number(row, 6, difference, bold_flagged if abs(difference) >= LARGE_POINTS else bold_num)
-    sheet.ws.autofilter(1, 0, max(row, 2), len(COLUMNS) - 1)
+    ws.autofilter(1, 0, max(row, 2), len(COLUMNS) - 1)
     sheet.finish(freeze=(2, 1), header_rows=2)
-
-
-def _verified(sheet: Sheet, row: int, score: Decimal | None, number: object, pending: object) -> None:
-    if score is None:
-        sheet.text(row, 5, PENDING, pending)
-    else:
-        sheet.number(row, 5, score, number)
