@@ -115,11 +115,22 @@ def test_beyond_the_cell_limit_text_streams_inline(tmp_path: Path, monkeypatch: 
     assert read_summary(path).units[0].unit == "新华街道"  # still read back
 
 
-def test_ten_thousand_units_keep_shared_strings() -> None:
-    # The README's 10,000-return benchmark (54 fields, 24 items; the audit in a CSV) stays under the limit.
+def test_a_province_keeps_shared_strings_and_the_self_check_sheet_counts() -> None:
+    # A province (about 1,500 units) keeps the text WPS opens; the 自评与核定 sheet (7 cells per item and
+    # unit) is counted, so a batch of units that assess themselves turns to constant memory sooner.
     scheme = load_scheme(CHANGNING / "考评表.xlsx")
-    assert summary_module.cells_for(scheme, 10_000, 100, audit=False) < summary_module.SHARED_STRINGS_CELLS
-    assert summary_module.cells_for(scheme, 40_000, 100, audit=False) > summary_module.SHARED_STRINGS_CELLS
+    assert scheme.settings.self_assessment
+    limit = summary_module.SHARED_STRINGS_CELLS
+    assert summary_module.cells_for(scheme, 1_500, 100, audit=False) < limit
+    assert summary_module.cells_for(scheme, 10_000, 100, audit=False) > limit
+    one_party = replace(scheme, settings=replace(scheme.settings, self_assessment=False))
+    extra = summary_module.cells_for(scheme, 1, 0, audit=False) - summary_module.cells_for(
+        one_party, 1, 0, audit=False
+    )
+    assert extra == 7 * (len(scheme.items) + 1)
+    # Without 自评 the README's 10,000-return benchmark (the audit in a CSV) stays under the limit.
+    assert summary_module.cells_for(one_party, 10_000, 100, audit=False) < limit
+    assert summary_module.cells_for(one_party, 40_000, 100, audit=False) > limit
 
 
 # ---------------------------------------------------------------- 排名

@@ -63,13 +63,16 @@ DEFAULT_FONT = {"font_name": "Arial", "font_size": 10, "font_scheme": "none"}
 
 
 def summary_cells(batch: BatchResult) -> int:
-    """About how many cells the summary holds: 排名 and 得分明细 rows, and the audit when it stays in."""
+    """About how many cells the summary holds: 排名, 得分明细 and 自评与核定 rows, and the audit when
+    it stays in."""
     return cells_for(batch.scheme, len(batch.units), len(batch.problems), audit_in_workbook(batch))
 
 
 def cells_for(scheme: Scheme, units: int, problems: int, audit: bool) -> int:
     items = len(scheme.items)
     per_unit = items + len(scheme.categories) + 16 + (8 * items if audit else 0)
+    if scheme.settings.self_assessment:  # 自评与核定: a row of 7 cells per item and one for the totals
+        per_unit += 7 * (items + 1)
     return units * per_unit + 8 * problems
 
 
