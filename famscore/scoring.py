@@ -515,6 +515,7 @@ class _Merge:
     def __init__(self, scheme: Scheme, split: Split, values: DepartmentValues) -> None:
         self.scheme, self.split, self.values = scheme, split, values
         self.memo: dict[tuple[Any, ...], Any] = {}
+        self.numbers: dict[str, Decimal] = {}
         self.last: tuple[MergedDetails | None, UnitDetails | None] = (None, None)
 
     def score(
@@ -525,12 +526,17 @@ class _Merge:
         scheme, split = self.scheme, self.split
         values = {**inputs, **self.values.values_of(key)}
         rows = score_rows(scheme, values, self.memo, split.positions)
+        numbers = self.numbers  # one object per distinct value, as famscore.batch keeps the others
         scores = list(totals.scores)
         for position, row in zip(split.positions, rows, strict=True):
-            scores[position] = row[1]
+            score = row[1]
+            scores[position] = None if score is None else numbers.setdefault(str(score), score)
         summed = summarise(scheme, [(item.id, scores[i], "", (), ()) for i, item in enumerate(scheme.items)])
         flags = totals.flags + tuple(flag for row in rows for flag in row[3])
-        merged = summed._replace(flags=flags, claims=totals.claims)
+        categories = {
+            k: None if v is None else numbers.setdefault(str(v), v) for k, v in summed.categories.items()
+        }
+        merged = summed._replace(flags=flags, claims=totals.claims, categories=categories)
         excused: set[int] = set()
         problems: list[Problem] = []
         for position, row in zip(split.positions, rows, strict=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from famscore.batch.memo import Memos
@@ -98,6 +99,9 @@ class Receiver:
         self.scheme = scheme
         self.spool = spool
         self.canonical = {fid: fid for fid in scheme.fields}
+        # One object per distinct number: a unit's scores and claims are 46 Decimals of 104 bytes, and
+        # across a batch they take a few dozen values (keyed by text, so 5 and 5.0 stay apart).
+        self.numbers: dict[str, Decimal] = {}
 
     def __call__(self, result: JobResult | ReturnData) -> JobResult:
         if isinstance(result, ReturnData):  # a file whose worker died or hung
@@ -127,6 +131,13 @@ class Receiver:
             return {canonical.get(k, k): v for k, v in values.items()}
 
         data = result.data
+        if result.totals is not None:
+            totals = result.totals
+            result.totals = totals._replace(
+                scores=self._numbers(totals.scores),
+                claims=self._numbers(totals.claims),
+                categories={k: self._number(v) for k, v in totals.categories.items()},
+            )
         data.values = rekey(data.values)
         data.raw = {canonical.get(k, k): v for k, v in data.raw.items()}
         data.remarks = {canonical.get(k, k): v for k, v in data.remarks.items()}
@@ -135,3 +146,12 @@ class Receiver:
             (canonical.get(i, sys.intern(i)), score, sys.intern(text), flags, missing)
             for i, score, text, flags, missing in result.rows
         ]
+
+    def _number(self, value: Decimal | None) -> Decimal | None:
+        if value is None:
+            return None
+        return self.numbers.setdefault(str(value), value)
+
+    def _numbers(self, values: tuple[Decimal | None, ...]) -> tuple[Decimal | None, ...]:
+        numbers = self.numbers
+        return tuple(None if v is None else numbers.setdefault(str(v), v) for v in values)
