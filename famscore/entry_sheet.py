@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from famscore.errors import Problem, cell_name
 from famscore.messages import Msg
+from famscore.safety import GRID_SHEET
 from famscore.text import display, header_key, normalise
 from famscore.workbook import find_sheet, listed_sheets, near_sheet
 
@@ -44,7 +45,7 @@ META_ROWS_READ = 200  # _meta holds seven rows; a longer one is not read to its 
 META_TYPE = "类型"
 META_DEPARTMENT = "考核部门"
 TYPE_REVIEW = "评分表"
-REVIEW_SHEET = "评分表"
+REVIEW_SHEET = GRID_SHEET  # the reader allows it a larger used range (famscore.safety.cell_limit)
 # The grid's header row the reader keys on: 字段编号 over the row numbers, 单位名称 over the units,
 # and each department field's id over its column. Columns headed REFERENCE_PREFIX + id show what the
 # unit reported (locked, grey): information for the department, never read back.

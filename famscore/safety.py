@@ -23,6 +23,7 @@ import python_calamine as calamine
 
 from famscore.errors import FamscoreError, column_letter, column_number
 from famscore.messages import NOT_SCORED, Msg
+from famscore.text import header_key
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -36,6 +37,11 @@ MAX_MEMBERS = 5_000  # an .xlsx holds a dozen or two parts
 # up to the farthest cell, and to_python adds a list slot per cell: 1,000,000 cells is ~100 MB and
 # 0.2 s, 500 times the largest 填报 sheet a scheme makes; A1:XFD1048576 would be 550 GB.
 MAX_SHEET_CELLS = 1_000_000
+# A department's 评分表 (famscore template) has a row per unit: 40,000 units with the department's
+# fields and, with `--returns`, what each unit reported beside them. Only a sheet of that name gets
+# this limit: ~400 MB and under a second, within a worker's memory cap (famscore.batch.pool).
+GRID_SHEET = "评分表"
+MAX_GRID_CELLS = 4_000_000
 MAX_PROLOG_BYTES = 64 * 1024  # XML declaration, comments and (refused) DTD before the root element
 
 
@@ -316,9 +322,11 @@ def _inspect_zip(data: bytes) -> tuple[Refusal | None, str, str]:
                             declared[info.filename] = found.group(1).decode("ascii", "replace")
             for part in sorted(parts):
                 too_big = declared.get(part, "")
-                if _range_cells(too_big) > MAX_SHEET_CELLS:
+                cells = _range_cells(too_big)
+                if cells > MAX_SHEET_CELLS:
                     sheet = sheet_members(archive).get(part, "")
-                    return _range_refusal(too_big, sheet, part), kind, sheet
+                    if cells > cell_limit(sheet):
+                        return _range_refusal(too_big, sheet, part), kind, sheet
             return None, kind, ""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, ValueError, zlib.error):
         return Refusal(Msg.RETURN_DAMAGED), "", ""
@@ -330,6 +338,11 @@ def _inspect_zip(data: bytes) -> tuple[Refusal | None, str, str]:
         return Refusal(Msg.RETURN_DAMAGED), "", ""
 
 
+def cell_limit(sheet: str) -> int:
+    """The largest used range (rows x columns) a sheet of this name may have."""
+    return MAX_GRID_CELLS if header_key(sheet) == header_key(GRID_SHEET) else MAX_SHEET_CELLS
+
+
 def _range_refusal(used: str, sheet: str, part: str = "") -> Refusal:
     if sheet or not part:
         return Refusal(Msg.RETURN_SHEET_TOO_LARGE, used=used)
@@ -337,7 +350,7 @@ def _range_refusal(used: str, sheet: str, part: str = "") -> Refusal:
 
 
 def scan_sheet(data: bytes, sheet: str) -> Refusal | None:
-    """Before calamine parses `sheet` of the .xlsx in `data`: refuse a used range over MAX_SHEET_CELLS.
+    """Before calamine parses `sheet` of the .xlsx in `data`: refuse a used range over its cell_limit.
 
     calamine allocates the whole rectangle up to the farthest cell and aborts the process when it
     cannot, so a reader without a worker around it must look first. This inflates and scans the
@@ -351,7 +364,7 @@ def scan_sheet(data: bytes, sheet: str) -> Refusal | None:
             for part in [p for p in parts if p in archive.NameToInfo] or sorted(
                 _worksheet_parts(archive, members)
             ):
-                too_big = _oversized_range(io.BytesIO(members.read(archive.getinfo(part))))
+                too_big = _oversized_range(io.BytesIO(members.read(archive.getinfo(part))), cell_limit(sheet))
                 if too_big:
                     return _range_refusal(too_big, sheet)
     except (zipfile.BadZipFile, ValueError, RuntimeError, OSError, zlib.error, struct.error):
@@ -447,8 +460,8 @@ def _chunks(member: IO[bytes], size: int = 1 << 20) -> Iterator[bytes]:
         yield block[:cut]
 
 
-def _oversized_range(member: IO[bytes]) -> str:
-    """The used range (as 'A1:XFD1048576') when it is over MAX_SHEET_CELLS, declared or real; else ''.
+def _oversized_range(member: IO[bytes], limit: int = MAX_SHEET_CELLS) -> str:
+    """The used range (as 'A1:XFD1048576') when it is over `limit` cells, declared or real; else ''.
 
     Follows calamine: a cell counts when it has content (styled empty cells `<c r=".." s="1"/>` and
     empty rows allocate nothing). One regex pass over the part (its size is already bounded): this
@@ -459,25 +472,25 @@ def _oversized_range(member: IO[bytes]) -> str:
     declared = _DIMENSION.search(data, 0, 4096)
     if declared:
         ref = declared.group(1).decode("ascii", "replace")
-        if _range_cells(ref) > MAX_SHEET_CELLS:
+        if _range_cells(ref) > limit:
             return ref
     # Fast bound first: every cell addressed as <c r="B12" ...> (as Excel, WPS and openpyxl write),
     # styled empty cells included, so it can only overestimate. Anything unusual, or a bound over
     # the limit, gets the exact walk that counts only cells with content, as calamine does.
     rows = _CELL_ROW.findall(data)
     if len(rows) != data.count(b"<c ") + data.count(b"<c>"):
-        return _oversized_range_exact(io.BytesIO(data))
+        return _oversized_range_exact(io.BytesIO(data), limit)
     if not rows:
         return ""
     max_row = max(map(int, rows))
     max_col = max(column_number(letters.decode("ascii")) for letters in set(_CELL_COLUMN.findall(data)))
-    if max_row * max_col <= MAX_SHEET_CELLS:
+    if max_row * max_col <= limit:
         return ""
-    return _oversized_range_exact(io.BytesIO(data))
+    return _oversized_range_exact(io.BytesIO(data), limit)
 
 
-def _oversized_range_exact(member: IO[bytes]) -> str:
-    """The used range (as 'A1:XFD1048576') when it is over MAX_SHEET_CELLS, declared or real; else ''.
+def _oversized_range_exact(member: IO[bytes], limit: int = MAX_SHEET_CELLS) -> str:
+    """The used range (as 'A1:XFD1048576') when it is over `limit` cells, declared or real; else ''.
 
     Follows calamine: a cell counts when it has content (styled empty cells `<c r=".." s="1"/>` and
     empty rows allocate nothing); a cell without `r` takes the next column of the current row.
@@ -490,7 +503,7 @@ def _oversized_range_exact(member: IO[bytes]) -> str:
             if name == b"dimension":
                 found = _ATTR_REF.search(attrs)
                 declared = found.group(1).decode("ascii", "replace") if found else ""
-                if _range_cells(declared) > MAX_SHEET_CELLS:
+                if _range_cells(declared) > limit:
                     return declared
                 continue
             found = _ATTR_R.search(attrs)
@@ -504,7 +517,7 @@ def _oversized_range_exact(member: IO[bytes]) -> str:
                 col, cell_row = col + 1, row
             if not attrs.rstrip().endswith(b"/"):
                 max_row, max_col = max(max_row, cell_row), max(max_col, col)
-                if max_row * max_col > MAX_SHEET_CELLS:
+                if max_row * max_col > limit:
                     return f"A1:{column_letter(max_col)}{max_row}"
     return ""
 
@@ -682,7 +695,7 @@ def open_return(path: Path) -> Opened:
 
 
 def oversized_sheet(sheet: calamine.CalamineSheet) -> Refusal | None:
-    """Refuse a parsed sheet whose used range (counted from A1) is over MAX_SHEET_CELLS.
+    """Refuse a parsed sheet whose used range (counted from A1) is over its cell_limit.
 
     Checked before to_python, which would add a Python object per cell of the whole rectangle.
     """
@@ -690,7 +703,7 @@ def oversized_sheet(sheet: calamine.CalamineSheet) -> Refusal | None:
     if end is None:
         return None
     rows, columns = end[0] + 1, end[1] + 1
-    if rows * columns <= MAX_SHEET_CELLS:
+    if rows * columns <= cell_limit(sheet.name):
         return None
     return _range_refusal(f"A1:{column_letter(columns)}{rows}", sheet.name)
 

@@ -34,8 +34,10 @@ from famscore.batch.pool import read_in_workers
 from famscore.errors import ERROR, WARNING, FamscoreError
 from famscore.returns import ReturnData, read_return
 from famscore.safety import (
+    MAX_GRID_CELLS,
     MAX_SHEET_CELLS,
     OLE_MAGIC,
+    cell_limit,
     open_return,
     require_defused_openpyxl,
     sheet_members,
@@ -1437,6 +1439,40 @@ def test_the_range_limit_is_a_million_cells(
         lambda t: re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{ref}"/>', t),
     )
     assert read(path, scheme).readable is not refused
+
+
+@pytest.mark.parametrize(
+    ("ref", "sheet", "refused"),
+    [
+        ("A1:AH40005", "评分表", False),  # a department's grid for 40,000 units
+        ("A1:CV40000", "评分表", False),  # the same with --returns columns: 4,000,000 cells
+        ("A1:CV40001", "评分表", True),
+        ("A1:AH40005", "说明", True),  # any other sheet: its declared range is over the million
+    ],
+)
+@pytest.mark.parametrize("contained", [False, True])
+def test_a_department_grid_may_hold_a_row_for_every_unit_of_a_nation(
+    tmp_path: Path, ref: str, sheet: str, refused: bool, contained: bool
+) -> None:
+    # A 评分表 has a row per unit, so its sheet gets MAX_GRID_CELLS; every other sheet keeps the million.
+    from famscore.reviews import read_review
+
+    assert MAX_GRID_CELLS == 4_000_000 and cell_limit(" 评分表 ") == MAX_GRID_CELLS
+    assert cell_limit("填报") == cell_limit("Sheet1") == MAX_SHEET_CELLS
+    example = Path(__file__).resolve().parent.parent / "examples" / "changning-2023"
+    scheme = load_scheme(example / "考评表.xlsx")
+    grid = example / "returns" / "评分表_公共卫生科.xlsx"
+    with zipfile.ZipFile(grid) as archive:
+        part = next(p for p, name in sheet_members(archive).items() if name == sheet)
+    path = edit_part(
+        grid,
+        tmp_path / grid.name,
+        part,
+        lambda t: re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{ref}"/>', t),
+    )
+    data = read_review(path, scheme, path.name, contained=contained)
+    assert (data.units == {}) is refused, [p.text() for p in data.problems]
+    assert any(ref in p.message for p in data.problems) is refused
 
 
 # ---------------------------------------------------------------- worker processes
