@@ -46,7 +46,7 @@ def generate(scheme_path: Path, count: int, folder: Path, seed: int = 2023) -> l
     from famscore.templates import build_template, fill_template
 
     scheme = load_scheme(scheme_path)
-    marker = folder / ".complete"
+    marker = _marker(folder)
     if marker.exists() and marker.read_text() == f"{count} {scheme.fingerprint}":
         return sorted(folder.glob("*.xlsx"))
     shutil.rmtree(folder, ignore_errors=True)
@@ -113,6 +113,11 @@ def generate(scheme_path: Path, count: int, folder: Path, seed: int = 2023) -> l
     return paths
 
 
+def _marker(folder: Path) -> Path:
+    # Beside the folder, not in it: famscore would report a hidden file in the returns as a problem.
+    return folder.with_name(folder.name + ".complete")
+
+
 def unit_name(i: int) -> str:
     return f"第{i + 1:05d}街道"
 
@@ -126,7 +131,7 @@ def generate_reviews(scheme_path: Path, count: int, folder: Path, seed: int = 20
     scheme = load_scheme(scheme_path)
     if not scheme.two_party:
         return None
-    marker = folder / ".complete"
+    marker = _marker(folder)
     if marker.exists() and marker.read_text() == f"{count} {scheme.fingerprint}":
         return folder
     shutil.rmtree(folder, ignore_errors=True)
@@ -197,9 +202,11 @@ class TreeMemory:
         while todo:
             pid = todo.pop()
             pids.append(pid)
-            for task in Path(f"/proc/{pid}/task").glob("*/children"):
-                with contextlib.suppress(OSError):
-                    todo.extend(int(c) for c in task.read_text().split())
+            # A process may end between listing and reading: it then has no children to count.
+            with contextlib.suppress(OSError):
+                for task in Path(f"/proc/{pid}/task").glob("*/children"):
+                    with contextlib.suppress(OSError):
+                        todo.extend(int(c) for c in task.read_text().split())
         return pids
 
     def _run(self) -> None:
