@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -242,11 +243,11 @@ def _read(
         data.readable = False
         data.report(Msg.REVIEW_GRID_MISSING, REVIEW_SHEET, key=KEY_HEADER, header=UNIT_NAME_HEADER)
         return
-    sheet, rows, key_index = found
+    sheet, head, key_index, rest = found
     data.sheet = sheet
     formulas = _FormulaCells(path, sheet) if opened.kind == "xlsx" else None
     percent = percent_grid(opened.data, sheet) if opened.kind == "xlsx" else None
-    _read_grid(rows, key_index, scheme, data, formulas, percent, memo)
+    _read_grid(head, rest, key_index, scheme, data, formulas, percent, memo)
 
 
 def _identify(scheme: Scheme, data: ReviewData, sheet: str) -> None:
@@ -295,8 +296,11 @@ def _key_row(rows: list[list[object]]) -> tuple[int, int, int] | None:
     return None
 
 
-def _grid_sheet(book: _Book, names: list[str]) -> tuple[str, list[list[object]], tuple[int, int, int]] | None:
-    """The 评分表 sheet with its key row; else the one other sheet that has it."""
+def _grid_sheet(
+    book: _Book, names: list[str]
+) -> tuple[str, list[list[object]], tuple[int, int, int], Iterator[list[object]]] | None:
+    """The 评分表 sheet with its key row; else the one other sheet that has it: its first rows, where
+    the key row is among them, and the rest of its rows still to come."""
     named = find_sheet(names, REVIEW_SHEET)
     order = ([named] if named else []) + [
         n
@@ -304,15 +308,38 @@ def _grid_sheet(book: _Book, names: list[str]) -> tuple[str, list[list[object]],
         if n != named and header_key(n) not in (header_key(META_SHEET), header_key(LISTS_SHEET))
     ]
     for name in order:
-        rows = book.sheet(name).to_python(skip_empty_area=False)
-        found = _key_row(rows)
+        rows = _rows_from_a1(book.sheet(name))
+        head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+        found = _key_row(head)
         if found is not None:
-            return name, rows, found
+            return name, head, found, rows
     return None
 
 
+def _rows_from_a1(sheet: Any) -> Iterator[list[object]]:
+    """A parsed sheet's rows counted from A1, as to_python(skip_empty_area=False) gives them, but one at
+    a time: a 评分表 has a row per unit, and the whole grid as Python lists took ~70 MB per 10,000 rows."""
+    end = sheet.end
+    if end is None:  # an empty sheet
+        return
+    top, width = sheet.start[0], end[1] + 1
+    rows = sheet.iter_rows()
+    first = next(rows, None)
+    if first is None:
+        return
+    # python-calamine 0.9 starts iter_rows at row 1 but at the first used column (its issue #177). Were
+    # it to start at the first used row, that row would not be blank: the rows above are added here.
+    if top and any(cell != "" for cell in first):
+        for _ in range(top):
+            yield []
+    for cells in itertools.chain([first], rows):
+        missing = width - len(cells)  # the columns left of the first used one
+        yield [""] * missing + cells if missing > 0 else cells
+
+
 def _read_grid(
-    rows: list[list[object]],
+    head: list[list[object]],
+    rest: Iterator[list[object]],
     key: tuple[int, int, int],
     scheme: Scheme,
     data: ReviewData,
@@ -322,7 +349,7 @@ def _read_grid(
 ) -> None:
     sheet, department = data.sheet, data.department
     key_index, number_col, unit_col = key
-    header = rows[key_index]
+    header = head[key_index]
     fields: dict[int, Field] = {}
     seen: dict[str, int] = {}
     twice: set[int] = set()
@@ -372,8 +399,7 @@ def _read_grid(
     # Per column what every row needs, looked up once: the field, its letter, its percent-formatted rows.
     columns = [(col, fdef, fdef.id, column_letter(col + 1), percent.get(col)) for col, fdef in fields.items()]
     first: dict[str, int] = {}  # unit key -> the row it was first read from
-    for index in range(key_index + 1, len(rows)):
-        cells = rows[index]
+    for index, cells in enumerate(itertools.chain(head[key_index + 1 :], rest), start=key_index + 1):
         width = len(cells)
         row = index + 1
         name = _written(cells[unit_col]) if unit_col < width else ""  # as written, for messages

@@ -10,7 +10,7 @@ import copy
 import dataclasses
 import pickle
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -683,3 +683,36 @@ def test_a_renamed_grid_sheet_is_still_found_and_a_missing_key_row_is_one_proble
     data = read_review(tmp_path / "no-key.xlsx", scheme)
     assert not data.readable and _codes(data) == ["REVIEW_GRID_MISSING"]
     assert data.values == {} and "字段编号" in data.problems[0].message
+
+
+def test_the_grid_is_read_row_by_row_as_from_a1(tmp_path: Path) -> None:
+    # The reader takes a 评分表's rows one at a time (a row per unit: the whole grid as lists was ~70 MB
+    # per 10,000 rows); they must be the rows calamine gives counted from A1, wherever the content starts.
+    import openpyxl
+    import python_calamine
+
+    from famscore.reviews import _rows_from_a1
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["C3"], sheet["D5"], sheet["F4"] = "字段编号", 7, "是"
+    book.create_sheet("空")
+    book.save(tmp_path / "g.xlsx")
+    parsed = python_calamine.CalamineWorkbook.from_path(str(tmp_path / "g.xlsx"))
+    grid = parsed.get_sheet_by_name(sheet.title)
+    expected = grid.to_python(skip_empty_area=False)
+    got = list(_rows_from_a1(grid))
+    assert len(got) == len(expected) == 5
+    # Rows above the content come as empty lists; a short row reads as blanks past its end.
+    width = max(len(row) for row in expected)
+    assert [row + [""] * (width - len(row)) for row in got] == expected
+    assert expected[2][2] == "字段编号" and expected[4][3] == 7
+    assert list(_rows_from_a1(parsed.get_sheet_by_name("空"))) == []
+
+    class FromFirstUsedRow:  # should calamine's iter_rows begin at the first used row (its issue #177)
+        start, end = grid.start, grid.end
+
+        def iter_rows(self) -> Iterator[list[object]]:
+            return iter(grid.to_python())
+
+    assert [row + [""] * (width - len(row)) for row in _rows_from_a1(FromFirstUsedRow())] == expected
