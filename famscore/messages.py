@@ -667,6 +667,10 @@ class Msg(Enum):
     REVIEW_ROW_WITHOUT_UNIT = Detail(
         "这一行填了评分，但「{header}」是空的，没有采用", "请在「{header}」列填写单位名称"
     )
+    REVIEW_GRID_TOO_LARGE = Detail(
+        "评分表的使用范围异常巨大（{used}），超过 {limit}格，没有采用",
+        "请删除评分表中多余的行和列（或多余的内容）后另存；单位很多时，请按地区分成几批分别计分",
+    )
     REVIEW_NO_UNITS = Detail(
         "评分表中没有任何单位的行，没有采用", "请用 famscore template 按单位名单生成的评分表填写"
     )

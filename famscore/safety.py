@@ -344,6 +344,8 @@ def cell_limit(sheet: str) -> int:
 
 
 def _range_refusal(used: str, sheet: str, part: str = "") -> Refusal:
+    if cell_limit(sheet) == MAX_GRID_CELLS:  # a department's grid: "not like a return" would mislead
+        return Refusal(Msg.REVIEW_GRID_TOO_LARGE, used=used, limit=f"{MAX_GRID_CELLS // 10_000} 万")
     if sheet or not part:
         return Refusal(Msg.RETURN_SHEET_TOO_LARGE, used=used)
     return Refusal(Msg.RETURN_PART_TOO_LARGE, used=used, part=part)

@@ -1473,6 +1473,9 @@ def test_a_department_grid_may_hold_a_row_for_every_unit_of_a_nation(
     data = read_review(path, scheme, path.name, contained=contained)
     assert (data.units == {}) is refused, [p.text() for p in data.problems]
     assert any(ref in p.message for p in data.problems) is refused
+    if refused and sheet == "评分表":  # said as a 评分表, not as a return that is "not like a return"
+        [problem] = data.problems
+        assert problem.code == "REVIEW_GRID_TOO_LARGE" and "超过 400 万格" in problem.message, problem.text()
 
 
 # ---------------------------------------------------------------- worker processes
