@@ -338,13 +338,17 @@ def _inspect_zip(data: bytes) -> tuple[Refusal | None, str, str]:
         return Refusal(Msg.RETURN_DAMAGED), "", ""
 
 
+def _is_grid(sheet: str) -> bool:
+    return header_key(sheet) == header_key(GRID_SHEET)
+
+
 def cell_limit(sheet: str) -> int:
     """The largest used range (rows x columns) a sheet of this name may have."""
-    return MAX_GRID_CELLS if header_key(sheet) == header_key(GRID_SHEET) else MAX_SHEET_CELLS
+    return MAX_GRID_CELLS if _is_grid(sheet) else MAX_SHEET_CELLS
 
 
 def _range_refusal(used: str, sheet: str, part: str = "") -> Refusal:
-    if cell_limit(sheet) == MAX_GRID_CELLS:  # a department's grid: "not like a return" would mislead
+    if _is_grid(sheet):  # a department's grid: "not like a return" would mislead
         return Refusal(Msg.REVIEW_GRID_TOO_LARGE, used=used, limit=f"{MAX_GRID_CELLS // 10_000} 万")
     if sheet or not part:
         return Refusal(Msg.RETURN_SHEET_TOO_LARGE, used=used)

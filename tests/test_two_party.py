@@ -630,7 +630,7 @@ def test_the_batch_keeps_one_object_per_distinct_score(tmp_path: Path) -> None:
     distinct = len({str(n) for n in numbers})
     assert distinct * 4 < len(numbers)  # many repeats to share
     assert len({id(n) for n in numbers}) <= 2 * distinct
-    receiver = Receiver(scheme, None)
-    five, five_point_oh = receiver._number(Decimal("5")), receiver._number(Decimal("5.0"))
+    shared = Receiver(scheme, None).numbers
+    five, five_point_oh = shared.one(Decimal("5")), shared.one(Decimal("5.0"))
     assert five == five_point_oh and str(five) == "5" and str(five_point_oh) == "5.0"
-    assert receiver._number(Decimal("5")) is five
+    assert shared.one(Decimal("5")) is five and shared.each((None, Decimal("5"))) == (None, five)

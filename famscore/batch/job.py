@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from famscore.batch.memo import Memos
@@ -16,6 +15,7 @@ from famscore.scheme.model import Scheme
 from famscore.scoring import (
     Details,
     ScoreRow,
+    SharedNumbers,
     Split,
     Totals,
     UnitDetails,
@@ -99,9 +99,7 @@ class Receiver:
         self.scheme = scheme
         self.spool = spool
         self.canonical = {fid: fid for fid in scheme.fields}
-        # One object per distinct number: a unit's scores and claims are 46 Decimals of 104 bytes, and
-        # across a batch they take a few dozen values (keyed by text, so 5 and 5.0 stay apart).
-        self.numbers: dict[str, Decimal] = {}
+        self.numbers = SharedNumbers()
 
     def __call__(self, result: JobResult | ReturnData) -> JobResult:
         if isinstance(result, ReturnData):  # a file whose worker died or hung
@@ -132,12 +130,7 @@ class Receiver:
 
         data = result.data
         if result.totals is not None:
-            totals = result.totals
-            result.totals = totals._replace(
-                scores=self._numbers(totals.scores),
-                claims=self._numbers(totals.claims),
-                categories={k: self._number(v) for k, v in totals.categories.items()},
-            )
+            result.totals = self.numbers.totals(result.totals)
         data.values = rekey(data.values)
         data.raw = {canonical.get(k, k): v for k, v in data.raw.items()}
         data.remarks = {canonical.get(k, k): v for k, v in data.remarks.items()}
@@ -146,12 +139,3 @@ class Receiver:
             (canonical.get(i, sys.intern(i)), score, sys.intern(text), flags, missing)
             for i, score, text, flags, missing in result.rows
         ]
-
-    def _number(self, value: Decimal | None) -> Decimal | None:
-        if value is None:
-            return None
-        return self.numbers.setdefault(str(value), value)
-
-    def _numbers(self, values: tuple[Decimal | None, ...]) -> tuple[Decimal | None, ...]:
-        numbers = self.numbers
-        return tuple(None if v is None else numbers.setdefault(str(v), v) for v in values)
